@@ -1,0 +1,1 @@
+"""The CIF API surface: catalog, signatures, validation and dispatch (pure, no transport)."""

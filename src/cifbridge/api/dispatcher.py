@@ -1,0 +1,108 @@
+"""Run one widget call: trust check, idempotency, normalization, validation, engine.
+
+Pure and synchronous like the engine it wraps, so the contract runner's "engine" path and the
+Socket.IO transport go through exactly the same steps. It never raises for a failed call: every
+failure becomes an `Outcome` carrying the CIF error, mapped to the wire in `Outcome.to_wire`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engine import CifError, Delivery, Engine, InvalidInput
+from ..engine.errors import HostError, OriginNotTrusted
+from ..engine.messages import ORIGIN_NOT_TRUSTED
+from .catalog import APIS
+from .signatures import normalize
+from .validation import SchemaSet
+
+RECENT_REQUESTS_KEPT = 256
+
+
+def api_schema_id(api: str) -> str:
+    """Return the `$id` of the schema that validates an API's named arguments."""
+    return f"urn:cifbridge:api:{api}"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: a provider's widget, and whether its origin is trusted."""
+
+    provider: str
+    trusted: bool = True
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one call, ready to acknowledge and to journal."""
+
+    ok: bool
+    value: Any = None
+    error: dict[str, Any] | None = None
+    origin: str | None = None
+    deliveries: tuple[Delivery, ...] = field(default=())
+    mutated: bool = False
+
+    def to_wire(self) -> dict[str, Any]:
+        """Return the Socket.IO acknowledgement envelope."""
+        if self.ok:
+            return {"ok": True, "value": self.value}
+        return {"ok": False, "error": self.error, "origin": self.origin}
+
+
+class Dispatcher:
+    """Applies widget calls to an engine after checking them at the edge."""
+
+    def __init__(self, engine: Engine, schemas: SchemaSet) -> None:
+        self.engine = engine
+        self.schemas = schemas
+
+    def call(
+        self, caller: Caller, api: str, args: Sequence[Any], request_id: str | None = None
+    ) -> Outcome:
+        """Run one call and return its outcome; never raises for a failed call."""
+        spec = APIS.get(api)
+        if spec is None:
+            return _failure(InvalidInput(f"Microsoft.CIFramework.{api} is not a CIF function"), api)
+        key = f"{caller.provider}:{request_id}" if request_id else None
+        recent = self.engine.workspace.recent_requests
+        if key is not None and key in recent:
+            return Outcome(**recent[key])
+        try:
+            outcome = self._run(caller, api, args)
+        except CifError as error:
+            return _failure(error, spec.message_type)
+        if key is not None and outcome.mutated:
+            _remember(recent, key, outcome)
+        return outcome
+
+    def _run(self, caller: Caller, api: str, args: Sequence[Any]) -> Outcome:
+        if not caller.trusted:
+            raise OriginNotTrusted(ORIGIN_NOT_TRUSTED)
+        named = normalize(api, args)
+        schema_id = api_schema_id(api)
+        if not self.engine.implements(api) or not self.schemas.has(schema_id):
+            raise HostError(f"cifbridge does not emulate {api} yet (see docs/parity.md)")
+        problem = self.schemas.first_error(schema_id, named)
+        if problem is not None:
+            raise InvalidInput(problem.text if problem.exact else f"{api}: {problem.text}")
+        result = self.engine.call(caller.provider, api, named)
+        return Outcome(True, result.value, deliveries=result.deliveries, mutated=result.mutated)
+
+
+def _failure(error: CifError, message_type: str) -> Outcome:
+    if error.origin == "client":
+        return Outcome(False, error={"message": error.message}, origin="client")
+    body: dict[str, Any] = {"message": error.message, "msdyn_name": message_type}
+    if error.error_code is not None:
+        body["errorCode"] = error.error_code
+    return Outcome(False, error=body, origin="host")
+
+
+def _remember(recent: dict[str, Any], key: str, outcome: Outcome) -> None:
+    # Only what the widget saw is kept: a replay must not deliver the events a second time.
+    recent[key] = {"ok": outcome.ok, "value": outcome.value}
+    while len(recent) > RECENT_REQUESTS_KEPT:
+        del recent[next(iter(recent))]

@@ -1,0 +1,93 @@
+"""Validate each call's named arguments against its JSON Schema (draft 2020-12) in `schemas/`.
+
+Validators are built once, through an explicit `referencing.Registry` holding only the local
+schema files, so no `$ref` is ever fetched from the network. A failure names the JSON path of
+the offending value; where the real library has its own text for a failure, the schema carries
+it as `x-cif-message` and that text is used instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+CIF_MESSAGE = "x-cif-message"
+
+
+def load_registry(schema_dir: Path) -> tuple[Registry, dict[str, dict[str, Any]]]:
+    """Read every schema file below `schema_dir` into a registry keyed by its `$id`."""
+    schemas: dict[str, dict[str, Any]] = {}
+    for path in sorted(schema_dir.rglob("*.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        schemas[schema["$id"]] = schema
+    resources = [(uri, Resource.from_contents(s, DRAFT202012)) for uri, s in schemas.items()]
+    return Registry().with_resources(resources), schemas
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A validation failure; `exact` when the text is the real library's own message."""
+
+    text: str
+    exact: bool
+
+
+class SchemaSet:
+    """Prebuilt validators for every schema in a folder."""
+
+    def __init__(self, schema_dir: Path) -> None:
+        self.registry, self.schemas = load_registry(schema_dir)
+        self._validators = {
+            uri: Draft202012Validator(schema, registry=self.registry)
+            for uri, schema in self.schemas.items()
+        }
+
+    def has(self, uri: str) -> bool:
+        """Tell whether a schema with this `$id` is loaded."""
+        return uri in self._validators
+
+    def first_error(self, uri: str, instance: Any) -> Problem | None:
+        """Return the most relevant failure, or None if the instance is valid."""
+        error = best_match(self._validators[uri].iter_errors(instance))
+        if error is None:
+            return None
+        custom = _custom_message(error)
+        return Problem(custom, exact=True) if custom else Problem(describe(error), exact=False)
+
+    def all_errors(self, uri: str, instance: Any) -> list[str]:
+        """Return every failure, each naming its JSON path."""
+        return [describe(e) for e in self._validators[uri].iter_errors(instance)]
+
+
+def describe(error: ValidationError) -> str:
+    """Render one failure as `<json path>: <message>`, preferring the real library's text."""
+    custom = _custom_message(error)
+    if custom is not None:
+        return custom
+    return f"{error.json_path}: {error.message}"
+
+
+def _custom_message(error: ValidationError) -> str | None:
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    if error.validator == "required":
+        properties = schema.get("properties", {})
+        for name in _missing(error):
+            text = properties.get(name, {}).get(CIF_MESSAGE)
+            if isinstance(text, str):
+                return text
+    text = schema.get(CIF_MESSAGE)
+    return text if isinstance(text, str) else None
+
+
+def _missing(error: ValidationError) -> Iterable[str]:
+    instance = error.instance if isinstance(error.instance, Mapping) else {}
+    required = error.validator_value if isinstance(error.validator_value, list) else []
+    return [name for name in required if name not in instance]

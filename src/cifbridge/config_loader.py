@@ -1,0 +1,82 @@
+"""Load a workspace configuration file (YAML or JSON), validate it, merge it into the defaults."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .api.validation import SchemaSet
+from .engine import WorkspaceConfig, config_from_dict
+from .resources import default_config_path
+
+CONFIG_SCHEMA = "urn:cifbridge:workspace-config"
+_MERGED_LISTS = ("providers", "sessionTemplates", "applicationTabTemplates")
+
+
+class ConfigError(ValueError):
+    """The configuration file is unreadable, invalid or inconsistent."""
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Parse a YAML or JSON configuration file into a dict."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{path}: {error.strerror}") from error
+    try:
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as error:
+        raise ConfigError(f"{path}: not valid {path.suffix.lstrip('.') or 'YAML'}: {error}") from error
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the configuration must be a mapping")
+    return data
+
+
+def merge_config(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Merge a user's configuration into the defaults; same uniqueName replaces."""
+    if override.get("extends") == "none":
+        return {k: v for k, v in override.items() if k != "extends"}
+    merged = {**base, "limits": {**base.get("limits", {}), **override.get("limits", {})}}
+    for key in _MERGED_LISTS:
+        entries = {e["uniqueName"]: e for e in base.get(key, [])}
+        entries.update({e["uniqueName"]: e for e in override.get(key, [])})
+        merged[key] = list(entries.values())
+    return merged
+
+
+def load_config(schemas: SchemaSet, path: Path | None = None) -> WorkspaceConfig:
+    """Return the effective configuration: the defaults, merged with `path` if given."""
+    data = read_config_file(default_config_path())
+    if path is not None:
+        user = read_config_file(path)
+        _check(schemas, user, str(path))
+        data = merge_config(data, user)
+    _check(schemas, data, "effective configuration")
+    _check_references(data)
+    return config_from_dict(data)
+
+
+def _check(schemas: SchemaSet, data: dict[str, Any], where: str) -> None:
+    problems = schemas.all_errors(CONFIG_SCHEMA, data)
+    if problems:
+        raise ConfigError(f"{where}: " + "; ".join(problems))
+
+
+def _check_references(data: dict[str, Any]) -> None:
+    tabs = {t["uniqueName"] for t in data.get("applicationTabTemplates", [])}
+    problems = []
+    for template in data.get("sessionTemplates", []):
+        wanted = [template.get("anchorTab"), *template.get("additionalTabs", [])]
+        for name in filter(None, wanted):
+            if name not in tabs:
+                problems.append(
+                    f"session template {template['uniqueName']} names application tab "
+                    f"template {name}, which is not configured"
+                )
+    if not data.get("providers"):
+        problems.append("at least one channel provider must be configured")
+    if problems:
+        raise ConfigError("; ".join(problems))

@@ -1,0 +1,65 @@
+"""The one error tree of the engine; transports map it to the wire in one place each.
+
+    CifError                 carries the CIF message; `api` is filled in by the dispatcher
+     ├── InvalidInput        argument checks the real library makes in the widget
+     │                       (wire: a JSON string '{"message": ...}', no msdyn_name)
+     └── HostError           failures the real host reports (wire: {message, msdyn_name})
+          ├── TemplateNotFound
+          ├── SessionNotFound
+          ├── SessionLimitReached
+          ├── NotAllowedForProvider
+          └── OriginNotTrusted
+    AgentActionRefused       control-API refusals (closing the Home session, ...)
+"""
+
+from __future__ import annotations
+
+
+class CifError(Exception):
+    """A CIF call failed with a message the widget sees."""
+
+    origin = "host"
+
+    def __init__(self, message: str, error_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.error_code = error_code
+
+
+class InvalidInput(CifError):
+    """An argument failed the checks the real widget library makes before sending."""
+
+    origin = "client"
+
+
+class HostError(CifError):
+    """The host refused or failed the request."""
+
+
+class TemplateNotFound(HostError):
+    """No template has the given unique name or tag."""
+
+
+class SessionNotFound(HostError):
+    """The session does not exist or does not belong to the caller."""
+
+
+class SessionLimitReached(HostError):
+    """The workspace already holds its maximum number of sessions."""
+
+
+class NotAllowedForProvider(HostError):
+    """The ownership rules forbid this provider the operation."""
+
+
+class OriginNotTrusted(HostError):
+    """The widget's origin is not among its provider's trusted domains."""
+
+
+class AgentActionRefused(Exception):
+    """An agent action from the control API cannot be carried out."""
+
+    def __init__(self, message: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status

@@ -1,0 +1,97 @@
+"""Slug resolution for template titles and parameters (reference §4.4).
+
+Rules, from the 2020 host source:
+- every `{name}` is looked up, case-sensitively, in each bag in order; the first hit wins;
+- slugs nest (`{$odata.incident.title.?$filter=incidentid eq '{caseId}'}`): inner ones first;
+- a `ChannelProvider.` prefix is stripped before lookup;
+- an unresolved slug becomes the empty string, never the literal text;
+- substituted values are not scanned again, so a value containing braces stays as it is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+Bags = Sequence[Mapping[str, Any]]
+ODataResolver = Callable[[str], str]
+
+_STRIPPED_PREFIXES = ("ChannelProvider.",)
+
+
+def resolve(text: str, bags: Bags, odata: ODataResolver | None = None) -> str:
+    """Replace every slug in `text` with its value from the first bag that has it."""
+    out, _ = _resolve_from(text, 0, bags, odata, closing=False)
+    return out
+
+
+def _resolve_from(
+    text: str, pos: int, bags: Bags, odata: ODataResolver | None, *, closing: bool
+) -> tuple[str, int]:
+    parts: list[str] = []
+    while pos < len(text):
+        char = text[pos]
+        if char == "{":
+            inner, pos = _resolve_from(text, pos + 1, bags, odata, closing=True)
+            parts.append(inner)
+            continue
+        if char == "}" and closing:
+            return lookup("".join(parts), bags, odata), pos + 1
+        parts.append(char)
+        pos += 1
+    if closing:  # an unbalanced "{" is literal text, as in the real host
+        return "{" + "".join(parts), pos
+    return "".join(parts), pos
+
+
+def lookup(name: str, bags: Bags, odata: ODataResolver | None = None) -> str:
+    """Return the text of one slug, or "" when no bag knows it."""
+    if name.startswith("$odata."):
+        return odata(name) if odata else ""
+    for prefix in _STRIPPED_PREFIXES:
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+    for bag in bags:
+        if name in bag and bag[name] is not None:
+            return as_text(bag[name])
+    return ""
+
+
+def as_text(value: Any) -> str:
+    """Render a parameter value the way it appears inside a string."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value, separators=(",", ":"))
+
+
+def convert(value: Any, kind: str, bags: Bags, odata: ODataResolver | None = None) -> Any:
+    """Convert a configured or runtime parameter value by its declared type."""
+    if kind == "number":
+        return _to_number(value)
+    if kind == "boolean":
+        if isinstance(value, bool):
+            return value
+        return as_text(value).strip().lower() not in ("", "0", "no", "false")
+    if kind == "json":
+        if isinstance(value, str):
+            try:
+                return json.loads(resolve(value, bags, odata))
+            except ValueError:
+                return None
+        return value
+    return resolve(value, bags, odata) if isinstance(value, str) else value
+
+
+def _to_number(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    try:
+        number = float(as_text(value))
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else number

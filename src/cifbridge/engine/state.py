@@ -1,0 +1,110 @@
+"""Workspace state as plain data that round-trips through JSON.
+
+A store saves `to_json(workspace)` after every mutating call and any process can `from_json` it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .config import DEFAULT_WIDGET_WIDTH, HOME_SESSION_ID
+
+JSON = Any
+STATE_VERSION = 1
+
+
+@dataclass
+class Tab:
+    """An application tab inside a session."""
+
+    id: str
+    template: str
+    title: str
+    page_type: str
+    parameters: dict[str, JSON]
+    anchor: bool = False
+    closable: bool = True
+
+
+@dataclass
+class Session:
+    """A session in the workspace; `provider` is None for the Home session."""
+
+    id: str
+    provider: str | None
+    template: str | None
+    title: str
+    context: JSON = None
+    conversation_id: str | None = None
+    parameters: dict[str, JSON] = field(default_factory=dict)
+    tab_parameters: dict[str, dict[str, JSON]] = field(default_factory=dict)
+    tabs: list[Tab] = field(default_factory=list)
+    focused_tab: str | None = None
+    unread: int = 0
+    attention: bool = False
+    attention_count: int | None = None
+    kpi_breach: bool = False
+    created_at: float = 0.0
+
+    @property
+    def is_home(self) -> bool:
+        """Tell whether this is the Home session, which always exists."""
+        return self.id == HOME_SESSION_ID
+
+
+@dataclass
+class Panel:
+    """The communication panel shared by every session."""
+
+    mode: int = 1
+    width: int = DEFAULT_WIDGET_WIDTH
+
+
+@dataclass
+class Workspace:
+    """Everything that changes while agents and widgets work."""
+
+    sessions: dict[str, Session]
+    focused: str = HOME_SESSION_ID
+    focus_history: list[str] = field(default_factory=list)
+    next_session: int = 1
+    next_tab: int = 1
+    panel: Panel = field(default_factory=Panel)
+    recent_requests: dict[str, JSON] = field(default_factory=dict)
+
+    def session(self, session_id: str) -> Session | None:
+        """Return the session with this id, if open."""
+        return self.sessions.get(session_id)
+
+
+def new_workspace(now: float) -> Workspace:
+    """Return a fresh workspace holding only the Home session."""
+    home = Session(id=HOME_SESSION_ID, provider=None, template=None, title="Home", created_at=now)
+    return Workspace(sessions={HOME_SESSION_ID: home})
+
+
+def to_json(workspace: Workspace) -> dict[str, JSON]:
+    """Return the workspace as JSON-ready data."""
+    data = asdict(workspace)
+    data["version"] = STATE_VERSION
+    data["sessions"] = list(data["sessions"].values())
+    return data
+
+
+def from_json(data: dict[str, JSON]) -> Workspace:
+    """Rebuild a workspace saved by `to_json`."""
+    sessions = {}
+    for raw in data["sessions"]:
+        tabs = [Tab(**t) for t in raw.get("tabs", [])]
+        session = Session(**{**raw, "tabs": tabs})
+        sessions[session.id] = session
+    return Workspace(
+        sessions=sessions,
+        focused=data["focused"],
+        focus_history=list(data.get("focus_history", [])),
+        next_session=data["next_session"],
+        next_tab=data["next_tab"],
+        panel=Panel(**data.get("panel", {})),
+        recent_requests=dict(data.get("recent_requests", {})),
+    )

@@ -1,0 +1,78 @@
+"""Application tabs: creation from templates with parameter and title resolution."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import slugs
+from .config import TabTemplate
+from .context import CallContext
+from .errors import TemplateNotFound
+from .messages import template_not_found
+from .state import Session, Tab
+
+
+def resolve_tab_parameters(
+    template: TabTemplate, session: Session, runtime: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Resolve each configured parameter the way the 2020 host does (reference §4.4).
+
+    A runtime value is used only for a parameter marked runtime that has no configured value;
+    everything else keeps its configured value, with slugs resolved from the runtime bags.
+    """
+    own = {**session.tab_parameters.get(template.unique_name, {}), **runtime}
+    bags = tab_bags(own, session)
+    resolved: dict[str, Any] = {}
+    for name, spec in template.parameters.items():
+        raw = spec.value
+        if spec.is_runtime and raw in ("", None):
+            raw = own.get(name, session.parameters.get(name, raw))
+        resolved[name] = slugs.convert(raw, spec.type, bags)
+    return resolved
+
+
+def tab_bags(own: Mapping[str, Any], session: Session) -> list[Mapping[str, Any]]:
+    """Return the slug bags for a tab: its own values, then the session's, then the anchor's."""
+    return [own, session.parameters, anchor_bag(session)]
+
+
+def anchor_bag(session: Session) -> dict[str, Any]:
+    """Expose the anchor tab's parameters as `anchor.<name>` slugs."""
+    anchor = next((t for t in session.tabs if t.anchor), None)
+    if anchor is None:
+        return {}
+    return {f"anchor.{k}": v for k, v in anchor.parameters.items()}
+
+
+def open_tab(
+    ctx: CallContext,
+    session: Session,
+    template_name: str,
+    runtime: Mapping[str, Any],
+    *,
+    anchor: bool = False,
+    focus: bool = False,
+) -> Tab:
+    """Create a tab from a template in `session`, optionally focusing it."""
+    template = ctx.config.tab_templates.get(template_name)
+    if template is None:
+        raise TemplateNotFound(template_not_found(template_name))
+    parameters = resolve_tab_parameters(template, session, runtime)
+    own = {**session.tab_parameters.get(template_name, {}), **runtime, **parameters}
+    title = slugs.resolve(template.title, tab_bags(own, session)) or template.name
+    tab = Tab(
+        id=f"tab-id-{ctx.workspace.next_tab}",
+        template=template_name,
+        title=title,
+        page_type=template.page_type,
+        parameters=parameters,
+        anchor=anchor,
+        closable=template.can_close and not anchor,
+    )
+    ctx.workspace.next_tab += 1
+    session.tabs.append(tab)
+    if focus or session.focused_tab is None:
+        session.focused_tab = tab.id
+    ctx.changed()
+    return tab
