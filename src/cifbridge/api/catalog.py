@@ -24,13 +24,19 @@ class ApiSpec:
     timeout: bool = True
 
 
-def _spec(name: str, params: str, message_type: str = "", **kw: object) -> ApiSpec:
-    names = tuple(p for p in params.split() if p)
-    return ApiSpec(name, names, message_type or name, **kw)  # type: ignore[arg-type]
+def _spec(
+    name: str,
+    params: str,
+    message_type: str = "",
+    encoding: Encoding = "plain",
+    timeout: bool = True,
+) -> ApiSpec:
+    return ApiSpec(name, tuple(params.split()), message_type or name, encoding, timeout)
 
 
-_JSON: dict[str, object] = {"encoding": "json"}
-_JSON_NO_TIMEOUT: dict[str, object] = {"encoding": "json", "timeout": False}
+def _json(name: str, params: str, message_type: str = "", timeout: bool = True) -> ApiSpec:
+    return _spec(name, params, message_type, "json", timeout)
+
 
 APIS: dict[str, ApiSpec] = {
     s.name: s
@@ -41,31 +47,32 @@ APIS: dict[str, ApiSpec] = {
         _spec("setMode", "value correlationId", "setmode"),
         _spec("getMode", "correlationId", "getmode"),
         # Records (§2.2, §2.3)
-        _spec("createRecord", "entityName data correlationId", "createrecord", **_JSON),
-        _spec("retrieveRecord", "entityName entityId query correlationId", "retrieverecord", **_JSON),
-        _spec("updateRecord", "entityName entityId data correlationId", "updaterecord", **_JSON),
-        _spec("deleteRecord", "entityName entityId correlationId", "deleterecord", **_JSON),
-        _spec(
+        _json("createRecord", "entityName data correlationId", "createrecord"),
+        _json("retrieveRecord", "entityName entityId query correlationId", "retrieverecord"),
+        _json("updateRecord", "entityName entityId data correlationId", "updaterecord"),
+        _json("deleteRecord", "entityName entityId correlationId", "deleterecord"),
+        _json(
             "searchAndOpenRecords",
             "entityName queryParameters searchOnly correlationId searchType",
             "searchandopenrecords",
-            **_JSON,
         ),
         _spec("renderSearchPage", "entityName searchString correlationId searchType"),
-        _spec("openForm", "entityFormOptions formParameters correlationId", "openform", **_JSON_NO_TIMEOUT),
-        _spec("refreshForm", "save correlationId", "refreshform", **_JSON),
-        _spec("getEnvironment", "correlationId", "getenvironment", **_JSON),
-        _spec("getEntityMetadata", "entityName attributes correlationId", **_JSON),
+        _json(
+            "openForm", "entityFormOptions formParameters correlationId", "openform", timeout=False
+        ),
+        _json("refreshForm", "save correlationId", "refreshform"),
+        _json("getEnvironment", "correlationId", "getenvironment"),
+        _json("getEntityMetadata", "entityName attributes correlationId"),
         _spec("setClickToAct", "value correlationId", "setclicktoact"),
         _spec("getClickToAct", "correlationId", "getclicktoact"),
         _spec("updateContext", "input sessionId isDelete correlationId"),
-        _spec("updateConversation", "id data correlationId", **_JSON),
+        _json("updateConversation", "id data correlationId"),
         # Events (§2.4)
         _spec("addHandler", "eventName handler", "addGenericHandler"),
         _spec("removeHandler", "eventName handler", "removeGenericHandler"),
         _spec("raiseEvent", "eventName eventInputParameters correlationId"),
         # Notifications (§2.5)
-        _spec("notifyEvent", "input correlationId cancellationToken", **_JSON_NO_TIMEOUT),
+        _json("notifyEvent", "input correlationId cancellationToken", timeout=False),
         _spec("cancelEvent", "cancellationToken correlationId"),
         # Tabs (§2.6)
         _spec("createTab", "input correlationId"),
@@ -93,10 +100,10 @@ APIS: dict[str, ApiSpec] = {
         _spec("initLogAnalytics", "data correlationId"),
         # Present in the library, not in the public docs (§2.11)
         _spec("isConsoleApp", "correlationId"),
-        _spec(
+        _json(
             "insertNotes",
             "entityName entitySetName entityId annotationId correlationId",
-            **_JSON_NO_TIMEOUT,
+            timeout=False,
         ),
         _spec("closeNotes", "correlationId"),
         _spec("openKBSearchControl", "value correlationId", "openkbsearchcontrol"),

@@ -1,15 +1,15 @@
 """The one error tree of the engine; transports map it to the wire in one place each.
 
-    CifError                 carries the CIF message; `api` is filled in by the dispatcher
-     ├── InvalidInput        argument checks the real library makes in the widget
-     │                       (wire: a JSON string '{"message": ...}', no msdyn_name)
-     └── HostError           failures the real host reports (wire: {message, msdyn_name})
-          ├── TemplateNotFound
-          ├── SessionNotFound
-          ├── SessionLimitReached
-          ├── NotAllowedForProvider
-          └── OriginNotTrusted
-    AgentActionRefused       control-API refusals (closing the Home session, ...)
+CifError                 carries the CIF message; `api` is filled in by the dispatcher
+ ├── InvalidInput        argument checks the real library makes in the widget
+ │                       (wire: a JSON string '{"message": ...}', no msdyn_name)
+ └── HostError           failures the real host reports (wire: {message, msdyn_name})
+      ├── TemplateNotFound
+      ├── SessionNotFound
+      ├── SessionLimitReached
+      ├── NotAllowedForProvider
+      └── OriginNotTrusted
+AgentActionRefused       control-API refusals (closing the Home session, ...)
 """
 
 from __future__ import annotations

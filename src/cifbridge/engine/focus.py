@@ -60,7 +60,9 @@ def close(ctx: CallContext, session_id: str) -> None:
     if session is None:
         raise AgentActionRefused(f"Session {session_id} is not open", status=404)
     workspace.focus_history = [s for s in workspace.focus_history if s != session_id]
-    ctx.emit(session.provider, SESSION_CLOSED, {"sessionId": session.id, "context": session.context})
+    ctx.emit(
+        session.provider, SESSION_CLOSED, {"sessionId": session.id, "context": session.context}
+    )
     ctx.changed()
     if workspace.focused == session_id:
         # The closed session is gone, so focus() sends only the successor's "focused" event.

@@ -5,7 +5,9 @@ ORIGIN_NOT_TRUSTED = (
 )
 TIMEOUT = "Timeout occurred as no response was received from listener window"
 MAX_SESSIONS = "Maximum sessions reached. Close a session before opening another."
-NOT_PROVIDER_SESSION = "Focused session is neither the default session nor it belongs to the provider"
+NOT_PROVIDER_SESSION = (
+    "Focused session is neither the default session nor it belongs to the provider"
+)
 GENERIC_ONLY = "createSession supports session templates of type Generic only ({name} is {type})"
 HOME_NOT_CLOSABLE = "The Home session cannot be closed"
 EVENT_NAME_BLANK = "The parameter EventName is blank. Provide a value to the parameter."

@@ -178,5 +178,3 @@ def add_handler(ctx: CallContext, args: dict[str, Any]) -> None:
 def remove_handler(ctx: CallContext, args: dict[str, Any]) -> bool:
     """Accept a handler removal; the shim answers whether its handler was registered."""
     return True
-
-

@@ -71,6 +71,7 @@ class Workspace:
     next_session: int = 1
     next_tab: int = 1
     panel: Panel = field(default_factory=Panel)
+    revision: int = 0
     recent_requests: dict[str, JSON] = field(default_factory=dict)
 
     def session(self, session_id: str) -> Session | None:
@@ -106,5 +107,6 @@ def from_json(data: dict[str, JSON]) -> Workspace:
         next_session=data["next_session"],
         next_tab=data["next_tab"],
         panel=Panel(**data.get("panel", {})),
+        revision=int(data.get("revision", 0)),
         recent_requests=dict(data.get("recent_requests", {})),
     )

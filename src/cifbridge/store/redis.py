@@ -1,0 +1,78 @@
+"""State in Redis, shared by several bridge processes behind a load balancer.
+
+Each call runs load → engine → save while holding a short Redis lock, so two processes never
+apply calls to diverging copies; the revision key lets a process skip the load when nothing
+changed since its own last save.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from redis.asyncio import Redis
+
+from .base import State
+
+_LOCK_MS = 10_000
+_RELEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+
+
+class RedisStore:
+    """The snapshot under `key`, its revision under `key:rev`, a lock under `key:lock`."""
+
+    shared = True
+
+    def __init__(self, url: str, key: str) -> None:
+        self._redis = Redis.from_url(url)
+        self._key = key
+
+    async def load(self, known_revision: int | None = None) -> State | None:
+        """Return the saved state if its revision differs from `known_revision`."""
+        revision = await self._redis.get(f"{self._key}:rev")
+        if revision is None or (known_revision is not None and int(revision) == known_revision):
+            return None
+        raw = await self._redis.get(self._key)
+        if raw is None:
+            return None
+        data: State = json.loads(raw)
+        return data
+
+    async def save(self, state: State) -> None:
+        """Write snapshot and revision together."""
+        payload = json.dumps(state, separators=(",", ":"))
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(self._key, payload)
+            pipe.set(f"{self._key}:rev", state.get("revision", 0))
+            await pipe.execute()
+
+    def exclusive(self) -> AbstractAsyncContextManager[None]:
+        """Hold the cross-process lock for one call."""
+        return self._locked()
+
+    @asynccontextmanager
+    async def _locked(self) -> AsyncIterator[None]:
+        token = secrets.token_hex(8)
+        lock = f"{self._key}:lock"
+        delay = 0.001
+        while not await self._redis.set(lock, token, nx=True, px=_LOCK_MS):
+            await asyncio.sleep(delay)  # back off: another process is mid-call
+            delay = min(delay * 2, 0.05)
+        try:
+            yield
+        finally:
+            await self._redis.eval(_RELEASE, 1, lock, token)
+
+    async def clear(self) -> None:
+        """Forget the saved state."""
+        await self._redis.delete(self._key, f"{self._key}:rev")
+
+    async def close(self) -> None:
+        """Close the connection pool."""
+        await self._redis.aclose()

@@ -1,0 +1,1 @@
+"""The transports: aiohttp routes, the control API and the Socket.IO namespaces (all thin)."""

@@ -1,0 +1,72 @@
+"""The one composition root: `create_app(settings)` builds everything and wires it together."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+
+import socketio
+from aiohttp import web
+
+from ..api.dispatcher import Dispatcher
+from ..api.validation import SchemaSet
+from ..config_loader import load_config
+from ..engine import Engine
+from ..journal import Journal
+from ..resources import data_dir
+from ..settings import Settings
+from ..store import open_store
+from .control import agent_errors, setup_control_routes
+from .hub import Hub
+from .keys import HUB, SETTINGS, SHIM, SIO
+from .routes import setup_routes
+from .shim import build_shim
+from .widgets import WidgetNamespace
+from .workspace_ns import WorkspaceNamespace
+
+
+def create_app(settings: Settings) -> web.Application:
+    """Build the bridge: config, engine, store, Socket.IO server, routes; attach and return."""
+    schemas = SchemaSet(data_dir("schemas"))
+    config = load_config(schemas, settings.config_path)
+    engine = Engine(config, clock=time.time)
+    sio = socketio.AsyncServer(
+        async_mode="aiohttp",
+        cors_allowed_origins="*",  # widgets live on other origins; trust is checked per provider
+        max_http_buffer_size=settings.max_frame_bytes,
+        client_manager=_client_manager(settings),
+    )
+    hub = Hub(Dispatcher(engine, schemas), open_store(settings), sio, Journal(time.time))
+    sio.register_namespace(WidgetNamespace(hub, config))
+    sio.register_namespace(WorkspaceNamespace(hub))
+
+    app = web.Application(middlewares=[agent_errors], client_max_size=settings.max_frame_bytes)
+    app[SETTINGS] = settings
+    app[HUB] = hub
+    app[SIO] = sio
+    app[SHIM] = build_shim(settings)
+    setup_routes(app)
+    setup_control_routes(app)
+    app.cleanup_ctx.append(_hub_lifetime)
+    app.on_shutdown.append(_shutdown_sio)
+    sio.attach(app)
+    return app
+
+
+def _client_manager(settings: Settings) -> socketio.AsyncManager:
+    # Several processes sharing Redis state must also share event fan-out.
+    if settings.store == "redis":
+        return socketio.AsyncRedisManager(settings.redis_url)
+    return socketio.AsyncManager()
+
+
+async def _hub_lifetime(app: web.Application) -> AsyncIterator[None]:
+    hub = app[HUB]
+    await hub.start(reset=app[SETTINGS].reset)
+    yield
+    await hub.store.close()
+
+
+async def _shutdown_sio(app: web.Application) -> None:
+    sio: socketio.AsyncServer = app[SIO]
+    await sio.shutdown()

@@ -1,0 +1,128 @@
+"""Runs engine work under persistence and fans the results out; both transports go through it.
+
+Every widget call and agent action follows the same cycle: take the store's exclusive hold,
+catch up with a newer saved state (shared stores), apply, save before acknowledging, then
+deliver the events to widgets and the new state and journal entry to workspace pages.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..api.dispatcher import Caller, Dispatcher, Outcome
+from ..engine import ANY_PROVIDER, Delivery, Engine, Result
+from ..journal import Journal
+from ..store import Store
+from ..views import workspace_view
+
+log = logging.getLogger("cifbridge")
+
+WIDGET_NAMESPACE = "/widget"
+WORKSPACE_NAMESPACE = "/workspace"
+
+
+def provider_room(provider: str) -> str:
+    """Return the Socket.IO room of one provider's widget connections."""
+    return f"provider:{provider}"
+
+
+class Hub:
+    """Owns the engine, store, journal and the Socket.IO server used to reach browsers."""
+
+    def __init__(self, dispatcher: Dispatcher, store: Store, sio: Any, journal: Journal) -> None:
+        self.dispatcher = dispatcher
+        self.engine: Engine = dispatcher.engine
+        self.store = store
+        self.sio = sio
+        self.journal = journal
+
+    async def start(self, *, reset: bool) -> None:
+        """Resume the saved workspace, or save a fresh one."""
+        async with self.store.exclusive():
+            saved = None if reset else await self.store.load()
+            if saved is not None:
+                self.engine.restore(saved)
+            else:
+                await self._save()
+
+    async def widget_call(
+        self, caller: Caller, api: str, args: Sequence[Any], request_id: str | None
+    ) -> dict[str, Any]:
+        """Apply one widget call and return its acknowledgement."""
+        started = time.perf_counter()
+        async with self.store.exclusive():
+            await self._catch_up()
+            outcome = self.dispatcher.call(caller, api, args, request_id)
+            if outcome.mutated:
+                await self._save()
+        latency = (time.perf_counter() - started) * 1000
+        entry = self._journal(caller.provider, api, args, request_id, outcome, latency)
+        await self._publish(outcome.deliveries, outcome.mutated)
+        await self.sio.emit("workspace:journal", entry, namespace=WORKSPACE_NAMESPACE)
+        return outcome.to_wire()
+
+    async def agent(self, action: Callable[[Engine], Result]) -> Result:
+        """Apply one agent action (it may raise AgentActionRefused) and publish its effects."""
+        async with self.store.exclusive():
+            await self._catch_up()
+            result = action(self.engine)
+            if result.mutated:
+                await self._save()
+        await self._publish(result.deliveries, result.mutated)
+        return result
+
+    async def view(self) -> dict[str, Any]:
+        """Return the current workspace view, caught up with other processes."""
+        async with self.store.exclusive():
+            await self._catch_up()
+            return workspace_view(self.engine)
+
+    async def _catch_up(self) -> None:
+        if self.store.shared:
+            saved = await self.store.load(self.engine.workspace.revision)
+            if saved is not None:
+                self.engine.restore(saved)
+
+    async def _save(self) -> None:
+        self.engine.workspace.revision += 1
+        await self.store.save(self.engine.snapshot())
+
+    async def _publish(self, deliveries: Sequence[Delivery], changed: bool) -> None:
+        for delivery in deliveries:
+            await self._deliver(delivery)
+        if changed:
+            view = workspace_view(self.engine)
+            await self.sio.emit("workspace:state", view, namespace=WORKSPACE_NAMESPACE)
+
+    async def _deliver(self, delivery: Delivery) -> None:
+        # The real host sends every event payload as a JSON string (reference §3).
+        message = {
+            "name": delivery.name,
+            "data": json.dumps(delivery.payload, separators=(",", ":")),
+        }
+        room = None if delivery.provider == ANY_PROVIDER else provider_room(delivery.provider)
+        await self.sio.emit("cif:event", message, room=room, namespace=WIDGET_NAMESPACE)
+
+    def _journal(
+        self,
+        provider: str,
+        api: str,
+        args: Sequence[Any],
+        request_id: str | None,
+        outcome: Outcome,
+        latency_ms: float,
+    ) -> dict[str, Any]:
+        result = {"value": outcome.value} if outcome.ok else {"error": outcome.error}
+        return self.journal.record(
+            provider=provider,
+            api=api,
+            args=list(args),
+            requestId=request_id,
+            ok=outcome.ok,
+            latencyMs=round(latency_ms, 3),
+            **result,
+        )

@@ -1,0 +1,15 @@
+"""Typed keys for everything the application holds; no module-level singletons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from ..settings import Settings
+from .hub import Hub
+
+SETTINGS = web.AppKey("settings", Settings)
+HUB = web.AppKey("hub", Hub)
+SIO = web.AppKey("sio", Any)
+SHIM = web.AppKey("shim", bytes)

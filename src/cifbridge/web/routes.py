@@ -1,0 +1,62 @@
+"""Pages and files: health, the shim at the real library path, the workspace, the samples."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..resources import data_dir
+from .keys import SHIM
+from .shim import socket_io_client_path
+
+JS = "application/javascript"
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Answer once the app has started (the route only exists then)."""
+    return web.json_response({"status": "ok"})
+
+
+async def widget_library(request: web.Request) -> web.Response:
+    """Serve the CIF shim where Dynamics serves msdyn_ciLibrary.js."""
+    return web.Response(body=request.app[SHIM], content_type=JS, headers=_no_store())
+
+
+async def socket_io_client(request: web.Request) -> web.FileResponse:
+    """Serve the official socket.io-client bundle to the workspace page."""
+    return web.FileResponse(socket_io_client_path(), headers={"Content-Type": JS})
+
+
+async def workspace_page(request: web.Request) -> web.FileResponse:
+    """Serve the agent workspace."""
+    return web.FileResponse(data_dir("static") / "workspace" / "index.html", headers=_no_store())
+
+
+async def sample_page(request: web.Request) -> web.Response:
+    """Serve a sample widget with this bridge's URL filled into its script tag."""
+    name = request.match_info["name"]
+    folder = data_dir("static") / "samples"
+    path = (folder / name).resolve()
+    if folder.resolve() not in path.parents or not path.is_file():
+        raise web.HTTPNotFound(text=f"no sample called {name}")
+    text = path.read_text(encoding="utf-8").replace("{{BRIDGE_URL}}", _origin(request))
+    content_type = "text/html" if path.suffix == ".html" else "text/plain"
+    return web.Response(text=text, content_type=content_type, headers=_no_store())
+
+
+def _origin(request: web.Request) -> str:
+    return f"{request.scheme}://{request.host}"
+
+
+def _no_store() -> dict[str, str]:
+    # A developer edits widgets and config all day; a cached shim would hide their changes.
+    return {"Cache-Control": "no-store"}
+
+
+def setup_routes(app: web.Application) -> None:
+    """Register the pages and files."""
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/webresources/Widget/msdyn_ciLibrary.js", widget_library)
+    app.router.add_get("/cifbridge/socket.io.min.js", socket_io_client)
+    app.router.add_get("/", workspace_page)
+    app.router.add_get("/samples/{name}", sample_page)
+    app.router.add_static("/static/", data_dir("static"), show_index=False)

@@ -1,0 +1,57 @@
+"""Assemble the widget library served at the real path, once per process.
+
+The shim source keeps two placeholders: the official socket.io-client bundle goes inside the
+shim's own function scope (so no global `io` leaks into the partner's page), and the API table
+from `api.catalog` goes where the shim reads its configuration, so Python and JavaScript can
+never disagree about names, encodings or timeouts.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..api.catalog import BUILT_IN_EVENTS, shim_table
+from ..engine.messages import TIMEOUT
+from ..resources import data_dir, node_modules_dir
+from ..settings import Settings
+from .hub import WIDGET_NAMESPACE
+
+SOCKET_IO_PLACEHOLDER = "/*CIFBRIDGE_SOCKET_IO_CLIENT*/"
+CONFIG_PLACEHOLDER = "/*CIFBRIDGE_CONFIG*/null"
+TIMEOUT_MS = 10_000
+
+
+def socket_io_client_path() -> Path:
+    """Return the official browser bundle installed from the npm registry."""
+    return node_modules_dir() / "socket.io-client" / "dist" / "socket.io.min.js"
+
+
+def read_socket_io_client() -> str:
+    """Read the socket.io-client bundle, or explain how to install it."""
+    path = socket_io_client_path()
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} is missing: run `npm ci` in the cifbridge checkout "
+            "(or set CIFBRIDGE_NODE_MODULES to a node_modules folder holding socket.io-client)"
+        )
+    return path.read_text(encoding="utf-8")
+
+
+def build_shim(settings: Settings) -> bytes:
+    """Return the complete msdyn_ciLibrary.js for this bridge."""
+    source = (data_dir("static") / "shim" / "msdyn_ciLibrary.js").read_text(encoding="utf-8")
+    config = {
+        "apis": shim_table(),
+        "events": list(BUILT_IN_EVENTS),
+        "fidelity": settings.fidelity,
+        "timeoutMs": TIMEOUT_MS,
+        "timeoutMessage": TIMEOUT,
+        "namespace": WIDGET_NAMESPACE,
+    }
+    for placeholder in (SOCKET_IO_PLACEHOLDER, CONFIG_PLACEHOLDER):
+        if source.count(placeholder) != 1:
+            raise ValueError(f"the shim source must hold {placeholder} exactly once")
+    source = source.replace(CONFIG_PLACEHOLDER, json.dumps(config))
+    source = source.replace(SOCKET_IO_PLACEHOLDER, read_socket_io_client())
+    return source.encode("utf-8")
