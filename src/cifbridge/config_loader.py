@@ -29,9 +29,8 @@ def read_config_file(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as error:
-        raise ConfigError(
-            f"{path}: not valid {path.suffix.lstrip('.') or 'YAML'}: {error}"
-        ) from error
+        kind = "JSON" if path.suffix == ".json" else "YAML"
+        raise ConfigError(f"{path}: not valid {kind}: {error}") from error
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the configuration must be a mapping")
     return data

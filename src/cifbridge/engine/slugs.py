@@ -4,6 +4,9 @@ Rules, from the 2020 host source:
 - every `{name}` is looked up, case-sensitively, in each bag in order; the first hit wins;
 - slugs nest (`{$odata.incident.title.?$filter=incidentid eq '{caseId}'}`): inner ones first;
 - a `ChannelProvider.` prefix is stripped before lookup;
+- only a name-like group (`customerName`, `anchor._customerid_value@OData...`) or a `$odata.`
+  query is a slug; any other braces are literal text, so JSON values such as
+  `{"subject": "Task from {anchor.ticketnumber}"}` keep their braces and resolve inside;
 - an unresolved slug becomes the empty string, never the literal text;
 - substituted values are not scanned again, so a value containing braces stays as it is.
 """
@@ -11,6 +14,7 @@ Rules, from the 2020 host source:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -18,6 +22,7 @@ Bags = Sequence[Mapping[str, Any]]
 ODataResolver = Callable[[str], str]
 
 _STRIPPED_PREFIXES = ("ChannelProvider.",)
+_NAME = re.compile(r"[A-Za-z_$][\w.@$-]*")
 
 
 def resolve(text: str, bags: Bags, odata: ODataResolver | None = None) -> str:
@@ -37,12 +42,20 @@ def _resolve_from(
             parts.append(inner)
             continue
         if char == "}" and closing:
-            return lookup("".join(parts), bags, odata), pos + 1
+            content = "".join(parts)
+            if is_slug_name(content):
+                return lookup(content, bags, odata), pos + 1
+            return "{" + content + "}", pos + 1
         parts.append(char)
         pos += 1
     if closing:  # an unbalanced "{" is literal text, as in the real host
         return "{" + "".join(parts), pos
     return "".join(parts), pos
+
+
+def is_slug_name(content: str) -> bool:
+    """Tell whether the text between braces names a slug rather than being literal."""
+    return content.startswith("$odata.") or _NAME.fullmatch(content) is not None
 
 
 def lookup(name: str, bags: Bags, odata: ODataResolver | None = None) -> str:

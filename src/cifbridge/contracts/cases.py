@@ -1,0 +1,170 @@
+"""Read contract case files (YAML or JSON), validate them, and expose each case as data.
+
+A file holds one case, or several under `cases:`; every file is checked against
+`urn:cifbridge:contract-case` and every failure names the file and the JSON path inside it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..api.catalog import APIS
+from ..api.validation import SchemaSet
+
+CASE_SCHEMA = "urn:cifbridge:contract-case"
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class ContractError(ValueError):
+    """A case file is unreadable or does not follow the case format."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """A widget call: a `Microsoft.CIFramework` function and its positional arguments."""
+
+    api: str
+    args: tuple[Any, ...]
+    provider: str | None = None
+
+
+@dataclass(frozen=True)
+class AgentAction:
+    """What the agent does in the workspace: focus or close a session."""
+
+    action: str
+    session_id: str
+
+
+Step = Call | AgentAction
+
+
+@dataclass(frozen=True)
+class Case:
+    """One validated case: setup, the call or agent action under test, and the expectation."""
+
+    file: Path
+    index: int | None
+    description: str
+    source: str
+    config: dict[str, Any] | None
+    provider: str | None
+    setup: tuple[Step, ...]
+    subject: Step
+    expect: dict[str, Any]
+
+    def label(self, root: Path | None = None) -> str:
+        """Return the file (relative to `root` when inside it) and the position in `cases:`."""
+        where = self.file
+        if root is not None and self.file.is_relative_to(root):
+            where = self.file.relative_to(root)
+        index = "" if self.index is None else f"[{self.index}]"
+        return f"{where}{index}"
+
+
+def case_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into the case files below them, sorted; files are taken as given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in CASE_SUFFIXES))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise ContractError(f"{path}: no such file or folder")
+    return found
+
+
+def load_cases(schemas: SchemaSet, paths: Iterable[Path]) -> list[Case]:
+    """Load every case of the given files and folders; raise ContractError listing all problems."""
+    cases: list[Case] = []
+    problems: list[str] = []
+    for path in case_files(paths):
+        try:
+            cases.extend(load_file(schemas, path))
+        except ContractError as error:
+            problems.append(str(error))
+    if problems:
+        raise ContractError("\n".join(problems))
+    return cases
+
+
+def load_file(schemas: SchemaSet, path: Path) -> list[Case]:
+    """Load and validate the cases of one file."""
+    data = _read(path)
+    errors = schemas.all_errors(CASE_SCHEMA, data)
+    if errors:
+        raise ContractError("\n".join(f"{path}: {e}" for e in errors))
+    if "cases" in data:
+        raw_cases: Iterator[tuple[int | None, Any]] = enumerate(data["cases"])
+    else:
+        raw_cases = iter([(None, data)])
+    cases = [_case(path, index, raw) for index, raw in raw_cases]
+    unknown = [f"{path}: {where}: {api} is not a CIF function" for where, api in _apis(cases)]
+    if unknown:
+        raise ContractError("\n".join(unknown))
+    return cases
+
+
+def _read(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ContractError(f"{path}: {error.strerror}") from error
+    try:
+        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as error:
+        raise ContractError(f"{path}: not valid {path.suffix.lstrip('.')}: {error}") from error
+
+
+def _case(path: Path, index: int | None, raw: dict[str, Any]) -> Case:
+    subject = _step(raw) if "agent" in raw else _call(raw["call"], None)
+    return Case(
+        file=path,
+        index=index,
+        description=raw["description"],
+        source=raw["source"],
+        config=raw.get("config"),
+        provider=raw.get("provider"),
+        setup=tuple(_step(s) for s in raw.get("setup", [])),
+        subject=subject,
+        expect=raw["expect"],
+    )
+
+
+def _step(raw: dict[str, Any]) -> Step:
+    if "agent" in raw:
+        return AgentAction(raw["agent"]["action"], raw["agent"]["sessionId"])
+    return _call(raw["call"], raw.get("provider"))
+
+
+def _call(raw: dict[str, Any], provider: str | None) -> Call:
+    return Call(raw["api"], tuple(raw.get("args", [])), provider)
+
+
+def _apis(cases: list[Case]) -> Iterator[tuple[str, str]]:
+    for case in cases:
+        prefix = "$" if case.index is None else f"$.cases[{case.index}]"
+        for number, step in enumerate(case.setup):
+            if isinstance(step, Call) and step.api not in APIS:
+                yield f"{prefix}.setup[{number}].call.api", step.api
+        if isinstance(case.subject, Call) and case.subject.api not in APIS:
+            yield f"{prefix}.call.api", case.subject.api
+
+
+__all__ = [
+    "AgentAction",
+    "Call",
+    "Case",
+    "ContractError",
+    "Step",
+    "case_files",
+    "load_cases",
+    "load_file",
+]
