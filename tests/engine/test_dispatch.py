@@ -75,3 +75,9 @@ def test_undefined_arguments_count_as_absent(bridge: Bridge) -> None:
 
 def test_correlation_id_of_any_type_is_accepted(bridge: Bridge) -> None:
     assert bridge.ok("canCreateSession", 1234) is True
+
+
+def test_a_request_id_reused_for_another_function_is_not_a_retry(bridge: Bridge) -> None:
+    created = bridge.call("createSession", {"templateName": "msdyn_chat_session"}, rid="r1")
+    listed = bridge.call("getAllSessions", rid="r1")
+    assert (created.value, listed.value) == ("session-id-1", ["session-id-1"])

@@ -66,7 +66,7 @@ class Dispatcher:
         spec = APIS.get(api)
         if spec is None:
             return _failure(InvalidInput(f"Microsoft.CIFramework.{api} is not a CIF function"), api)
-        key = f"{caller.provider}:{request_id}" if request_id else None
+        key = f"{caller.provider}:{api}:{request_id}" if request_id else None
         recent = self.engine.workspace.recent_requests
         if key is not None and key in recent:
             return Outcome(**recent[key])

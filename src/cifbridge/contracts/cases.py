@@ -13,12 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
 
 from ..api.catalog import APIS
 from ..api.validation import SchemaSet
 
 CASE_SCHEMA = "urn:cifbridge:contract-case"
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
+FUNCTION_MARKER = "$function"
+HINT = "x-message"
 
 
 class ContractError(ValueError):
@@ -32,6 +36,10 @@ class Call:
     api: str
     args: tuple[Any, ...]
     provider: str | None = None
+
+    def wire_args(self) -> list[Any]:
+        """Return the arguments as a transport sends them: a handler function becomes `true`."""
+        return [without_functions(a) for a in self.args]
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,17 @@ class Case:
         return f"{where}{index}"
 
 
+def without_functions(value: Any) -> Any:
+    """Replace every `{"$function": ...}` marker inside `value` with `True`."""
+    if isinstance(value, dict):
+        if set(value) == {FUNCTION_MARKER}:
+            return True
+        return {k: without_functions(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_functions(v) for v in value]
+    return value
+
+
 def case_files(paths: Iterable[Path]) -> list[Path]:
     """Expand folders into the case files below them, sorted; files are taken as given."""
     found: list[Path] = []
@@ -98,7 +117,7 @@ def load_cases(schemas: SchemaSet, paths: Iterable[Path]) -> list[Case]:
 def load_file(schemas: SchemaSet, path: Path) -> list[Case]:
     """Load and validate the cases of one file."""
     data = _read(path)
-    errors = schemas.all_errors(CASE_SCHEMA, data)
+    errors = case_format_errors(schemas, data)
     if errors:
         raise ContractError("\n".join(f"{path}: {e}" for e in errors))
     if "cases" in data:
@@ -110,6 +129,22 @@ def load_file(schemas: SchemaSet, path: Path) -> list[Case]:
     if unknown:
         raise ContractError("\n".join(unknown))
     return cases
+
+
+def case_format_errors(schemas: SchemaSet, data: Any) -> list[str]:
+    """Return every way `data` breaks the case format, each naming its JSON path."""
+    validator = Draft202012Validator(schemas.schemas[CASE_SCHEMA], registry=schemas.registry)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    return [f"{e.json_path}: {_hint(e) or e.message}" for e in errors]
+
+
+def _hint(error: ValidationError) -> str | None:
+    # Combinators fail with a dump of the instance; the schema says in words what it wants.
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    hint = schema.get(HINT)
+    if error.validator in ("oneOf", "anyOf", "not") and isinstance(hint, str):
+        return hint
+    return None
 
 
 def _read(path: Path) -> Any:
@@ -165,6 +200,7 @@ __all__ = [
     "ContractError",
     "Step",
     "case_files",
+    "without_functions",
     "load_cases",
     "load_file",
 ]

@@ -68,5 +68,9 @@ async def _hub_lifetime(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _shutdown_sio(app: web.Application) -> None:
+    # Close every connection first: otherwise each open websocket holds the shutdown until
+    # its engine.io ping times out (45 s), and widgets learn of the restart that late.
     sio: socketio.AsyncServer = app[SIO]
+    if sio.eio.sockets:  # engine.io's disconnect-all fails on an empty set
+        await sio.eio.disconnect()
     await sio.shutdown()

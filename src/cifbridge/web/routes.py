@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import mimetypes
+
 from aiohttp import web
 
 from ..resources import data_dir
@@ -39,7 +41,7 @@ async def sample_page(request: web.Request) -> web.Response:
     if folder.resolve() not in path.parents or not path.is_file():
         raise web.HTTPNotFound(text=f"no sample called {name}")
     text = path.read_text(encoding="utf-8").replace("{{BRIDGE_URL}}", _origin(request))
-    content_type = "text/html" if path.suffix == ".html" else "text/plain"
+    content_type = mimetypes.guess_type(path.name)[0] or "text/plain"
     return web.Response(text=text, content_type=content_type, headers=_no_store())
 
 

@@ -53,8 +53,8 @@ class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         """Forget the connection."""
         self.callers.pop(sid, None)
 
-    async def on_cif(self, sid: str, data: Any) -> dict[str, Any]:
-        """Run one CIF call and return its acknowledgement."""
+    async def on_cif(self, sid: str, data: Any = None, *extra: Any) -> dict[str, Any]:
+        """Run one CIF call and return its acknowledgement (frames of any arity are answered)."""
         api = data.get("api") if isinstance(data, dict) else None
         try:
             problem = _malformed(data)

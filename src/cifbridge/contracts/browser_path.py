@@ -1,0 +1,149 @@
+"""The browser path: the shim in Debian's Chromium, driven by Playwright, one page per widget.
+
+Each widget is a page on the bridge's own origin (see `bridge.widget_page`) that loads `/webresources/Widget/msdyn_ciLibrary.js` with `data-crmurl`, `data-cifid` and
+`data-provider`, waits for `CIFInitDone`, then calls `Microsoft.CIFramework` as a widget does.
+The caller's page registers a handler for every event it may receive and records the strings.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from ..api.catalog import APIS, BUILT_IN_EVENTS
+from .bridge import WIDGET_PAGE_PATH, Bridges, ServedBridge
+from .cases import Call, Case
+from .configs import CaseConfigs
+from .outcome import Outcome, rejected, resolved
+from .served import BARRIER, WidgetError, decode_event, play_served
+
+DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+# Not a timing assertion: only how long a page may take to load the shim before we give up.
+INIT_TIMEOUT_MS = 30_000
+
+CALL = "([api, args, encoding]) => window.__contract.call(api, args, encoding)"
+
+
+def driver_source() -> str:
+    """Return the script that makes calls and records events inside the page."""
+    return resources.files(__package__).joinpath("widget_driver.js").read_text(encoding="utf-8")
+
+
+def listened_events(case: Case) -> list[str]:
+    """Return every event name the caller's page needs a handler for."""
+    expected = [e["name"] for e in case.expect.get("events", [])]
+    return list(dict.fromkeys([*BUILT_IN_EVENTS, *expected]))
+
+
+class BrowserWidget:
+    """One provider's widget page."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+
+    async def call(self, call: Call) -> Outcome:
+        """Call `Microsoft.CIFramework[api](...args)` in the page and normalize the result."""
+        encoding = APIS[call.api].encoding
+        raw = await self.page.evaluate(CALL, [call.api, list(call.args), encoding])
+        if "resolves" in raw:
+            return resolved(raw["resolves"], raw["encoding"], [])
+        return rejected(raw["rejects"], _form(call.api, raw), [])
+
+    async def take_events(self) -> list[dict[str, Any]]:
+        """Return the events the page's handlers received (after a barrier call)."""
+        await self.call(BARRIER)
+        received = await self.page.evaluate("() => window.__contract.take()")
+        return [_event(e) for e in received]
+
+    async def close(self) -> None:
+        """Close the page and its browser context."""
+        await self.page.context.close()
+
+
+def _form(api: str, raw: dict[str, Any]) -> str:
+    # The wire form must match the error form: client errors and the host errors of JSON-encoded
+    # APIs are JSON strings, other host errors are Maps (reference §1.3).
+    form, wire = str(raw["form"]), raw.get("wire")
+    if form in ("client", "host"):
+        expected = "string" if form == "client" or APIS[api].encoding == "json" else "map"
+        if wire != expected:
+            return f"{form} (as a {wire}, not a {expected})"
+    return form
+
+
+def _event(raw: dict[str, Any]) -> dict[str, Any]:
+    if raw.get("kind") != "string":
+        return {"name": raw.get("name"), "data": {"$notJsonString": raw.get("data")}}
+    return decode_event(raw.get("name"), raw.get("data"))
+
+
+class BrowserPath:
+    """Plays cases through the shim in Chromium; Chromium starts on the first case."""
+
+    name = "browser"
+
+    def __init__(self, configs: CaseConfigs, bridges: Bridges, chromium: Path) -> None:
+        self.configs = configs
+        self.bridges = bridges
+        self.chromium = chromium
+        self._playwright: Any = None
+        self._browser: Any = None
+
+    async def run(self, case: Case) -> Outcome:
+        """Play one case and return its normalized outcome."""
+        await self._start()
+        caller = self.configs.caller(case) if case.provider is None else case.provider
+
+        async def open_widget(bridge: ServedBridge, provider: str, case: Case) -> BrowserWidget:
+            listen = listened_events(case) if provider == caller else []
+            return await self._open(bridge, provider, listen)
+
+        return await play_served(case, self.configs, self.bridges, open_widget)
+
+    async def close(self) -> None:
+        """Close Chromium and stop Playwright."""
+        browser, self._browser = self._browser, None
+        playwright, self._playwright = self._playwright, None
+        if browser is not None:
+            await browser.close()
+        if playwright is not None:
+            await playwright.stop()
+
+    async def _start(self) -> None:
+        if self._browser is not None:
+            return
+        if not self.chromium.exists():
+            raise WidgetError(f"{self.chromium} not found: install Debian's chromium")
+        from playwright.async_api import async_playwright
+
+        self._playwright = await async_playwright().start()
+        self._browser = await self._playwright.chromium.launch(
+            executable_path=str(self.chromium), args=list(CHROMIUM_ARGS), headless=True
+        )
+
+    async def _open(self, bridge: ServedBridge, provider: str, listen: list[str]) -> BrowserWidget:
+        context = await self._browser.new_context()
+        page = await context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        try:
+            await page.goto(f"{bridge.url}{WIDGET_PAGE_PATH}?{urlencode({'provider': provider})}")
+            await page.wait_for_function("window.__cifReady === true", timeout=INIT_TIMEOUT_MS)
+            await page.evaluate(driver_source())
+            await page.evaluate("(names) => window.__contract.listen(names)", listen)
+        except Exception as error:
+            await context.close()
+            raise WidgetError(f"{provider}: the widget page did not start: {error} {errors}") from error
+        return BrowserWidget(page)
