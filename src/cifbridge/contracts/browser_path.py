@@ -1,8 +1,10 @@
 """The browser path: the shim in Debian's Chromium, driven by Playwright, one page per widget.
 
-Each widget is a page on the bridge's own origin (see `bridge.widget_page`) that loads `/webresources/Widget/msdyn_ciLibrary.js` with `data-crmurl`, `data-cifid` and
-`data-provider`, waits for `CIFInitDone`, then calls `Microsoft.CIFramework` as a widget does.
-The caller's page registers a handler for every event it may receive and records the strings.
+Each widget is a page on the bridge's own origin (see `bridge.widget_page`) that loads
+`/webresources/Widget/msdyn_ciLibrary.js` with `data-crmurl`, `data-cifid` and `data-provider`,
+waits for `CIFInitDone`, then calls `Microsoft.CIFramework` as a widget does. The caller's page
+registers a handler for every event it may receive and records the strings. One Chromium and
+one browser context serve the whole run; every widget of every case gets its own page.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from urllib.parse import urlencode
 from ..api.catalog import APIS, BUILT_IN_EVENTS
 from .bridge import WIDGET_PAGE_PATH, Bridges, ServedBridge
 from .cases import Call, Case
-from .configs import CaseConfigs
-from .outcome import Outcome, rejected, resolved
+from .configs import CaseConfigError, CaseConfigs
+from .outcome import Outcome, failed, rejected, resolved
 from .served import BARRIER, WidgetError, decode_event, play_served
 
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
@@ -32,6 +34,11 @@ CHROMIUM_ARGS = (
 )
 # Not a timing assertion: only how long a page may take to load the shim before we give up.
 INIT_TIMEOUT_MS = 30_000
+
+
+class BrowserUnavailable(RuntimeError):
+    """Chromium (or Playwright) is not installed, so the browser path cannot run."""
+
 
 CALL = "([api, args, encoding]) => window.__contract.call(api, args, encoding)"
 
@@ -68,8 +75,8 @@ class BrowserWidget:
         return [_event(e) for e in received]
 
     async def close(self) -> None:
-        """Close the page and its browser context."""
-        await self.page.context.close()
+        """Close the page (and with it the widget's connection)."""
+        await self.page.close()
 
 
 def _form(api: str, raw: dict[str, Any]) -> str:
@@ -100,11 +107,15 @@ class BrowserPath:
         self.chromium = chromium
         self._playwright: Any = None
         self._browser: Any = None
+        self._context: Any = None
 
     async def run(self, case: Case) -> Outcome:
         """Play one case and return its normalized outcome."""
         await self._start()
-        caller = self.configs.caller(case) if case.provider is None else case.provider
+        try:
+            caller = self.configs.caller(case)
+        except CaseConfigError as error:
+            return failed(str(error))
 
         async def open_widget(bridge: ServedBridge, provider: str, case: Case) -> BrowserWidget:
             listen = listened_events(case) if provider == caller else []
@@ -114,8 +125,11 @@ class BrowserPath:
 
     async def close(self) -> None:
         """Close Chromium and stop Playwright."""
+        context, self._context = self._context, None
         browser, self._browser = self._browser, None
         playwright, self._playwright = self._playwright, None
+        if context is not None:
+            await context.close()
         if browser is not None:
             await browser.close()
         if playwright is not None:
@@ -125,17 +139,19 @@ class BrowserPath:
         if self._browser is not None:
             return
         if not self.chromium.exists():
-            raise WidgetError(f"{self.chromium} not found: install Debian's chromium")
+            raise BrowserUnavailable(
+                f"{self.chromium} not found: install Debian's chromium (apt-get install chromium)"
+            )
         from playwright.async_api import async_playwright
 
         self._playwright = await async_playwright().start()
         self._browser = await self._playwright.chromium.launch(
             executable_path=str(self.chromium), args=list(CHROMIUM_ARGS), headless=True
         )
+        self._context = await self._browser.new_context()
 
     async def _open(self, bridge: ServedBridge, provider: str, listen: list[str]) -> BrowserWidget:
-        context = await self._browser.new_context()
-        page = await context.new_page()
+        page = await self._context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         try:
@@ -144,6 +160,8 @@ class BrowserPath:
             await page.evaluate(driver_source())
             await page.evaluate("(names) => window.__contract.listen(names)", listen)
         except Exception as error:
-            await context.close()
-            raise WidgetError(f"{provider}: the widget page did not start: {error} {errors}") from error
+            await page.close()
+            raise WidgetError(
+                f"{provider}: the widget page did not start: {error} {errors}"
+            ) from error
         return BrowserWidget(page)

@@ -191,16 +191,3 @@ def _apis(cases: list[Case]) -> Iterator[tuple[str, str]]:
                 yield f"{prefix}.setup[{number}].call.api", step.api
         if isinstance(case.subject, Call) and case.subject.api not in APIS:
             yield f"{prefix}.call.api", case.subject.api
-
-
-__all__ = [
-    "AgentAction",
-    "Call",
-    "Case",
-    "ContractError",
-    "Step",
-    "case_files",
-    "without_functions",
-    "load_cases",
-    "load_file",
-]

@@ -58,7 +58,9 @@ class EnginePath:
             try:
                 _act(dispatcher.engine, step)
             except AgentActionRefused as error:
-                raise SetupFailed(f"setup[{number}]: agent {step.action}: {error.message}") from error
+                raise SetupFailed(
+                    f"setup[{number}]: agent {step.action}: {error.message}"
+                ) from error
             return
         outcome = self._call(dispatcher, step.provider or caller, step)
         if not outcome.ok:

@@ -79,7 +79,9 @@ def check(case: Case, outcome: Outcome, schemas: SchemaSet) -> list[str]:
     return problems
 
 
-def _check_call(call: Call, expect: Mapping[str, Any], outcome: Outcome, schemas: SchemaSet) -> list[str]:
+def _check_call(
+    call: Call, expect: Mapping[str, Any], outcome: Outcome, schemas: SchemaSet
+) -> list[str]:
     spec = APIS[call.api]
     if "rejects" in expect:
         return _check_rejection(expect["rejects"], spec.message_type, outcome)

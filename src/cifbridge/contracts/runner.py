@@ -70,6 +70,11 @@ class ContractRunner:
         self.engine = EnginePath(schemas, self.configs)
         self.socketio = SocketIOPath(self.configs, self.bridges)
         self.browser = BrowserPath(self.configs, self.bridges, chromium)
+        self._players: dict[str, CasePath] = {
+            "engine": self.engine,
+            "socketio": self.socketio,
+            "browser": self.browser,
+        }
         self._outcomes: dict[tuple[str, Path, int | None], Outcome] = {}
 
     async def __aenter__(self) -> ContractRunner:
@@ -95,12 +100,7 @@ class ContractRunner:
         """Return the case's outcome on one path, playing it the first time only."""
         key = (path, case.file, case.index)
         if key not in self._outcomes:
-            player: CasePath = {
-                "engine": self.engine,
-                "socketio": self.socketio,
-                "browser": self.browser,
-            }[path]
-            self._outcomes[key] = await player.run(case)
+            self._outcomes[key] = await self._players[path].run(case)
         return self._outcomes[key]
 
     def check(self, case: Case, outcome: Outcome) -> list[str]:
