@@ -129,6 +129,7 @@
     socket.on("disconnect", function () { markInterrupted(client); });
     socket.on("connect_error", function (error) { onConnectError(client, error); });
     socket.on("cif:event", function (event) { runHandlers(client, event); });
+    socket.on("cif:result", function (answer) { onLateAnswer(client, answer); });
     return client;
   }
 
@@ -177,12 +178,23 @@
 
   function onAck(client, entry, ack) {
     if (client.pending.get(entry.packet.requestId) !== entry) return;
+    // A deferred answer (notifyEvent waits for the agent) arrives later as "cif:result".
+    if (ack && ack.ok && ack.deferred) {
+      entry.deferred = true;
+      return;
+    }
     settle(client, entry);
     if (ack && ack.ok) {
       entry.resolve(encodeValue(entry.spec.encoding, ack.value));
     } else {
       entry.reject(encodeError(entry.spec.encoding, ack || {}));
     }
+  }
+
+  function onLateAnswer(client, answer) {
+    // Every widget of the provider hears the answer; only the one that asked has the id.
+    var entry = answer && client.pending.get(answer.requestId);
+    if (entry) onAck(client, entry, answer);
   }
 
   function onTimeout(client, entry) {

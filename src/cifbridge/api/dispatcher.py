@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import CifError, Delivery, Engine, InvalidInput
+from ..engine import DEFERRED, CifError, Delivery, Engine, InvalidInput, Settlement
 from ..engine.errors import HostError, OriginNotTrusted
 from ..engine.messages import ORIGIN_NOT_TRUSTED
 from .catalog import APIS
@@ -24,6 +24,15 @@ RECENT_REQUESTS_KEPT = 256
 def api_schema_id(api: str) -> str:
     """Return the `$id` of the schema that validates an API's named arguments."""
     return f"urn:cifbridge:api:{api}"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The late answer to a deferred call, for the widgets of one provider."""
+
+    provider: str
+    api: str
+    message: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -44,9 +53,13 @@ class Outcome:
     origin: str | None = None
     deliveries: tuple[Delivery, ...] = field(default=())
     mutated: bool = False
+    deferred: bool = False
+    settlements: tuple[Settlement, ...] = field(default=())
 
     def to_wire(self) -> dict[str, Any]:
         """Return the Socket.IO acknowledgement envelope."""
+        if self.deferred:
+            return {"ok": True, "deferred": True}
         if self.ok:
             return {"ok": True, "value": self.value}
         return {"ok": False, "error": self.error, "origin": self.origin}
@@ -66,19 +79,41 @@ class Dispatcher:
         spec = APIS.get(api)
         if spec is None:
             return _failure(InvalidInput(f"Microsoft.CIFramework.{api} is not a CIF function"), api)
-        key = f"{caller.provider}:{api}:{request_id}" if request_id else None
         recent = self.engine.workspace.recent_requests
+        key = request_key(caller.provider, api, request_id) if request_id else None
         if key is not None and key in recent:
             return Outcome(**recent[key])
         try:
-            outcome = self._run(caller, api, args)
+            outcome = self._run(caller, api, args, request_id or self._anonymous_id())
         except CifError as error:
             return _failure(error, spec.message_type)
-        if key is not None and outcome.mutated:
+        if key is not None and (outcome.mutated or outcome.deferred):
             _remember(recent, key, outcome)
         return outcome
 
-    def _run(self, caller: Caller, api: str, args: Sequence[Any]) -> Outcome:
+    def settle(self, settlements: Sequence[Settlement]) -> list[Answer]:
+        """Turn late answers into `cif:result` messages, remembering each so that a widget
+        which retries after missing the message gets the answer in its acknowledgement."""
+        messages = []
+        recent = self.engine.workspace.recent_requests
+        for settlement in settlements:
+            if isinstance(settlement.error, CifError):
+                outcome = _failure(settlement.error, APIS[settlement.api].message_type)
+            else:
+                outcome = Outcome(True, settlement.value)
+            key = request_key(settlement.provider, settlement.api, settlement.request_id)
+            if key in recent:
+                _remember(recent, key, outcome)
+            message = {"requestId": settlement.request_id, **outcome.to_wire()}
+            messages.append(Answer(settlement.provider, settlement.api, message))
+        return messages
+
+    def _anonymous_id(self) -> str:
+        # Calls without a requestId (plain clients) still need a ticket for deferred answers.
+        self.engine.workspace.next_anonymous += 1
+        return f"anonymous-{self.engine.workspace.next_anonymous}"
+
+    def _run(self, caller: Caller, api: str, args: Sequence[Any], request_id: str) -> Outcome:
         if not caller.trusted:
             raise OriginNotTrusted(ORIGIN_NOT_TRUSTED)
         named = normalize(api, args)
@@ -88,8 +123,20 @@ class Dispatcher:
         problem = self.schemas.first_error(schema_id, named)
         if problem is not None:
             raise InvalidInput(problem.text if problem.exact else f"{api}: {problem.text}")
-        result = self.engine.call(caller.provider, api, named)
-        return Outcome(True, result.value, deliveries=result.deliveries, mutated=result.mutated)
+        result = self.engine.call(caller.provider, api, named, request_id)
+        return Outcome(
+            True,
+            None if result.value is DEFERRED else result.value,
+            deliveries=result.deliveries,
+            mutated=result.mutated,
+            deferred=result.value is DEFERRED,
+            settlements=result.settlements,
+        )
+
+
+def request_key(provider: str, api: str, request_id: str) -> str:
+    """Return the key under which a request's answer is remembered."""
+    return f"{provider}:{api}:{request_id}"
 
 
 def _failure(error: CifError, message_type: str) -> Outcome:
@@ -103,6 +150,11 @@ def _failure(error: CifError, message_type: str) -> Outcome:
 
 def _remember(recent: dict[str, Any], key: str, outcome: Outcome) -> None:
     # Only what the widget saw is kept: a replay must not deliver the events a second time.
-    recent[key] = {"ok": outcome.ok, "value": outcome.value}
+    remembered: dict[str, Any] = {"ok": outcome.ok, "value": outcome.value}
+    if outcome.deferred:
+        remembered["deferred"] = True
+    if not outcome.ok:
+        remembered.update(error=outcome.error, origin=outcome.origin)
+    recent[key] = remembered
     while len(recent) > RECENT_REQUESTS_KEPT:
         del recent[next(iter(recent))]

@@ -1,36 +1,46 @@
 """The engine: one synchronous entry point per actor, no I/O, atomic on the event loop.
 
-Widgets call `call(provider, api, args)` with arguments already normalized and validated;
-agents act through `focus_session` and `close_session`. Each returns a `Result` holding the
-value, the events to deliver and whether the workspace changed (the transport then persists
-before it acknowledges).
+Widgets call `call(provider, api, args, request_id)` with arguments already normalized and
+validated; agents act through `agent(action, **params)`; time moves through `advance()`, which
+fires every deadline due on the injected clock (the transport asks `next_deadline()` and
+schedules the wake-up). Each returns a `Result`: the value (or DEFERRED for an answer that comes
+later as a Settlement), the events to deliver, the late answers, and whether the workspace
+changed (the transport then persists before it acknowledges).
+
+Feature modules register themselves in the three tables below: CIF functions, agent actions,
+and timers. Keeping the tables here, filled from each module's own table, lets a feature live
+in one module without touching the others.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from . import focus, sessions
 from .config import WorkspaceConfig
-from .context import CallContext, Delivery
+from .context import CallContext, Delivery, Settlement
 from .errors import AgentActionRefused
 from .state import JSON, Workspace, from_json, new_workspace, to_json
 
 Handler = Callable[[CallContext, dict[str, Any]], Any]
+AgentAction = Callable[..., Any]
 
-HANDLERS: dict[str, Handler] = {
-    "canCreateSession": sessions.can_create_session,
-    "createSession": sessions.create_session,
-    "getSession": sessions.get_session,
-    "getFocusedSession": sessions.get_focused_session,
-    "getAllSessions": sessions.get_all_sessions,
-    "setSessionTitle": sessions.set_session_title,
-    "requestFocusSession": sessions.request_focus_session,
-    "addHandler": sessions.add_handler,
-    "removeHandler": sessions.remove_handler,
-}
+
+class Timer(Protocol):
+    """A source of deadlines: when it is next due, and what happens when it is."""
+
+    def next_due(self, workspace: Workspace) -> float | None:
+        """Return the earliest time something is due, or None."""
+
+    def fire_due(self, ctx: CallContext, now: float) -> None:
+        """Apply everything due at or before `now`."""
+
+
+HANDLERS: dict[str, Handler] = {**sessions.HANDLERS}
+AGENT_ACTIONS: dict[str, AgentAction] = {**focus.AGENT_ACTIONS}
+TIMERS: list[Timer] = []
 
 
 @dataclass(frozen=True)
@@ -38,12 +48,13 @@ class Result:
     """What one engine call produced."""
 
     value: JSON
-    deliveries: tuple[Delivery, ...]
-    mutated: bool
+    deliveries: tuple[Delivery, ...] = ()
+    mutated: bool = False
+    settlements: tuple[Settlement, ...] = ()
 
 
 class Engine:
-    """Holds one workspace and applies CIF calls and agent actions to it."""
+    """Holds one workspace and applies CIF calls, agent actions and time to it."""
 
     def __init__(
         self,
@@ -60,25 +71,41 @@ class Engine:
         """Tell whether the engine has semantics for this API."""
         return api in HANDLERS
 
-    def call(self, provider: str, api: str, args: dict[str, Any]) -> Result:
+    def call(self, provider: str, api: str, args: dict[str, Any], request_id: str = "") -> Result:
         """Apply one widget call; raises CifError when the call fails."""
-        ctx = self._context(provider)
+        ctx = self._context(provider, request_id)
         value = HANDLERS[api](ctx, args)
-        return Result(value, tuple(ctx.deliveries), ctx.mutated)
+        return self._result(ctx, value)
+
+    def agent(self, action: str, **params: Any) -> Result:
+        """Apply one agent action by name; raises AgentActionRefused when it can't be done."""
+        handler = AGENT_ACTIONS.get(action)
+        if handler is None:
+            raise AgentActionRefused(f"Unknown agent action {action}", status=404)
+        ctx = self._context(None)
+        value = handler(ctx, **params)
+        return self._result(ctx, value)
 
     def focus_session(self, session_id: str) -> Result:
         """Switch the focused session as the agent does by clicking it."""
-        if session_id not in self.workspace.sessions:
-            raise AgentActionRefused(f"Session {session_id} is not open", status=404)
-        ctx = self._context(None)
-        focus.focus(ctx, session_id)
-        return Result(None, tuple(ctx.deliveries), ctx.mutated)
+        return self.agent("focusSession", session_id=session_id)
 
     def close_session(self, session_id: str) -> Result:
         """Close a session as the agent does with its X button."""
+        return self.agent("closeSession", session_id=session_id)
+
+    def next_deadline(self) -> float | None:
+        """Return when `advance` next has something to do, or None."""
+        due = [d for t in TIMERS if (d := t.next_due(self.workspace)) is not None]
+        return min(due, default=None)
+
+    def advance(self) -> Result:
+        """Fire every deadline due now on the injected clock."""
         ctx = self._context(None)
-        focus.close(ctx, session_id)
-        return Result(None, tuple(ctx.deliveries), ctx.mutated)
+        now = self.clock()
+        for timer in TIMERS:
+            timer.fire_due(ctx, now)
+        return self._result(ctx, None)
 
     def reset(self) -> Result:
         """Start over with only the Home session (ids start again from 1)."""
@@ -93,5 +120,9 @@ class Engine:
         """Replace the workspace with one a store saved."""
         self.workspace = from_json(data)
 
-    def _context(self, provider: str | None) -> CallContext:
-        return CallContext(self.config, self.workspace, provider, self.clock)
+    def _context(self, provider: str | None, request_id: str = "") -> CallContext:
+        return CallContext(self.config, self.workspace, provider, self.clock, request_id)
+
+    @staticmethod
+    def _result(ctx: CallContext, value: Any) -> Result:
+        return Result(value, tuple(ctx.deliveries), ctx.mutated, tuple(ctx.settlements))

@@ -51,6 +51,13 @@ def focus(ctx: CallContext, session_id: str) -> None:
     ctx.emit(target.provider, SESSION_SWITCHED, switch_payload(target, True))
 
 
+def focus_session(ctx: CallContext, session_id: str) -> None:
+    """Agent action: switch to a session by clicking it."""
+    if session_id not in ctx.workspace.sessions:
+        raise AgentActionRefused(f"Session {session_id} is not open", status=404)
+    focus(ctx, session_id)
+
+
 def close(ctx: CallContext, session_id: str) -> None:
     """Close a session as the agent does, moving focus if it was focused."""
     if session_id == HOME_SESSION_ID:
@@ -68,3 +75,6 @@ def close(ctx: CallContext, session_id: str) -> None:
         # The closed session is gone, so focus() sends only the successor's "focused" event.
         successor = workspace.focus_history.pop() if workspace.focus_history else HOME_SESSION_ID
         focus(ctx, successor)
+
+
+AGENT_ACTIONS = {"focusSession": focus_session, "closeSession": close}

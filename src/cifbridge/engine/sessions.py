@@ -178,3 +178,16 @@ def add_handler(ctx: CallContext, args: dict[str, Any]) -> None:
 def remove_handler(ctx: CallContext, args: dict[str, Any]) -> bool:
     """Accept a handler removal; the shim answers whether its handler was registered."""
     return True
+
+
+HANDLERS = {
+    "canCreateSession": can_create_session,
+    "createSession": create_session,
+    "getSession": get_session,
+    "getFocusedSession": get_focused_session,
+    "getAllSessions": get_all_sessions,
+    "setSessionTitle": set_session_title,
+    "requestFocusSession": request_focus_session,
+    "addHandler": add_handler,
+    "removeHandler": remove_handler,
+}

@@ -72,6 +72,7 @@ class Workspace:
     next_tab: int = 1
     panel: Panel = field(default_factory=Panel)
     revision: int = 0
+    next_anonymous: int = 0
     recent_requests: dict[str, JSON] = field(default_factory=dict)
 
     def session(self, session_id: str) -> Session | None:
@@ -108,5 +109,6 @@ def from_json(data: dict[str, JSON]) -> Workspace:
         next_tab=data["next_tab"],
         panel=Panel(**data.get("panel", {})),
         revision=int(data.get("revision", 0)),
+        next_anonymous=int(data.get("next_anonymous", 0)),
         recent_requests=dict(data.get("recent_requests", {})),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 
 import socketio
@@ -10,6 +9,7 @@ from aiohttp import web
 
 from ..api.dispatcher import Dispatcher
 from ..api.validation import SchemaSet
+from ..clock import OffsetClock
 from ..config_loader import load_config
 from ..engine import Engine
 from ..journal import Journal
@@ -29,14 +29,15 @@ def create_app(settings: Settings) -> web.Application:
     """Build the bridge: config, engine, store, Socket.IO server, routes; attach and return."""
     schemas = SchemaSet(data_dir("schemas"))
     config = load_config(schemas, settings.config_path)
-    engine = Engine(config, clock=time.time)
+    clock = OffsetClock()
+    engine = Engine(config, clock=clock)
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
         cors_allowed_origins="*",  # widgets live on other origins; trust is checked per provider
         max_http_buffer_size=settings.max_frame_bytes,
         client_manager=_client_manager(settings),
     )
-    hub = Hub(Dispatcher(engine, schemas), open_store(settings), sio, Journal(time.time))
+    hub = Hub(Dispatcher(engine, schemas), open_store(settings), sio, Journal(clock), clock)
     sio.register_namespace(WidgetNamespace(hub, config))
     sio.register_namespace(WorkspaceNamespace(hub))
 
@@ -64,6 +65,7 @@ async def _hub_lifetime(app: web.Application) -> AsyncIterator[None]:
     hub = app[HUB]
     await hub.start(reset=app[SETTINGS].reset)
     yield
+    await hub.stop()
     await hub.store.close()
 
 

@@ -5,6 +5,8 @@
     DELETE /api/sessions/{id}          close a session (fires onSessionClosed)
     POST   /api/reset                  start over with only the Home session
     GET    /api/journal?since=N&api=X  CIF calls recorded so far
+    GET    /api/clock                  the bridge's current time (seconds since the epoch)
+    POST   /api/clock/advance          {"seconds": N}: fast-forward, firing what falls due
 
 Errors are `{"error": {"message": ...}}` with 400, 404 or 409.
 """
@@ -12,6 +14,7 @@ Errors are `{"error": {"message": ...}}` with 400, 404 or 409.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -74,6 +77,37 @@ async def get_journal(request: web.Request) -> web.Response:
     return web.json_response({"entries": entries})
 
 
+async def get_clock(request: web.Request) -> web.Response:
+    """Return the bridge's current time."""
+    return web.json_response({"now": request.app[HUB].clock()})
+
+
+async def advance_clock(request: web.Request) -> web.Response:
+    """Fast-forward time: notification timeouts and queue expiry fire without waiting."""
+    body = await json_body(request)
+    seconds = body.get("seconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+        return error_response("seconds must be a number of seconds, zero or more", 400)
+    now = await request.app[HUB].advance_clock(float(seconds))
+    return web.json_response({"now": now})
+
+
+async def json_body(request: web.Request) -> dict[str, Any]:
+    """Return the request's JSON object body, or refuse the request with a 400."""
+    try:
+        body = await request.json() if request.can_read_body else {}
+    except ValueError:
+        raise web.HTTPBadRequest(
+            text='{"error": {"message": "the body must be JSON"}}', content_type="application/json"
+        ) from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(
+            text='{"error": {"message": "the body must be a JSON object"}}',
+            content_type="application/json",
+        )
+    return body
+
+
 def setup_control_routes(app: web.Application) -> None:
     """Register the control API."""
     app.router.add_get("/api/workspace", get_workspace)
@@ -81,3 +115,5 @@ def setup_control_routes(app: web.Application) -> None:
     app.router.add_delete("/api/sessions/{session_id}", close_session)
     app.router.add_post("/api/reset", reset_workspace)
     app.router.add_get("/api/journal", get_journal)
+    app.router.add_get("/api/clock", get_clock)
+    app.router.add_post("/api/clock/advance", advance_clock)

@@ -7,13 +7,15 @@ deliver the events to widgets and the new state and journal entry to workspace p
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..api.dispatcher import Caller, Dispatcher, Outcome
+from ..api.dispatcher import Answer, Caller, Dispatcher, Outcome
+from ..clock import OffsetClock
 from ..engine import ANY_PROVIDER, Delivery, Engine, Result
 from ..journal import Journal
 from ..store import Store
@@ -33,12 +35,17 @@ def provider_room(provider: str) -> str:
 class Hub:
     """Owns the engine, store, journal and the Socket.IO server used to reach browsers."""
 
-    def __init__(self, dispatcher: Dispatcher, store: Store, sio: Any, journal: Journal) -> None:
+    def __init__(
+        self, dispatcher: Dispatcher, store: Store, sio: Any, journal: Journal, clock: OffsetClock
+    ) -> None:
         self.dispatcher = dispatcher
         self.engine: Engine = dispatcher.engine
         self.store = store
         self.sio = sio
         self.journal = journal
+        self.clock = clock
+        self._wake_up: asyncio.TimerHandle | None = None
+        self._ticking: set[asyncio.Task[Any]] = set()
 
     async def start(self, *, reset: bool) -> None:
         """Resume the saved workspace, or save a fresh one."""
@@ -48,6 +55,13 @@ class Hub:
                 self.engine.restore(saved)
             else:
                 await self._save()
+        self._schedule()
+
+    async def stop(self) -> None:
+        """Cancel the pending wake-up and wait for a tick under way."""
+        if self._wake_up is not None:
+            self._wake_up.cancel()
+        await asyncio.gather(*self._ticking, return_exceptions=True)
 
     async def widget_call(
         self, caller: Caller, api: str, args: Sequence[Any], request_id: str | None
@@ -57,11 +71,12 @@ class Hub:
         async with self.store.exclusive():
             await self._catch_up()
             outcome = self.dispatcher.call(caller, api, args, request_id)
+            answers = self.dispatcher.settle(outcome.settlements)
             if outcome.mutated:
                 await self._save()
         latency = (time.perf_counter() - started) * 1000
         entry = self._journal(caller.provider, api, args, request_id, outcome, latency)
-        await self._publish(outcome.deliveries, outcome.mutated)
+        await self._publish(outcome.deliveries, outcome.mutated, answers)
         await self.sio.emit("workspace:journal", entry, namespace=WORKSPACE_NAMESPACE)
         return outcome.to_wire()
 
@@ -70,10 +85,32 @@ class Hub:
         async with self.store.exclusive():
             await self._catch_up()
             result = action(self.engine)
+            answers = self.dispatcher.settle(result.settlements)
             if result.mutated:
                 await self._save()
-        await self._publish(result.deliveries, result.mutated)
+        await self._publish(result.deliveries, result.mutated, answers)
         return result
+
+    async def advance_clock(self, seconds: float) -> float:
+        """Fast-forward the clock and fire whatever falls due on the way."""
+        now = self.clock.advance(seconds)
+        await self.agent(lambda engine: engine.advance())
+        return now
+
+    def _schedule(self) -> None:
+        # One wake-up for the earliest deadline; every change reschedules it.
+        if self._wake_up is not None:
+            self._wake_up.cancel()
+            self._wake_up = None
+        deadline = self.engine.next_deadline()
+        if deadline is not None:
+            delay = max(0.0, deadline - self.clock())
+            self._wake_up = asyncio.get_running_loop().call_later(delay, self._tick)
+
+    def _tick(self) -> None:
+        task = asyncio.create_task(self.agent(lambda engine: engine.advance()))
+        self._ticking.add(task)
+        task.add_done_callback(self._ticking.discard)
 
     async def view(self) -> dict[str, Any]:
         """Return the current workspace view, caught up with other processes."""
@@ -91,10 +128,24 @@ class Hub:
         self.engine.workspace.revision += 1
         await self.store.save(self.engine.snapshot())
 
-    async def _publish(self, deliveries: Sequence[Delivery], changed: bool) -> None:
+    async def _publish(
+        self,
+        deliveries: Sequence[Delivery],
+        changed: bool,
+        answers: Sequence[Answer] = (),
+    ) -> None:
         for delivery in deliveries:
             await self._deliver(delivery)
+        for answer in answers:
+            # A deferred call's late answer; the shim matches it to its pending promise.
+            room = provider_room(answer.provider)
+            await self.sio.emit("cif:result", answer.message, room=room, namespace=WIDGET_NAMESPACE)
+            entry = self.journal.record(
+                provider=answer.provider, api=answer.api, args=[], settled=True, **answer.message
+            )
+            await self.sio.emit("workspace:journal", entry, namespace=WORKSPACE_NAMESPACE)
         if changed:
+            self._schedule()
             view = workspace_view(self.engine)
             await self.sio.emit("workspace:state", view, namespace=WORKSPACE_NAMESPACE)
 

@@ -1,0 +1,22 @@
+"""The bridge's clock: real time plus an offset that tests and scenarios can move forward."""
+
+from __future__ import annotations
+
+import time
+
+
+class OffsetClock:
+    """Wall-clock seconds, fast-forwardable: hour-long flows run in seconds in tests."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> float:
+        """Move time forward and return the new now."""
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        self.offset += seconds
+        return self()
