@@ -190,3 +190,8 @@ def test_focusing_clears_attention(bridge: Bridge) -> None:
     bridge.engine.focus_session(first)
     session = bridge.engine.workspace.sessions[first]
     assert (session.attention, session.attention_count) == (False, None)
+
+
+def test_set_session_title_acts_on_home_when_home_is_focused(bridge: Bridge) -> None:
+    assert bridge.ok("setSessionTitle", {"title": "Inbox"}) == "Inbox"
+    assert bridge.engine.workspace.sessions["session-id-0"].title == "Inbox"

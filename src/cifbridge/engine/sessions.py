@@ -144,8 +144,9 @@ def set_session_title(ctx: CallContext, args: dict[str, Any]) -> str:
     request = dict(args["input"])
     session_id = request.pop("sessionId", None)
     if session_id is None:
+        # §1.4: allowed when the focused session is the caller's or the Home session.
         session = ctx.workspace.sessions[ctx.workspace.focused]
-        if session.provider != ctx.provider:
+        if session.provider != ctx.provider and not session.is_home:
             raise NotAllowedForProvider(NOT_PROVIDER_SESSION)
     else:
         session = own_session(ctx, session_id, allow_home=False)
