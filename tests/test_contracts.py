@@ -31,11 +31,8 @@ FILES = case_files([CONTRACTS])
 
 # Cases where the engine contradicts the reference; the case stays as the reference says and the
 # gap is reported. Strict: once the engine is fixed the xfail fails, and the entry must go.
-KNOWN_GAPS: dict[str, dict[int, str]] = {
-    "sessions/setSessionTitle.yaml": {
-        9: "engine rejects setSessionTitle without sessionId while Home is focused (§1.4 allows)",
-    },
-}
+# Example entry: {"sessions/setSessionTitle.yaml": {9: "what the engine does instead"}}.
+KNOWN_GAPS: dict[str, dict[int, str]] = {}
 
 PATHS = ["engine", "socketio", pytest.param("browser", marks=pytest.mark.browser)]
 

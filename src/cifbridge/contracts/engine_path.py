@@ -16,6 +16,7 @@ from .configs import CaseConfigError, CaseConfigs
 from .outcome import Outcome, acted, failed, rejected, resolved
 
 FIXED_NOW = 1_700_000_000.0
+DEFERRED_UNSUPPORTED = "the case format cannot settle deferred calls yet"
 
 
 class SetupFailed(RuntimeError):
@@ -63,6 +64,10 @@ class EnginePath:
                 ) from error
             return
         outcome = self._call(dispatcher, step.provider or caller, step)
+        if outcome.deferred:
+            raise SetupFailed(
+                f"setup[{number}]: {step.api} answered later ({DEFERRED_UNSUPPORTED})"
+            )
         if not outcome.ok:
             raise SetupFailed(f"setup[{number}]: {step.api} rejected: {outcome.error}")
 
@@ -75,6 +80,8 @@ class EnginePath:
             return acted(events_for(caller, deliveries))
         outcome = self._call(dispatcher, caller, subject)
         events = events_for(caller, outcome.deliveries)
+        if outcome.deferred:
+            return failed(f"{subject.api} answered later ({DEFERRED_UNSUPPORTED})")
         if outcome.ok:
             return resolved(outcome.value, APIS[subject.api].encoding, events)
         return rejected(outcome.error, outcome.origin or "host", events)

@@ -11,6 +11,7 @@ from ..api.catalog import APIS
 from .bridge import Bridges, ServedBridge
 from .cases import Call, Case
 from .configs import CaseConfigs
+from .engine_path import DEFERRED_UNSUPPORTED
 from .outcome import Outcome, rejected, resolved
 from .served import BARRIER, WidgetError, decode_event, play_served
 
@@ -49,6 +50,8 @@ class SocketWidget:
         ack = await self._send(call)
         if not isinstance(ack, dict):
             raise WidgetError(f"{call.api}: the acknowledgement is not an object: {ack!r}")
+        if ack.get("deferred"):
+            raise WidgetError(f"{call.api} answered later ({DEFERRED_UNSUPPORTED})")
         if ack.get("ok"):
             return resolved(ack.get("value"), APIS[call.api].encoding, [])
         return rejected(ack.get("error"), str(ack.get("origin")), [])

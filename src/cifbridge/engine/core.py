@@ -22,7 +22,7 @@ from . import focus, sessions
 from .config import WorkspaceConfig
 from .context import CallContext, Delivery, Settlement
 from .errors import AgentActionRefused
-from .state import JSON, Workspace, from_json, new_workspace, to_json
+from .state import JSON, Workspace, dumps, from_json, new_workspace, to_json
 
 Handler = Callable[[CallContext, dict[str, Any]], Any]
 AgentAction = Callable[..., Any]
@@ -115,6 +115,10 @@ class Engine:
     def snapshot(self) -> dict[str, JSON]:
         """Return the workspace as JSON-ready data for a store."""
         return to_json(self.workspace)
+
+    def snapshot_text(self) -> str:
+        """Return the workspace as JSON text, the fast way stores save it."""
+        return dumps(self.workspace)
 
     def restore(self, data: dict[str, JSON]) -> None:
         """Replace the workspace with one a store saved."""

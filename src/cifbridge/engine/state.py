@@ -1,11 +1,13 @@
 """Workspace state as plain data that round-trips through JSON.
 
-A store saves `to_json(workspace)` after every mutating call and any process can `from_json` it.
+A store saves `dumps(workspace)` after every mutating call and any process can rebuild it with
+`from_json(json.loads(text))`.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import json
+from dataclasses import dataclass, field, is_dataclass
 from typing import Any
 
 from .config import DEFAULT_WIDGET_WIDTH, HOME_SESSION_ID
@@ -86,18 +88,34 @@ def new_workspace(now: float) -> Workspace:
     return Workspace(sessions={HOME_SESSION_ID: home})
 
 
+def dumps(workspace: Workspace) -> str:
+    """Serialize the workspace to JSON text in one pass.
+
+    Dataclasses are written through their attribute dicts, without the deep copies
+    `dataclasses.asdict` makes: saving runs after every mutating call.
+    """
+    return json.dumps(workspace, default=_plain, separators=(",", ":"))
+
+
+def _plain(value: object) -> dict[str, JSON]:
+    if isinstance(value, Workspace):
+        return {"version": STATE_VERSION, **vars(value)}
+    if is_dataclass(value) and not isinstance(value, type):
+        return dict(vars(value))
+    raise TypeError(f"{type(value).__name__} is not part of the workspace state")
+
+
 def to_json(workspace: Workspace) -> dict[str, JSON]:
     """Return the workspace as JSON-ready data."""
-    data = asdict(workspace)
-    data["version"] = STATE_VERSION
-    data["sessions"] = list(data["sessions"].values())
+    data: dict[str, JSON] = json.loads(dumps(workspace))
     return data
 
 
 def from_json(data: dict[str, JSON]) -> Workspace:
     """Rebuild a workspace saved by `to_json`."""
     sessions = {}
-    for raw in data["sessions"]:
+    saved = data["sessions"]
+    for raw in saved.values() if isinstance(saved, dict) else saved:
         tabs = [Tab(**t) for t in raw.get("tabs", [])]
         session = Session(**{**raw, "tabs": tabs})
         sessions[session.id] = session

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Protocol
-
-State = dict[str, Any]
+from typing import Protocol
 
 
 class Store(Protocol):
@@ -13,11 +11,11 @@ class Store(Protocol):
 
     shared: bool
 
-    async def load(self, known_revision: int | None = None) -> State | None:
-        """Return the saved state, or None when nothing newer than `known_revision` is saved."""
+    async def load(self, known_revision: int | None = None) -> str | None:
+        """Return the saved JSON text, or None when nothing other than `known_revision` is saved."""
 
-    async def save(self, state: State) -> None:
-        """Replace the saved state (it carries its own `revision`)."""
+    async def save(self, state: str, revision: int) -> None:
+        """Replace the saved JSON text and remember its revision."""
 
     def exclusive(self) -> AbstractAsyncContextManager[None]:
         """Hold the workspace for one load-call-save cycle."""

@@ -3,30 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-import copy
 from contextlib import AbstractAsyncContextManager
-
-from .base import State
 
 
 class MemoryStore:
-    """Holds a deep copy of the last saved state."""
+    """Holds the last saved JSON text (immutable, so no copies are needed)."""
 
     shared = False
 
     def __init__(self) -> None:
-        self._state: State | None = None
+        self._state: str | None = None
+        self._revision: int | None = None
         self._lock = asyncio.Lock()
 
-    async def load(self, known_revision: int | None = None) -> State | None:
-        """Return a copy of the saved state if it is newer than `known_revision`."""
-        if self._state is None or self._state.get("revision") == known_revision:
+    async def load(self, known_revision: int | None = None) -> str | None:
+        """Return the saved text if its revision differs from `known_revision`."""
+        if self._state is None or self._revision == known_revision:
             return None
-        return copy.deepcopy(self._state)
+        return self._state
 
-    async def save(self, state: State) -> None:
-        """Keep a copy, so later changes to the engine's objects don't leak in."""
-        self._state = copy.deepcopy(state)
+    async def save(self, state: str, revision: int) -> None:
+        """Keep the text and its revision."""
+        self._state, self._revision = state, revision
 
     def exclusive(self) -> AbstractAsyncContextManager[None]:
         """Serialize calls within this process."""
@@ -34,7 +32,7 @@ class MemoryStore:
 
     async def clear(self) -> None:
         """Forget the saved state."""
-        self._state = None
+        self._state = self._revision = None
 
     async def close(self) -> None:
         """Nothing to release."""

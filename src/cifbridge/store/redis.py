@@ -8,14 +8,11 @@ changed since its own last save.
 from __future__ import annotations
 
 import asyncio
-import json
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from redis.asyncio import Redis
-
-from .base import State
 
 _LOCK_MS = 10_000
 _RELEASE = """
@@ -33,23 +30,21 @@ class RedisStore:
         self._redis = Redis.from_url(url)
         self._key = key
 
-    async def load(self, known_revision: int | None = None) -> State | None:
-        """Return the saved state if its revision differs from `known_revision`."""
+    async def load(self, known_revision: int | None = None) -> str | None:
+        """Return the saved text if its revision differs from `known_revision`."""
         revision = await self._redis.get(f"{self._key}:rev")
         if revision is None or (known_revision is not None and int(revision) == known_revision):
             return None
         raw = await self._redis.get(self._key)
         if raw is None:
             return None
-        data: State = json.loads(raw)
-        return data
+        return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
 
-    async def save(self, state: State) -> None:
+    async def save(self, state: str, revision: int) -> None:
         """Write snapshot and revision together."""
-        payload = json.dumps(state, separators=(",", ":"))
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.set(self._key, payload)
-            pipe.set(f"{self._key}:rev", state.get("revision", 0))
+            pipe.set(self._key, state)
+            pipe.set(f"{self._key}:rev", revision)
             await pipe.execute()
 
     def exclusive(self) -> AbstractAsyncContextManager[None]:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-
-from .base import State
 
 _KEY = "workspace"
 
@@ -33,20 +30,20 @@ class SqliteStore:
         )
         self._lock = asyncio.Lock()
 
-    async def load(self, known_revision: int | None = None) -> State | None:
-        """Return the saved state if it is newer than `known_revision`."""
+    async def load(self, known_revision: int | None = None) -> str | None:
+        """Return the saved text if its revision differs from `known_revision`."""
         row = self._db.execute("SELECT revision, data FROM state WHERE key = ?", (_KEY,)).fetchone()
         if row is None or row[0] == known_revision:
             return None
-        data: State = json.loads(row[1])
-        return data
+        text: str = row[1]
+        return text
 
-    async def save(self, state: State) -> None:
+    async def save(self, state: str, revision: int) -> None:
         """Replace the snapshot in one statement."""
         self._db.execute(
             "INSERT INTO state (key, revision, data) VALUES (?, ?, ?)"
             " ON CONFLICT(key) DO UPDATE SET revision = excluded.revision, data = excluded.data",
-            (_KEY, state.get("revision", 0), json.dumps(state, separators=(",", ":"))),
+            (_KEY, revision, state),
         )
 
     def exclusive(self) -> AbstractAsyncContextManager[None]:

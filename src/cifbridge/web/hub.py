@@ -52,7 +52,7 @@ class Hub:
         async with self.store.exclusive():
             saved = None if reset else await self.store.load()
             if saved is not None:
-                self.engine.restore(saved)
+                self.engine.restore(json.loads(saved))
             else:
                 await self._save()
         self._schedule()
@@ -122,11 +122,11 @@ class Hub:
         if self.store.shared:
             saved = await self.store.load(self.engine.workspace.revision)
             if saved is not None:
-                self.engine.restore(saved)
+                self.engine.restore(json.loads(saved))
 
     async def _save(self) -> None:
         self.engine.workspace.revision += 1
-        await self.store.save(self.engine.snapshot())
+        await self.store.save(self.engine.snapshot_text(), self.engine.workspace.revision)
 
     async def _publish(
         self,
