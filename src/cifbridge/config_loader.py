@@ -13,7 +13,12 @@ from .engine import WorkspaceConfig, config_from_dict
 from .resources import default_config_path
 
 CONFIG_SCHEMA = "urn:cifbridge:workspace-config"
-_MERGED_LISTS = ("providers", "sessionTemplates", "applicationTabTemplates")
+_MERGED_LISTS = (
+    "providers",
+    "sessionTemplates",
+    "applicationTabTemplates",
+    "notificationTemplates",
+)
 
 
 class ConfigError(ValueError):

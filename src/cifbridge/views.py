@@ -22,6 +22,10 @@ def workspace_view(engine: Engine) -> dict[str, Any]:
             {"uniqueName": p.unique_name, "label": p.label, "landingUrl": p.landing_url}
             for p in engine.config.providers
         ],
+        "tabTemplates": [
+            {"uniqueName": t.unique_name, "name": t.name, "pageType": t.page_type}
+            for t in engine.config.tab_templates.values()
+        ],
     }
 
 
@@ -49,6 +53,7 @@ def session_view(session: Session, focused_id: str) -> dict[str, Any]:
                 "anchor": t.anchor,
                 "closable": t.closable,
                 "parameters": t.parameters,
+                "refreshCount": t.refresh_count,
             }
             for t in session.tabs
         ],

@@ -142,7 +142,9 @@ def request_key(provider: str, api: str, request_id: str) -> str:
 def _failure(error: CifError, message_type: str) -> Outcome:
     if error.origin == "client":
         return Outcome(False, error={"message": error.message}, origin="client")
-    body: dict[str, Any] = {"message": error.message, "msdyn_name": message_type}
+    # Documented errors keep the docs' msdyn_name ("NotifyEvent"), others the message type.
+    name = error.msdyn_name or message_type
+    body: dict[str, Any] = {"message": error.message, "msdyn_name": name}
     if error.error_code is not None:
         body["errorCode"] = error.error_code
     return Outcome(False, error=body, origin="host")

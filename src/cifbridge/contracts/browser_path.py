@@ -9,6 +9,7 @@ one browser context serve the whole run; every widget of every case gets its own
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ class BrowserUnavailable(RuntimeError):
 CALL = "([api, args, encoding]) => window.__contract.call(api, args, encoding)"
 
 
+@functools.cache
 def driver_source() -> str:
     """Return the script that makes calls and records events inside the page."""
     return resources.files(__package__).joinpath("widget_driver.js").read_text(encoding="utf-8")
@@ -63,7 +65,10 @@ class BrowserWidget:
     async def call(self, call: Call) -> Outcome:
         """Call `Microsoft.CIFramework[api](...args)` in the page and normalize the result."""
         encoding = APIS[call.api].encoding
-        raw = await self.page.evaluate(CALL, [call.api, list(call.args), encoding])
+        try:
+            raw = await self.page.evaluate(CALL, [call.api, list(call.args), encoding])
+        except Exception as error:  # the page crashed or closed: the case cannot go on
+            raise WidgetError(f"{call.api}: the widget page failed: {error}") from error
         if "resolves" in raw:
             return resolved(raw["resolves"], raw["encoding"], [])
         return rejected(raw["rejects"], _form(call.api, raw), [])
@@ -145,9 +150,13 @@ class BrowserPath:
         from playwright.async_api import async_playwright
 
         self._playwright = await async_playwright().start()
-        self._browser = await self._playwright.chromium.launch(
-            executable_path=str(self.chromium), args=list(CHROMIUM_ARGS), headless=True
-        )
+        try:
+            self._browser = await self._playwright.chromium.launch(
+                executable_path=str(self.chromium), args=list(CHROMIUM_ARGS), headless=True
+            )
+        except Exception as error:
+            await self.close()
+            raise BrowserUnavailable(f"{self.chromium} did not start: {error}") from error
         self._context = await self._browser.new_context()
 
     async def _open(self, bridge: ServedBridge, provider: str, listen: list[str]) -> BrowserWidget:

@@ -13,6 +13,10 @@ from typing import Any
 HOME_SESSION_ID = "session-id-0"
 DEFAULT_MAX_SESSIONS = 10
 DEFAULT_WIDGET_WIDTH = 378
+DEFAULT_MAX_QUEUED_NOTIFICATIONS = 10
+DEFAULT_NOTIFICATION_QUEUE_SECONDS = 30.0
+DEFAULT_NOTIFICATION_ICON = "/webresources/msdyn_chat_icon_zfp.svg"
+DEFAULT_NOTIFICATION_TIMEOUT = 120
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,35 @@ class SessionTemplate:
 
 
 @dataclass(frozen=True)
+class NotificationField:
+    """One field of a notification template (`msdyn_notificationfield`)."""
+
+    name: str
+    title: str
+    value: str
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class NotificationTemplate:
+    """A notification template (`msdyn_notificationtemplate`), named by notifyEvent."""
+
+    unique_name: str
+    name: str
+    title: str
+    icon: str = DEFAULT_NOTIFICATION_ICON
+    show_timeout: bool = True
+    timeout: int = DEFAULT_NOTIFICATION_TIMEOUT
+    auto_accept: bool = False
+    accept_button_text: str = "Accept"
+    show_reject_button: bool = True
+    reject_button_text: str = "Reject"
+    desktop_notification_mode: str = "never"
+    theme: str = "dark"
+    fields: tuple[NotificationField, ...] = ()
+
+
+@dataclass(frozen=True)
 class Provider:
     """A channel provider: the widget the workspace loads and the origins it trusts."""
 
@@ -73,6 +106,9 @@ class WorkspaceConfig:
     session_templates: Mapping[str, SessionTemplate]
     tab_templates: Mapping[str, TabTemplate]
     max_sessions: int = DEFAULT_MAX_SESSIONS
+    notification_templates: Mapping[str, NotificationTemplate] = field(default_factory=dict)
+    max_queued_notifications: int = DEFAULT_MAX_QUEUED_NOTIFICATIONS
+    notification_queue_seconds: float = DEFAULT_NOTIFICATION_QUEUE_SECONDS
 
     def provider(self, unique_name: str) -> Provider | None:
         """Return the provider with this unique name, if configured."""
@@ -86,12 +122,22 @@ def config_from_dict(data: Mapping[str, Any]) -> WorkspaceConfig:
     )
     tabs = {t["uniqueName"]: _tab_template(t) for t in data.get("applicationTabTemplates", [])}
     sessions = {s["uniqueName"]: _session_template(s) for s in data.get("sessionTemplates", [])}
+    notifications = {
+        n["uniqueName"]: _notification_template(n) for n in data.get("notificationTemplates", [])
+    }
     limits = data.get("limits", {})
     return WorkspaceConfig(
         providers=providers,
         session_templates=sessions,
         tab_templates=tabs,
         max_sessions=int(limits.get("maxSessions", DEFAULT_MAX_SESSIONS)),
+        notification_templates=notifications,
+        max_queued_notifications=int(
+            limits.get("maxQueuedNotifications", DEFAULT_MAX_QUEUED_NOTIFICATIONS)
+        ),
+        notification_queue_seconds=float(
+            limits.get("notificationQueueSeconds", DEFAULT_NOTIFICATION_QUEUE_SECONDS)
+        ),
     )
 
 
@@ -138,4 +184,28 @@ def _session_template(s: Mapping[str, Any]) -> SessionTemplate:
         additional_tabs=tuple(s.get("additionalTabs", ())),
         tags=tuple(s.get("tags", ())),
         apply_title_to_anchor_tab=bool(s.get("applyTitleToAnchorTab", False)),
+    )
+
+
+def _notification_template(n: Mapping[str, Any]) -> NotificationTemplate:
+    fields = tuple(
+        NotificationField(
+            name=f["name"], title=f["title"], value=f["value"], order=int(f.get("order", 0))
+        )
+        for f in n.get("fields", ())
+    )
+    return NotificationTemplate(
+        unique_name=n["uniqueName"],
+        name=n["name"],
+        title=n["title"],
+        icon=n.get("icon", DEFAULT_NOTIFICATION_ICON),
+        show_timeout=bool(n.get("showTimeout", True)),
+        timeout=int(n.get("timeout", DEFAULT_NOTIFICATION_TIMEOUT)),
+        auto_accept=bool(n.get("autoAccept", False)),
+        accept_button_text=n.get("acceptButtonText", "Accept"),
+        show_reject_button=bool(n.get("showRejectButton", True)),
+        reject_button_text=n.get("rejectButtonText", "Reject"),
+        desktop_notification_mode=n.get("desktopNotificationMode", "never"),
+        theme=n.get("theme", "dark"),
+        fields=fields,
     )

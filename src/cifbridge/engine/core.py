@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from . import focus, sessions
+from . import focus, sessions, tab_api
 from .config import WorkspaceConfig
 from .context import CallContext, Delivery, Settlement
 from .errors import AgentActionRefused
@@ -38,8 +38,8 @@ class Timer(Protocol):
         """Apply everything due at or before `now`."""
 
 
-HANDLERS: dict[str, Handler] = {**sessions.HANDLERS}
-AGENT_ACTIONS: dict[str, AgentAction] = {**focus.AGENT_ACTIONS}
+HANDLERS: dict[str, Handler] = {**sessions.HANDLERS, **tab_api.HANDLERS}
+AGENT_ACTIONS: dict[str, AgentAction] = {**focus.AGENT_ACTIONS, **tab_api.AGENT_ACTIONS}
 TIMERS: list[Timer] = []
 
 

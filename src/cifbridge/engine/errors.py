@@ -8,7 +8,11 @@ CifError                 carries the CIF message; `api` is filled in by the disp
       ├── SessionNotFound
       ├── SessionLimitReached
       ├── NotAllowedForProvider
-      └── OriginNotTrusted
+      ├── TabNotFound
+      ├── TabNotClosable
+      ├── OriginNotTrusted
+      ├── NotifyEventFailed   msdyn_name "NotifyEvent", as the docs spell it
+      └── CancelEventFailed   msdyn_name "CancelEvent", as the docs spell it
 AgentActionRefused       control-API refusals (closing the Home session, ...)
 """
 
@@ -19,6 +23,8 @@ class CifError(Exception):
     """A CIF call failed with a message the widget sees."""
 
     origin = "host"
+    # The docs' msdyn_name for this error where it differs from the wire message type.
+    msdyn_name: str | None = None
 
     def __init__(self, message: str, error_code: int | None = None) -> None:
         super().__init__(message)
@@ -52,8 +58,28 @@ class NotAllowedForProvider(HostError):
     """The ownership rules forbid this provider the operation."""
 
 
+class TabNotFound(HostError):
+    """The tab is not open in the session the call acts on."""
+
+
+class TabNotClosable(HostError):
+    """The tab is an anchor tab or its template does not allow closing it."""
+
+
 class OriginNotTrusted(HostError):
     """The widget's origin is not among its provider's trusted domains."""
+
+
+class NotifyEventFailed(HostError):
+    """notifyEvent failed before any notification was shown (reference §2.5)."""
+
+    msdyn_name = "NotifyEvent"
+
+
+class CancelEventFailed(HostError):
+    """cancelEvent found nothing to cancel (reference §2.5)."""
+
+    msdyn_name = "CancelEvent"
 
 
 class AgentActionRefused(Exception):

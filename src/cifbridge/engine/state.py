@@ -27,6 +27,8 @@ class Tab:
     parameters: dict[str, JSON]
     anchor: bool = False
     closable: bool = True
+    refresh_count: int = 0  # refreshTab calls, so the workspace page knows to reload it
+    runtime: dict[str, JSON] = field(default_factory=dict)  # createTab's values, for setTabTitle
 
 
 @dataclass
@@ -64,6 +66,25 @@ class Panel:
 
 
 @dataclass
+class Notification:
+    """A notifyEvent waiting for the agent: displayed (`shown_at` set) or queued behind it."""
+
+    id: str
+    provider: str
+    request_id: str
+    template: str
+    title: str
+    icon: str
+    fields: list[dict[str, JSON]]
+    cancellation_token: str | None
+    timeout: float  # display seconds, from the template when it was raised
+    queued_at: float
+    queue_deadline: float  # a queued one is rejected when it has waited until then
+    shown_at: float | None = None
+    display_deadline: float | None = None
+
+
+@dataclass
 class Workspace:
     """Everything that changes while agents and widgets work."""
 
@@ -76,6 +97,9 @@ class Workspace:
     revision: int = 0
     next_anonymous: int = 0
     recent_requests: dict[str, JSON] = field(default_factory=dict)
+    notifications: list[Notification] = field(default_factory=list)
+    next_notification: int = 1
+    notifications_resume_at: float = 0.0  # no queued notification is shown before this
 
     def session(self, session_id: str) -> Session | None:
         """Return the session with this id, if open."""
@@ -129,4 +153,7 @@ def from_json(data: dict[str, JSON]) -> Workspace:
         revision=int(data.get("revision", 0)),
         next_anonymous=int(data.get("next_anonymous", 0)),
         recent_requests=dict(data.get("recent_requests", {})),
+        notifications=[Notification(**n) for n in data.get("notifications", [])],
+        next_notification=int(data.get("next_notification", 1)),
+        notifications_resume_at=float(data.get("notifications_resume_at", 0.0)),
     )

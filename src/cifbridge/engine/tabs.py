@@ -45,6 +45,17 @@ def anchor_bag(session: Session) -> dict[str, Any]:
     return {f"anchor.{k}": v for k, v in anchor.parameters.items()}
 
 
+def tab_title(
+    template: TabTemplate,
+    session: Session,
+    own: Mapping[str, Any],
+    first: Mapping[str, Any] | None = None,
+) -> str:
+    """Resolve a tab template's title; `first` holds slug values that win over the tab's own."""
+    bags = tab_bags(own, session)
+    return slugs.resolve(template.title, [first, *bags] if first else bags) or template.name
+
+
 def open_tab(
     ctx: CallContext,
     session: Session,
@@ -60,7 +71,7 @@ def open_tab(
         raise TemplateNotFound(template_not_found(template_name))
     parameters = resolve_tab_parameters(template, session, runtime)
     own = {**session.tab_parameters.get(template_name, {}), **runtime, **parameters}
-    title = slugs.resolve(template.title, tab_bags(own, session)) or template.name
+    title = tab_title(template, session, own)
     tab = Tab(
         id=f"tab-id-{ctx.workspace.next_tab}",
         template=template_name,
@@ -69,6 +80,7 @@ def open_tab(
         parameters=parameters,
         anchor=anchor,
         closable=template.can_close and not anchor,
+        runtime=dict(runtime),
     )
     ctx.workspace.next_tab += 1
     session.tabs.append(tab)

@@ -1,0 +1,168 @@
+"""Python clients of a running bridge, for CI suites and scripts.
+
+    BridgeClient   the control API: act as the agent, read the journal, move the clock
+    WidgetClient   a CIF widget without a browser: `call("createSession", {...})` over Socket.IO
+
+Both are synchronous (plain `urllib` and python-socketio's SimpleClient), so they work in any
+test runner without an event loop.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+import uuid
+from typing import Any
+
+import socketio
+
+
+class BridgeError(RuntimeError):
+    """The control API refused a request; `status` is the HTTP status."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(f"{status}: {message}")
+        self.message = message
+        self.status = status
+
+
+class CifCallError(RuntimeError):
+    """A CIF call was rejected; `error` is what the widget's promise rejected with."""
+
+    def __init__(self, api: str, error: dict[str, Any], origin: str) -> None:
+        super().__init__(f"{api} rejected: {error.get('message')}")
+        self.error = error
+        self.origin = origin
+
+
+class BridgeClient:
+    """The control API of one bridge."""
+
+    def __init__(self, url: str, timeout: float = 10.0) -> None:
+        self.url = url.rstrip("/")
+        self.timeout = timeout
+
+    @property
+    def script_tag(self) -> str:
+        """Return the tag a widget page uses to load the CIF library from this bridge."""
+        return (
+            f'<script src="{self.url}/webresources/Widget/msdyn_ciLibrary.js"'
+            f' data-crmurl="{self.url}" data-cifid="CIFMainLibrary"></script>'
+        )
+
+    def request(self, method: str, path: str, body: Any = None) -> Any:
+        """Send one request and return its decoded JSON answer."""
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        headers = {"Content-Type": "application/json"} if data else {}
+        req = urllib.request.Request(self.url + path, data, headers, method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            with error:
+                payload = json.loads(error.read() or b"{}")
+            message = payload.get("error", {}).get("message", error.reason)
+            raise BridgeError(message, error.code) from None
+
+    def wait_until_ready(self, timeout: float = 15.0) -> None:
+        """Poll /healthz until the bridge answers."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.request("GET", "/healthz")
+                return
+            except (OSError, BridgeError):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no bridge answered at {self.url}") from None
+                time.sleep(0.05)
+
+    def workspace(self) -> dict[str, Any]:
+        """Return the workspace view: sessions, tabs, focus, indicators."""
+        view: dict[str, Any] = self.request("GET", "/api/workspace")
+        return view
+
+    def sessions(self) -> list[dict[str, Any]]:
+        """Return the open sessions, Home first."""
+        return list(self.workspace()["sessions"])
+
+    def focus_session(self, session_id: str) -> dict[str, Any]:
+        """Switch to a session as the agent does."""
+        view: dict[str, Any] = self.request("POST", f"/api/sessions/{session_id}/focus")
+        return view
+
+    def close_session(self, session_id: str) -> dict[str, Any]:
+        """Close a session as the agent does."""
+        view: dict[str, Any] = self.request("DELETE", f"/api/sessions/{session_id}")
+        return view
+
+    def reset(self) -> dict[str, Any]:
+        """Start over with only the Home session and an empty journal."""
+        view: dict[str, Any] = self.request("POST", "/api/reset")
+        return view
+
+    def journal(self, since: int = 0, api: str | None = None) -> list[dict[str, Any]]:
+        """Return the CIF calls recorded after `since`, optionally of one function."""
+        query = f"?since={since}" + (f"&api={api}" if api else "")
+        entries: list[dict[str, Any]] = self.request("GET", "/api/journal" + query)["entries"]
+        return entries
+
+    def advance_clock(self, seconds: float) -> float:
+        """Fast-forward the bridge's clock, firing timeouts that fall due."""
+        now: float = self.request("POST", "/api/clock/advance", {"seconds": seconds})["now"]
+        return now
+
+
+class WidgetClient:
+    """A partner widget without a browser: plain CIF calls and the events it receives."""
+
+    def __init__(self, url: str, provider: str | None = None, href: str | None = None) -> None:
+        self.url = url.rstrip("/")
+        self._client = socketio.SimpleClient()
+        self._auth = {"provider": provider, "href": href or f"{self.url}/samples/softphone.html"}
+
+    def __enter__(self) -> WidgetClient:
+        self.connect()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def connect(self) -> None:
+        """Connect to the bridge's widget namespace."""
+        self._client.connect(
+            self.url, namespace="/widget", auth=self._auth, transports=["websocket"]
+        )
+
+    def close(self) -> None:
+        """Disconnect."""
+        self._client.disconnect()
+
+    def call(self, api: str, *args: Any, timeout: float = 10.0) -> Any:
+        """Call a CIF function; return the value or raise CifCallError as the promise would."""
+        request_id = uuid.uuid4().hex
+        packet = {"api": api, "args": list(args), "requestId": request_id}
+        ack = self._client.call("cif", packet, timeout=timeout)
+        if not ack.get("ok"):
+            raise CifCallError(api, ack.get("error") or {}, ack.get("origin", "host"))
+        if ack.get("deferred"):
+            return self._wait_for_answer(request_id, api, timeout=None)
+        return ack.get("value")
+
+    def next_event(self, timeout: float = 5.0) -> tuple[str, dict[str, Any]]:
+        """Return the next CIF event as (name, decoded payload)."""
+        while True:
+            name, *data = self._client.receive(timeout=timeout)
+            if name == "cif:event":
+                event = data[0]
+                return event["name"], json.loads(event["data"])
+
+    def _wait_for_answer(self, request_id: str, api: str, timeout: float | None) -> Any:
+        while True:
+            name, *data = self._client.receive(timeout=timeout)
+            if name == "cif:result" and data[0].get("requestId") == request_id:
+                answer = data[0]
+                if not answer.get("ok"):
+                    raise CifCallError(api, answer.get("error") or {}, answer.get("origin", "host"))
+                return answer.get("value")

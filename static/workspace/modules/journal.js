@@ -1,0 +1,117 @@
+/*
+ * The journal drawer: every CIF call live, with its input, its result or error, and its
+ * latency. A deferred call (notifyEvent) shows as waiting until its late answer arrives.
+ */
+import { asText, el } from "./dom.js";
+
+const SHOWN = 500;
+
+export function createJournal() {
+  const drawer = document.getElementById("journal");
+  const list = document.getElementById("journal-list");
+  const toggle = document.getElementById("journal-toggle");
+  const count = document.getElementById("journal-count");
+  const filter = document.getElementById("journal-filter");
+  let entries = [];
+  const rows = new Map(); // seq -> row
+  const pending = new Map(); // provider + requestId -> row of the deferred call
+
+  const setOpen = (open) => {
+    drawer.hidden = !open;
+    toggle.setAttribute("aria-expanded", String(open));
+    document.body.classList.toggle("journal-open", open);
+  };
+  toggle.addEventListener("click", () => setOpen(drawer.hidden));
+  document.getElementById("journal-close").addEventListener("click", () => setOpen(false));
+  filter.addEventListener("input", applyFilter);
+
+  function backlog(items) {
+    entries = [];
+    rows.clear();
+    pending.clear();
+    list.replaceChildren();
+    (items || []).forEach(add);
+  }
+
+  function add(entry) {
+    if (rows.has(entry.seq)) return;
+    entries.push(entry);
+    if (entry.settled) settle(entry);
+    else list.prepend(row(entry));
+    while (list.children.length > SHOWN) {
+      const last = list.lastElementChild;
+      rows.delete(Number(last.dataset.seq));
+      last.remove();
+    }
+    count.textContent = String(entries.filter((e) => !e.settled).length);
+  }
+
+  function row(entry) {
+    const item = el("li", "journal-entry");
+    item.dataset.seq = String(entry.seq);
+    item.dataset.api = entry.api;
+    item.dataset.provider = entry.provider || "";
+    const deferred = entry.deferred || (entry.ok && entry.value === null && entry.api === "notifyEvent");
+    const head = el("div", "journal-head");
+    head.append(
+      el("span", "journal-api", entry.api),
+      el("span", "journal-provider", entry.provider || ""),
+      el("span", "journal-latency", latency(entry.latencyMs)),
+      el("time", "journal-time", clockTime(entry.at)),
+    );
+    const args = el("pre", "journal-args", `(${(entry.args || []).map(asText).join(", ")})`);
+    const outcome = el("pre", "journal-outcome");
+    item.append(head, args, outcome);
+    if (deferred) {
+      item.classList.add("is-pending");
+      outcome.textContent = "… waiting for the agent";
+      pending.set(`${entry.provider}\u0000${entry.requestId}`, { item, outcome, entry });
+    } else {
+      showOutcome(item, outcome, entry);
+    }
+    rows.set(entry.seq, item);
+    item.hidden = !matches(item);
+    return item;
+  }
+
+  function settle(entry) {
+    const key = `${entry.provider}\u0000${entry.requestId}`;
+    const waiting = pending.get(key);
+    if (!waiting) { list.prepend(row({ ...entry, api: `${entry.api} (answer)` })); return; }
+    pending.delete(key);
+    waiting.item.classList.remove("is-pending");
+    showOutcome(waiting.item, waiting.outcome, entry);
+    const head = waiting.item.querySelector(".journal-latency");
+    head.textContent = `${latency(waiting.entry.latencyMs)} · answered ${seconds(entry.at - waiting.entry.at)} later`;
+  }
+
+  function showOutcome(item, outcome, entry) {
+    item.classList.toggle("is-error", !entry.ok);
+    outcome.textContent = entry.ok ? `→ ${asText(entry.value)}` : `✕ ${asText(entry.error)}`;
+  }
+
+  function applyFilter() {
+    list.querySelectorAll(".journal-entry").forEach((item) => { item.hidden = !matches(item); });
+  }
+
+  function matches(item) {
+    const text = filter.value.trim().toLowerCase();
+    if (!text) return true;
+    return item.dataset.api.toLowerCase().includes(text) || item.dataset.provider.toLowerCase().includes(text);
+  }
+
+  return { backlog, add };
+}
+
+function latency(ms) {
+  return typeof ms === "number" ? `${ms.toFixed(1)} ms` : "";
+}
+
+function seconds(value) {
+  return `${Math.max(0, value).toFixed(1)} s`;
+}
+
+function clockTime(at) {
+  if (typeof at !== "number") return "";
+  return new Date(at * 1000).toLocaleTimeString([], { hour12: false });
+}

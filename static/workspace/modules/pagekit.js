@@ -1,0 +1,23 @@
+/* What every tab page shares: the page-type names and the page heading. */
+import { el } from "./dom.js";
+
+export const PAGE_TYPES = {
+  entityrecord: "Entity record",
+  entitylist: "Entity list",
+  webresource: "Web resource",
+  thirdpartywebsite: "Third-party website",
+  dashboard: "Dashboard",
+  search: "Search",
+  control: "Control",
+  custom: "Custom page",
+};
+
+/** Return the page heading shared by every page type. */
+export function pageHeader(tab, subtitle) {
+  const header = el("header", "page-header");
+  header.append(
+    el("h2", "page-title", tab.title || tab.id),
+    el("p", "page-type", subtitle || PAGE_TYPES[tab.pageType] || tab.pageType || "Page"),
+  );
+  return header;
+}
