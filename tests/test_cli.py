@@ -1,0 +1,53 @@
+"""The command line: flags, their environment twins, and clear failures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cifbridge.cli import banner, build_parser
+from cifbridge.settings import Settings
+
+
+def test_environment_twins_fill_the_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CIFBRIDGE_PORT", "9123")
+    monkeypatch.setenv("CIFBRIDGE_HOST", "0.0.0.0")
+    monkeypatch.setenv("CIFBRIDGE_CONFIG", "/tmp/ws.yaml")
+    monkeypatch.setenv("CIFBRIDGE_STORE", "memory")
+    args = build_parser().parse_args(["serve"])
+    assert (args.port, args.host, args.config, args.store) == (
+        9123,
+        "0.0.0.0",
+        Path("/tmp/ws.yaml"),
+        "memory",
+    )
+
+
+def test_flags_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CIFBRIDGE_PORT", "9123")
+    assert build_parser().parse_args(["serve", "--port", "9200"]).port == 9200
+
+
+def test_banner_gives_the_workspace_url_and_the_script_tag() -> None:
+    text = banner(Settings(host="0.0.0.0", port=9300))
+    assert "agent workspace: http://127.0.0.1:9300/" in text
+    assert (
+        '<script src="http://127.0.0.1:9300/webresources/Widget/msdyn_ciLibrary.js"'
+        ' data-crmurl="http://127.0.0.1:9300" data-cifid="CIFMainLibrary"></script>'
+    ) in text
+
+
+def test_invalid_config_exits_2_with_the_json_path(tmp_path: Path) -> None:
+    config = tmp_path / "ws.yaml"
+    config.write_text("providers: [{uniqueName: bad, landingUrl: /x}]\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "cifbridge", "serve", "--config", str(config), "--store", "memory"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "$.providers[0].uniqueName" in done.stderr
