@@ -4,7 +4,8 @@ Validators are built once, through explicit registries holding only the local sc
 no `$ref` is ever fetched from the network. Two validators per schema: jsonschema-rs answers
 "valid?" on the hot path (about a microsecond), and jsonschema, the reference implementation,
 explains a failure. A failure names the JSON path of the offending value; where the real library
-has its own text for a failure, the schema carries it as `x-cif-message` and that text is used.
+has its own text for a failure, the schema carries it as `x-cif-message` (a string, or a mapping from the failing keyword to a string) and that
+text is used.
 `tests/test_validation_parity.py` checks that both validators always agree.
 """
 
@@ -98,10 +99,17 @@ def _custom_message(error: ValidationError) -> str | None:
     if error.validator == "required":
         properties = schema.get("properties", {})
         for name in _missing(error):
-            text = properties.get(name, {}).get(CIF_MESSAGE)
-            if isinstance(text, str):
+            text = _message_for(properties.get(name, {}), None)
+            if text is not None:
                 return text
+    return _message_for(schema, str(error.validator))
+
+
+def _message_for(schema: Mapping[str, Any], keyword: str | None) -> str | None:
+    # A string applies to every failure of the node; a mapping names the failing keyword.
     text = schema.get(CIF_MESSAGE)
+    if isinstance(text, Mapping):
+        text = text.get(keyword) if keyword else None
     return text if isinstance(text, str) else None
 
 
