@@ -113,6 +113,24 @@ class BridgeClient:
         now: float = self.request("POST", "/api/clock/advance", {"seconds": seconds})["now"]
         return now
 
+    def notifications(self) -> dict[str, Any]:
+        """Return the displayed notification (or None) and the queue behind it."""
+        view: dict[str, Any] = self.request("GET", "/api/notifications")
+        return view
+
+    def accept_notification(self, notification_id: str | None = None) -> dict[str, Any]:
+        """Press Accept on the displayed notification; its notifyEvent resolves Accept."""
+        return self._answer_notification("accept", notification_id)
+
+    def reject_notification(self, notification_id: str | None = None) -> dict[str, Any]:
+        """Press Reject on the displayed notification; its notifyEvent resolves Reject."""
+        return self._answer_notification("reject", notification_id)
+
+    def _answer_notification(self, verb: str, notification_id: str | None) -> dict[str, Any]:
+        named = f"/{notification_id}" if notification_id else ""
+        view: dict[str, Any] = self.request("POST", f"/api/notifications{named}/{verb}")
+        return view
+
 
 class WidgetClient:
     """A partner widget without a browser: plain CIF calls and the events it receives."""

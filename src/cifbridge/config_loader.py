@@ -10,6 +10,7 @@ import yaml
 
 from .api.validation import SchemaSet
 from .engine import WorkspaceConfig, config_from_dict
+from .engine.entities import merge_record_config, record_config_problems
 from .resources import default_config_path
 
 CONFIG_SCHEMA = "urn:cifbridge:workspace-config"
@@ -50,6 +51,11 @@ def merge_config(base: dict[str, Any], override: dict[str, Any]) -> dict[str, An
         entries = {e["uniqueName"]: e for e in base.get(key, [])}
         entries.update({e["uniqueName"]: e for e in override.get(key, [])})
         merged[key] = list(entries.values())
+    for key in ("organization", "agent"):  # key by key
+        merged[key] = {**base.get(key, {}), **override.get(key, {})}
+    if "presences" in override:  # a presence list replaces the bundled one
+        merged["presences"] = override["presences"]
+    merged.update(merge_record_config(base, override))  # same logical name / record id replaces
     return merged
 
 
@@ -84,5 +90,10 @@ def _check_references(data: dict[str, Any]) -> None:
                 )
     if not data.get("providers"):
         problems.append("at least one channel provider must be configured")
+    problems.extend(record_config_problems(data))
+    presence = data.get("agent", {}).get("presence", "Available")
+    texts = [p["presenceText"] for p in data.get("presences", [])]
+    if texts and presence not in texts:
+        problems.append(f"agent presence {presence!r} is not one of the configured presences")
     if problems:
         raise ConfigError("; ".join(problems))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .engine import Engine
+from .engine import Engine, notifications
+from .engine.custom_events import click_to_act_enabled
+from .engine.panel import active_provider
+from .engine.presence import current_presence, presence_list
 from .engine.state import Session
 
 
@@ -19,13 +22,33 @@ def workspace_view(engine: Engine) -> dict[str, Any]:
         "panel": {"mode": workspace.panel.mode, "width": workspace.panel.width},
         "sessions": [session_view(s, workspace.focused) for s in workspace.sessions.values()],
         "providers": [
-            {"uniqueName": p.unique_name, "label": p.label, "landingUrl": p.landing_url}
+            {
+                "uniqueName": p.unique_name,
+                "label": p.label,
+                "landingUrl": p.landing_url,
+                "clickToAct": click_to_act_enabled(workspace, engine.config, p.unique_name),
+            }
             for p in engine.config.providers
         ],
+        **agent_view(engine),
         "tabTemplates": [
             {"uniqueName": t.unique_name, "name": t.name, "pageType": t.page_type}
             for t in engine.config.tab_templates.values()
         ],
+        # The displayed toast (title, fields, labels, countdown deadline) and the queue.
+        "notifications": notifications.view(workspace, engine.config, engine.clock()),
+    }
+
+
+def agent_view(engine: Engine) -> dict[str, Any]:
+    """Return the agent's presence, the active provider, conversations and analytics events."""
+    workspace, config = engine.workspace, engine.config
+    return {
+        "presence": current_presence(workspace, config),
+        "presences": presence_list(workspace, config),
+        "activeProvider": active_provider(workspace, config),
+        "conversations": workspace.conversations,
+        "analytics": workspace.analytics,
     }
 
 
@@ -41,6 +64,9 @@ def session_view(session: Session, focused_id: str) -> dict[str, Any]:
         "attention": session.attention,
         "attentionCount": session.attention_count,
         "kpiBreach": session.kpi_breach,
+        "kpiBreachDetails": session.kpi_details,
+        # notifyNewActivity's badge: `unread` as the count, a blue dot when it is 0.
+        "newActivity": session.new_activity,
         "context": session.context,
         "conversationId": session.conversation_id,
         "focusedTabId": session.focused_tab,

@@ -10,6 +10,7 @@
  */
 import { features } from "./modules/features.js";
 import { createJournal } from "./modules/journal.js";
+import { createNotifications } from "./modules/notifications.js";
 import { createCommunicationPanel } from "./modules/panel.js";
 import { createSessionPanel } from "./modules/sessions.js";
 import { createTabArea } from "./modules/tabs.js";
@@ -20,6 +21,7 @@ const parts = [
   createSessionPanel(tooltips),
   createTabArea(features),
   createCommunicationPanel(features),
+  createNotifications(),
 ];
 const journal = createJournal();
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import DEFERRED, CifError, Delivery, Engine, InvalidInput, Settlement
-from ..engine.errors import HostError, OriginNotTrusted
+from ..engine.errors import HostError, OriginNotTrusted, XrmError
 from ..engine.messages import ORIGIN_NOT_TRUSTED
 from .catalog import APIS
 from .signatures import normalize
@@ -142,6 +142,8 @@ def request_key(provider: str, api: str, request_id: str) -> str:
 def _failure(error: CifError, message_type: str) -> Outcome:
     if error.origin == "client":
         return Outcome(False, error={"message": error.message}, origin="client")
+    if isinstance(error, XrmError):  # the host's IErrorHandler, not {message, msdyn_name}
+        return Outcome(False, error=error.body, origin="host")
     # Documented errors keep the docs' msdyn_name ("NotifyEvent"), others the message type.
     name = error.msdyn_name or message_type
     body: dict[str, Any] = {"message": error.message, "msdyn_name": name}

@@ -4,8 +4,8 @@ Validators are built once, through explicit registries holding only the local sc
 no `$ref` is ever fetched from the network. Two validators per schema: jsonschema-rs answers
 "valid?" on the hot path (about a microsecond), and jsonschema, the reference implementation,
 explains a failure. A failure names the JSON path of the offending value; where the real library
-has its own text for a failure, the schema carries it as `x-cif-message` (a string, or a mapping from the failing keyword to a string) and that
-text is used.
+has its own text for a failure, the schema carries it as `x-cif-message` (a string, or a mapping
+from the failing keyword to a string) and that text is used.
 `tests/test_validation_parity.py` checks that both validators always agree.
 """
 

@@ -18,6 +18,7 @@ from aiohttp import web
 
 from ..settings import Settings
 from ..web.app import create_app
+from .agent_routes import ROUTES, control_request
 from .cases import AgentAction, Case
 from .configs import CaseConfigs, config_key
 
@@ -82,21 +83,39 @@ class ServedBridge:
             response.raise_for_status()
 
     async def agent(self, action: AgentAction) -> None:
-        """Focus or close a session as the agent does."""
+        """Focus or close a session, or answer the displayed notification, as the agent does."""
         path = f"{self.url}/api/sessions/{action.session_id}"
         if action.action == "focus":
             request = self.http.post(f"{path}/focus")
-        else:
+        elif action.action == "close":
             request = self.http.delete(path)
+        elif action.action in ROUTES:
+            route, params = control_request(action.action, action.params)
+            request = self.http.post(f"{self.url}{route}", json=params)
+        else:
+            request = self.http.post(_notification_path(self.url, action))
         async with request as response:
             if response.status >= 400:
                 body = await response.text()
                 raise AgentRefused(f"agent {action.action} refused ({response.status}): {body}")
 
+    async def advance_clock(self, seconds: float) -> None:
+        """Move the bridge's clock forward; what falls due fires before the response."""
+        url = f"{self.url}/api/clock/advance"
+        async with self.http.post(url, json={"seconds": seconds}) as response:
+            response.raise_for_status()
+
     async def close(self) -> None:
         """Stop serving and close the control client."""
         await self.http.close()
         await self.runner.cleanup()
+
+
+def _notification_path(url: str, action: AgentAction) -> str:
+    verb = {"acceptNotification": "accept", "rejectNotification": "reject"}[action.action]
+    if action.notification_id is None:
+        return f"{url}/api/notifications/{verb}"
+    return f"{url}/api/notifications/{action.notification_id}/{verb}"
 
 
 class Bridges:

@@ -19,7 +19,7 @@ from ..api.catalog import APIS, BUILT_IN_EVENTS
 from .bridge import WIDGET_PAGE_PATH, Bridges, ServedBridge
 from .cases import Call, Case
 from .configs import CaseConfigError, CaseConfigs
-from .outcome import Outcome, failed, rejected, resolved
+from .outcome import Outcome, failed, pending, rejected, resolved
 from .served import BARRIER, WidgetError, decode_event, play_served
 
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
@@ -42,6 +42,8 @@ class BrowserUnavailable(RuntimeError):
 
 
 CALL = "([api, args, encoding]) => window.__contract.call(api, args, encoding)"
+START = "([api, args, encoding]) => window.__contract.start(api, args, encoding)"
+OUTCOME_OF = "(handle) => window.__contract.outcomeOf(handle)"
 
 
 @functools.cache
@@ -61,17 +63,33 @@ class BrowserWidget:
 
     def __init__(self, page: Any) -> None:
         self.page = page
+        self._started: dict[int, str] = {}  # handle of a started call -> its API
 
     async def call(self, call: Call) -> Outcome:
         """Call `Microsoft.CIFramework[api](...args)` in the page and normalize the result."""
-        encoding = APIS[call.api].encoding
+        raw = await self._evaluate(call.api, CALL, [call.api, list(call.args), _encoding(call)])
+        return _outcome(call.api, raw)
+
+    async def start(self, call: Call) -> int:
+        """Call without waiting for the promise; return its handle once the bridge has it."""
+        args = [call.api, list(call.args), _encoding(call)]
+        handle = int(await self._evaluate(call.api, START, args))
+        self._started[handle] = call.api
+        await self.call(BARRIER)  # acknowledged after the started call, on the same socket
+        return handle
+
+    async def outcome_of(self, handle: int) -> Outcome:
+        """Return a started call's outcome so far (after a barrier: every answer sent is in)."""
+        await self.call(BARRIER)
+        api = self._started[handle]
+        raw = await self._evaluate(api, OUTCOME_OF, handle)
+        return pending([]) if raw.get("pending") else _outcome(api, raw)
+
+    async def _evaluate(self, api: str, script: str, arg: Any) -> Any:
         try:
-            raw = await self.page.evaluate(CALL, [call.api, list(call.args), encoding])
+            return await self.page.evaluate(script, arg)
         except Exception as error:  # the page crashed or closed: the case cannot go on
-            raise WidgetError(f"{call.api}: the widget page failed: {error}") from error
-        if "resolves" in raw:
-            return resolved(raw["resolves"], raw["encoding"], [])
-        return rejected(raw["rejects"], _form(call.api, raw), [])
+            raise WidgetError(f"{api}: the widget page failed: {error}") from error
 
     async def take_events(self) -> list[dict[str, Any]]:
         """Return the events the page's handlers received (after a barrier call)."""
@@ -82,6 +100,16 @@ class BrowserWidget:
     async def close(self) -> None:
         """Close the page (and with it the widget's connection)."""
         await self.page.close()
+
+
+def _encoding(call: Call) -> str:
+    return APIS[call.api].encoding
+
+
+def _outcome(api: str, raw: dict[str, Any]) -> Outcome:
+    if "resolves" in raw:
+        return resolved(raw["resolves"], raw["encoding"], [])
+    return rejected(raw["rejects"], _form(api, raw), [])
 
 
 def _form(api: str, raw: dict[str, Any]) -> str:

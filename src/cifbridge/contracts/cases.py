@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,13 +44,23 @@ class Call:
 
 @dataclass(frozen=True)
 class AgentAction:
-    """What the agent does in the workspace: focus or close a session."""
+    """What the agent does in the workspace: focus or close a session, or answer the displayed
+    notification (acceptNotification, rejectNotification; by id, or whichever is displayed)."""
 
     action: str
-    session_id: str
+    session_id: str = ""
+    notification_id: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)  # agent_routes.ROUTES actions
 
 
-Step = Call | AgentAction
+@dataclass(frozen=True)
+class AdvanceClock:
+    """Time passing: the bridge's clock moves forward and whatever falls due fires."""
+
+    seconds: float
+
+
+Step = Call | AgentAction | AdvanceClock
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,7 @@ class Case:
     setup: tuple[Step, ...]
     subject: Step
     expect: dict[str, Any]
+    after: tuple[Step, ...] = ()  # run while the subject call waits for its answer
 
     def label(self, root: Path | None = None) -> str:
         """Return the file (relative to `root` when inside it) and the position in `cases:`."""
@@ -170,12 +181,21 @@ def _case(path: Path, index: int | None, raw: dict[str, Any]) -> Case:
         setup=tuple(_step(s) for s in raw.get("setup", [])),
         subject=subject,
         expect=raw["expect"],
+        after=tuple(_step(s) for s in raw.get("after", [])),
     )
 
 
 def _step(raw: dict[str, Any]) -> Step:
+    if "advanceClock" in raw:
+        return AdvanceClock(float(raw["advanceClock"]))
     if "agent" in raw:
-        return AgentAction(raw["agent"]["action"], raw["agent"]["sessionId"])
+        agent = raw["agent"]
+        return AgentAction(
+            agent["action"],
+            agent.get("sessionId", ""),
+            agent.get("notificationId"),
+            dict(agent.get("params", {})),
+        )
     return _call(raw["call"], raw.get("provider"))
 
 
@@ -189,5 +209,8 @@ def _apis(cases: list[Case]) -> Iterator[tuple[str, str]]:
         for number, step in enumerate(case.setup):
             if isinstance(step, Call) and step.api not in APIS:
                 yield f"{prefix}.setup[{number}].call.api", step.api
+        for number, step in enumerate(case.after):
+            if isinstance(step, Call) and step.api not in APIS:
+                yield f"{prefix}.after[{number}].call.api", step.api
         if isinstance(case.subject, Call) and case.subject.api not in APIS:
             yield f"{prefix}.call.api", case.subject.api

@@ -1,4 +1,8 @@
-"""The engine path: a fresh engine and dispatcher per case, no transport at all."""
+"""The engine path: a fresh engine and dispatcher per case, no transport at all.
+
+Time is a per-case clock that stands still unless a step advances it, so cases never depend on
+how fast they run; a deferred call's answer is the settlement carrying its request id.
+"""
 
 from __future__ import annotations
 
@@ -10,22 +14,27 @@ from ..api.catalog import APIS
 from ..api.dispatcher import Caller, Dispatcher
 from ..api.dispatcher import Outcome as CallOutcome
 from ..api.validation import SchemaSet
-from ..engine import ANY_PROVIDER, AgentActionRefused, Delivery, Engine
-from .cases import AgentAction, Call, Case, Step
+from ..engine import ANY_PROVIDER, AgentActionRefused, Delivery, Engine, Result
+from .agent_routes import ROUTES
+from .cases import AdvanceClock, AgentAction, Call, Case, Step
 from .configs import CaseConfigError, CaseConfigs
-from .outcome import Outcome, acted, failed, rejected, resolved
+from .outcome import Outcome, acted, failed, pending, rejected, resolved
 
 FIXED_NOW = 1_700_000_000.0
-DEFERRED_UNSUPPORTED = "the case format cannot settle deferred calls yet"
 
 
 class SetupFailed(RuntimeError):
     """A setup step did not succeed, so the case could not be played."""
 
 
-def fixed_clock() -> float:
-    """Return the same instant on every call, so cases never depend on time."""
-    return FIXED_NOW
+class CaseClock:
+    """A clock that starts at FIXED_NOW and moves only when a step advances it."""
+
+    def __init__(self) -> None:
+        self.now = FIXED_NOW
+
+    def __call__(self) -> float:
+        return self.now
 
 
 class EnginePath:
@@ -45,56 +54,88 @@ class EnginePath:
     def play(self, case: Case) -> Outcome:
         """Play one case and return its normalized outcome."""
         try:
-            engine = Engine(self.configs.config(case), clock=fixed_clock)
+            clock = CaseClock()
+            engine = Engine(self.configs.config(case), clock=clock)
             caller = self.configs.caller(case)
             dispatcher = Dispatcher(engine, self.schemas)
             for number, step in enumerate(case.setup):
-                self._setup_step(dispatcher, caller, number, step)
-            return self._subject(dispatcher, caller, case.subject)
+                self._step(dispatcher, clock, caller, f"setup[{number}]", step)
+            return self._subject(dispatcher, clock, caller, case)
         except (CaseConfigError, SetupFailed) as error:
             return failed(str(error))
 
-    def _setup_step(self, dispatcher: Dispatcher, caller: str, number: int, step: Step) -> None:
+    def _step(
+        self, dispatcher: Dispatcher, clock: CaseClock, caller: str, where: str, step: Step
+    ) -> Result:
+        """Take a setup or after step; a refusal or rejection means the case can't be played."""
+        if isinstance(step, AdvanceClock):
+            clock.now += step.seconds
+            return dispatcher.engine.advance()
         if isinstance(step, AgentAction):
             try:
-                _act(dispatcher.engine, step)
+                return _act(dispatcher.engine, step)
             except AgentActionRefused as error:
-                raise SetupFailed(
-                    f"setup[{number}]: agent {step.action}: {error.message}"
-                ) from error
-            return
+                raise SetupFailed(f"{where}: agent {step.action}: {error.message}") from error
         outcome = self._call(dispatcher, step.provider or caller, step)
-        if outcome.deferred:
-            raise SetupFailed(
-                f"setup[{number}]: {step.api} answered later ({DEFERRED_UNSUPPORTED})"
-            )
-        if not outcome.ok:
-            raise SetupFailed(f"setup[{number}]: {step.api} rejected: {outcome.error}")
+        if not outcome.ok:  # a deferred call is fine: it waits, like a widget's promise
+            raise SetupFailed(f"{where}: {step.api} rejected: {outcome.error}")
+        return Result(outcome.value, outcome.deliveries, outcome.mutated, outcome.settlements)
 
-    def _subject(self, dispatcher: Dispatcher, caller: str, subject: Step) -> Outcome:
+    def _subject(
+        self, dispatcher: Dispatcher, clock: CaseClock, caller: str, case: Case
+    ) -> Outcome:
+        subject = case.subject
+        if isinstance(subject, AdvanceClock):  # the case format has no such subject
+            return failed("the subject of a case is a call or an agent action")
         if isinstance(subject, AgentAction):
             try:
-                deliveries = _act(dispatcher.engine, subject)
+                deliveries = _act(dispatcher.engine, subject).deliveries
             except AgentActionRefused as error:
                 return failed(f"agent {subject.action} refused: {error.message}")
             return acted(events_for(caller, deliveries))
-        outcome = self._call(dispatcher, caller, subject)
+        request_id = f"contract-{next(self._request_ids)}"
+        outcome = self._call(dispatcher, caller, subject, request_id)
         events = events_for(caller, outcome.deliveries)
+        answers = _answers(dispatcher, outcome.settlements)
+        for number, step in enumerate(case.after):
+            done = self._step(dispatcher, clock, caller, f"after[{number}]", step)
+            events.extend(events_for(caller, done.deliveries))
+            answers.update(_answers(dispatcher, done.settlements))
         if outcome.deferred:
-            return failed(f"{subject.api} answered later ({DEFERRED_UNSUPPORTED})")
+            answer = answers.get(request_id)
+            if answer is None:
+                return pending(events)
+            return _settled(subject, answer, events)
         if outcome.ok:
             return resolved(outcome.value, APIS[subject.api].encoding, events)
         return rejected(outcome.error, outcome.origin or "host", events)
 
-    def _call(self, dispatcher: Dispatcher, provider: str, call: Call) -> CallOutcome:
-        request_id = f"contract-{next(self._request_ids)}"
+    def _call(
+        self, dispatcher: Dispatcher, provider: str, call: Call, request_id: str | None = None
+    ) -> CallOutcome:
+        request_id = request_id or f"contract-{next(self._request_ids)}"
         return dispatcher.call(Caller(provider), call.api, call.wire_args(), request_id)
 
 
-def _act(engine: Engine, action: AgentAction) -> tuple[Delivery, ...]:
+def _answers(dispatcher: Dispatcher, settlements: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    # The late answers as the bridge sends them (`cif:result`), by request id.
+    return {a.message["requestId"]: a.message for a in dispatcher.settle(list(settlements))}
+
+
+def _settled(call: Call, answer: dict[str, Any], events: list[dict[str, Any]]) -> Outcome:
+    if answer.get("ok"):
+        return resolved(answer.get("value"), APIS[call.api].encoding, events)
+    return rejected(answer.get("error"), str(answer.get("origin") or "host"), events)
+
+
+def _act(engine: Engine, action: AgentAction) -> Result:
     if action.action == "focus":
-        return engine.focus_session(action.session_id).deliveries
-    return engine.close_session(action.session_id).deliveries
+        return engine.focus_session(action.session_id)
+    if action.action == "close":
+        return engine.close_session(action.session_id)
+    if action.action in ROUTES:
+        return engine.agent(action.action, **action.params)
+    return engine.agent(action.action, notification_id=action.notification_id)
 
 
 def events_for(provider: str, deliveries: Iterable[Delivery]) -> list[dict[str, Any]]:

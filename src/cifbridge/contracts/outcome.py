@@ -2,7 +2,9 @@
 
 Outcome forms (all plain JSON data, so paths compare with `==`-like strictness):
     {"resolves": <decoded value>, "encoding": "json"|"map"|"plain", "events": [...]}
-    {"rejects": {"message": ..., "msdyn_name"?: ...}, "form": "client"|"host", "events": [...]}
+    {"rejects": {"message": ..., "msdyn_name"?: ..., "errorCode"?: ...},
+     "form": "client"|"host", "events": [...]}
+    {"pending": true, "events": [...]}     a deferred call with no answer yet
     {"events": [...]}                      an agent action
     {"error": "<why the path could not play the case>"}
 Each event is `{"name": ..., "data": <decoded from its JSON string>}`.
@@ -11,6 +13,7 @@ Each event is `{"name": ..., "data": <decoded from its JSON string>}`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,6 +24,10 @@ from ..api.validation import SchemaSet, describe
 from .cases import Call, Case
 
 Outcome = dict[str, Any]
+REPORT_TIME = "<UTC date>"
+UTC_STRING = re.compile(
+    r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT"
+)
 
 
 def as_json(value: Any) -> Any:
@@ -30,12 +37,31 @@ def as_json(value: Any) -> Any:
 
 def resolved(value: Any, encoding: str, events: Sequence[Mapping[str, Any]]) -> Outcome:
     """Return the outcome of a call that resolved."""
+    if encoding == "json" and isinstance(value, list | tuple):
+        # The real library stringifies a converted Map, which turns an array into an object
+        # keyed "0", "1", ... (reference §1.2); the shim does the same, so every path must.
+        value = {str(index): item for index, item in enumerate(value)}
     return {"resolves": as_json(value), "encoding": encoding, "events": as_json(list(events))}
 
 
 def rejected(error: Any, form: str, events: Sequence[Mapping[str, Any]]) -> Outcome:
     """Return the outcome of a call that rejected."""
-    return {"rejects": as_json(error), "form": form, "events": as_json(list(events))}
+    return {"rejects": _timeless(as_json(error)), "form": form, "events": as_json(list(events))}
+
+
+def _timeless(error: Any) -> Any:
+    # A Dataverse failure carries the time it happened; each path has its own clock, so a
+    # well-formed reportTime is replaced by a marker (a malformed one stays, and fails).
+    inner = error.get("value") if isinstance(error, dict) else None
+    stamp = inner.get("reportTime") if isinstance(inner, dict) else None
+    if isinstance(stamp, str) and UTC_STRING.fullmatch(stamp):
+        return {**error, "value": {**inner, "reportTime": REPORT_TIME}}
+    return error
+
+
+def pending(events: Sequence[Mapping[str, Any]]) -> Outcome:
+    """Return the outcome of a deferred call that has no answer yet."""
+    return {"pending": True, "events": as_json(list(events))}
 
 
 def acted(events: Sequence[Mapping[str, Any]]) -> Outcome:
@@ -83,6 +109,12 @@ def _check_call(
     call: Call, expect: Mapping[str, Any], outcome: Outcome, schemas: SchemaSet
 ) -> list[str]:
     spec = APIS[call.api]
+    if "pending" in expect:
+        if "pending" in outcome:
+            return []
+        return [f"expected the call to be still waiting, it settled: {show(outcome)}"]
+    if "pending" in outcome:
+        return ["expected the call to settle, it is still waiting for its answer"]
     if "rejects" in expect:
         return _check_rejection(expect["rejects"], spec.message_type, outcome)
     if "resolves" not in outcome:
@@ -103,9 +135,19 @@ def _check_rejection(want: Mapping[str, Any], message_type: str, outcome: Outcom
     if "rejects" not in outcome:
         return [f"expected the call to reject, it resolved {show(outcome.get('resolves'))}"]
     got = _rejection_view(outcome)
+    if "xrm" in want:
+        xrm = {**want["xrm"], "reportTime": REPORT_TIME}
+        wanted_xrm = {"value": xrm, "form": want["form"]}
+        return (
+            []
+            if same(wanted_xrm, got)
+            else [f"rejects: expected {show(wanted_xrm)}, got {show(got)}"]
+        )
     wanted: dict[str, Any] = {"message": want["message"], "form": want["form"]}
     if want["form"] == "host":
-        wanted["msdyn_name"] = message_type
+        wanted["msdyn_name"] = want.get("msdyn_name", message_type)
+    if "errorCode" in want:
+        wanted["errorCode"] = want["errorCode"]
     if not same(wanted, got):
         return [f"rejects: expected {show(wanted)}, got {show(got)}"]
     return []

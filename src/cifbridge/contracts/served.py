@@ -7,7 +7,9 @@ and collect what the caller's widget received.
 
 Events are collected without any waiting: the bridge emits a call's events before its
 acknowledgement, and an agent action's before its HTTP response, so once a later call by the
-same widget is acknowledged (`take_events` makes one) every earlier event has arrived.
+same widget is acknowledged (`take_events` makes one) every earlier event has arrived. The same
+holds for the late answer of a deferred call (notifyEvent): a case with `after` steps starts
+its call, takes the steps (agent actions, clock advances, other calls), then reads the outcome.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
+from ..api.catalog import APIS
 from .bridge import AgentRefused, Bridges, ServedBridge
-from .cases import AgentAction, Call, Case
+from .cases import AdvanceClock, AgentAction, Call, Case, Step
 from .configs import CaseConfigError, CaseConfigs
 from .outcome import Outcome, acted, failed
 
@@ -38,6 +41,12 @@ class Widget(Protocol):
 
     async def call(self, call: Call) -> Outcome:
         """Make a CIF call; return its outcome (events not included)."""
+
+    async def start(self, call: Call) -> Any:
+        """Make a call that may be answered later; return a handle once the bridge has it."""
+
+    async def outcome_of(self, handle: Any) -> Outcome:
+        """Return a started call's outcome so far, `pending` when it has no answer yet."""
 
     async def take_events(self) -> list[dict[str, Any]]:
         """Return the events received since the last time, after a barrier call."""
@@ -75,19 +84,20 @@ async def play_served(
             widgets[provider] = await open_widget(bridge, provider, case)
         return widgets[provider]
 
+    async def take(where: str, step: Step) -> None:
+        if isinstance(step, AdvanceClock):
+            await bridge.advance_clock(step.seconds)
+        elif isinstance(step, AgentAction):
+            await bridge.agent(step)
+        else:
+            await _setup_call(await widget(step.provider or caller), where, step)
+
     try:
         main = await widget(caller)
         for number, step in enumerate(case.setup):
-            if isinstance(step, AgentAction):
-                await bridge.agent(step)
-                continue
-            outcome = await (await widget(step.provider or caller)).call(step)
-            if "resolves" not in outcome:
-                raise SetupStepFailed(
-                    f"setup[{number}]: {step.api} rejected: {outcome.get('rejects')}"
-                )
+            await take(f"setup[{number}]", step)
         await main.take_events()
-        return await _subject(case, bridge, main)
+        return await _subject(case, bridge, main, take)
     except (AgentRefused, SetupStepFailed, WidgetError) as error:
         return failed(str(error))
     finally:
@@ -95,9 +105,34 @@ async def play_served(
             await opened.close()
 
 
-async def _subject(case: Case, bridge: ServedBridge, main: Widget) -> Outcome:
+async def _subject(
+    case: Case, bridge: ServedBridge, main: Widget, take: Callable[[str, Step], Awaitable[None]]
+) -> Outcome:
     if isinstance(case.subject, AgentAction):
         await bridge.agent(case.subject)
         return acted(await main.take_events())
-    outcome = await main.call(case.subject)
+    if isinstance(case.subject, AdvanceClock):  # the case format has no such subject
+        return failed("the subject of a case is a call or an agent action")
+    if not (case.after or answered_later(case.subject)):
+        outcome = await main.call(case.subject)
+        return {**outcome, "events": await main.take_events()}
+    handle = await main.start(case.subject)
+    for number, step in enumerate(case.after):
+        await take(f"after[{number}]", step)
+    outcome = await main.outcome_of(handle)
     return {**outcome, "events": await main.take_events()}
+
+
+def answered_later(call: Call) -> bool:
+    """Tell whether the API may wait for the agent (no client timeout: notifyEvent, openForm)."""
+    return not APIS[call.api].timeout
+
+
+async def _setup_call(widget: Widget, where: str, call: Call) -> None:
+    # A call that waits for the agent is started, not awaited: its promise stays pending.
+    if answered_later(call):
+        outcome = await widget.outcome_of(await widget.start(call))
+    else:
+        outcome = await widget.call(call)
+    if "rejects" in outcome:
+        raise SetupStepFailed(f"{where}: {call.api} rejected: {outcome.get('rejects')}")

@@ -11,8 +11,7 @@ from ..api.catalog import APIS
 from .bridge import Bridges, ServedBridge
 from .cases import Call, Case
 from .configs import CaseConfigs
-from .engine_path import DEFERRED_UNSUPPORTED
-from .outcome import Outcome, rejected, resolved
+from .outcome import Outcome, pending, rejected, resolved
 from .served import BARRIER, WidgetError, decode_event, play_served
 
 NAMESPACE = "/widget"
@@ -29,7 +28,10 @@ class SocketWidget:
         self.client = socketio.AsyncClient(reconnection=False)
         self._events: list[Any] = []
         self._request_ids = itertools.count(1)
+        self._started: dict[str, str] = {}  # request id of a started call -> its API
+        self._answers: dict[str, Any] = {}  # request id -> its ack, or its late `cif:result`
         self.client.on("cif:event", self._events.append, namespace=NAMESPACE)
+        self.client.on("cif:result", self._late_answer, namespace=NAMESPACE)
 
     @classmethod
     async def open(cls, bridge: ServedBridge, provider: str, case: Case) -> SocketWidget:
@@ -48,13 +50,29 @@ class SocketWidget:
     async def call(self, call: Call) -> Outcome:
         """Send one call as the shim does and normalize the acknowledgement."""
         ack = await self._send(call)
-        if not isinstance(ack, dict):
-            raise WidgetError(f"{call.api}: the acknowledgement is not an object: {ack!r}")
-        if ack.get("deferred"):
-            raise WidgetError(f"{call.api} answered later ({DEFERRED_UNSUPPORTED})")
-        if ack.get("ok"):
-            return resolved(ack.get("value"), APIS[call.api].encoding, [])
-        return rejected(ack.get("error"), str(ack.get("origin")), [])
+        if isinstance(ack, dict) and ack.get("deferred"):
+            raise WidgetError(f"{call.api} answered later: start it instead of calling it")
+        return _normalize(call.api, ack)
+
+    async def start(self, call: Call) -> str:
+        """Send a call that may be answered later; return its handle once it is acknowledged."""
+        request_id = f"{self.provider}-{next(self._request_ids)}"
+        ack = await self._send(call, request_id)
+        self._started[request_id] = call.api
+        if not (isinstance(ack, dict) and ack.get("deferred")):
+            self._answers[request_id] = ack
+        return request_id
+
+    async def outcome_of(self, handle: str) -> Outcome:
+        """Return a started call's outcome so far (after a barrier: every answer sent is in)."""
+        await self._send(BARRIER)
+        if handle not in self._answers:
+            return pending([])
+        return _normalize(self._started[handle], self._answers[handle])
+
+    def _late_answer(self, message: Any) -> None:
+        if isinstance(message, dict) and isinstance(message.get("requestId"), str):
+            self._answers[message["requestId"]] = message
 
     async def take_events(self) -> list[dict[str, Any]]:
         """Return the events received so far (after a barrier call) and forget them."""
@@ -67,11 +85,11 @@ class SocketWidget:
         """Disconnect."""
         await self.client.disconnect()
 
-    async def _send(self, call: Call) -> Any:
+    async def _send(self, call: Call, request_id: str | None = None) -> Any:
         packet = {
             "api": call.api,
             "args": call.wire_args(),
-            "requestId": f"{self.provider}-{next(self._request_ids)}",
+            "requestId": request_id or f"{self.provider}-{next(self._request_ids)}",
             "correlationId": None,
         }
         try:
@@ -80,6 +98,15 @@ class SocketWidget:
             )
         except socketio.exceptions.TimeoutError as error:
             raise WidgetError(f"{call.api}: no acknowledgement") from error
+
+
+def _normalize(api: str, ack: Any) -> Outcome:
+    # An acknowledgement and a late `cif:result` share the envelope {ok, value | error, origin}.
+    if not isinstance(ack, dict):
+        raise WidgetError(f"{api}: the acknowledgement is not an object: {ack!r}")
+    if ack.get("ok"):
+        return resolved(ack.get("value"), APIS[api].encoding, [])
+    return rejected(ack.get("error"), str(ack.get("origin")), [])
 
 
 def _event(message: Any) -> dict[str, Any]:

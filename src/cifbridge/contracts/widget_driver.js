@@ -2,6 +2,7 @@
 // does and turns what comes back into plain data Playwright can return to Python.
 (() => {
   const named = new Map();
+  const started = [];  // outcomes of calls started without waiting, by handle (index)
   let received = [];
 
   // {"$function": true} is a fresh function; {"$function": "name"} the same one every time.
@@ -47,7 +48,9 @@
     if (wire === "string") {
       try {
         const parsed = JSON.parse(error);
-        const host = parsed !== null && typeof parsed === "object" && "msdyn_name" in parsed;
+        // Host errors carry msdyn_name; a record function's Dataverse failure is {"value": {...}}.
+        const host = parsed !== null && typeof parsed === "object" &&
+          ("msdyn_name" in parsed || "value" in parsed);
         return { rejects: parsed, form: host ? "host" : "client", wire };
       } catch (parseError) {
         return { rejects: { message: error }, form: "unparsable string", wire };
@@ -73,6 +76,16 @@
       } catch (error) {
         return rejectedOutcome(error);
       }
+    },
+    // A call that may wait for the agent (notifyEvent): start it, act, then look at its outcome.
+    start(api, args, encoding) {
+      const handle = started.length;
+      started.push({ pending: true });
+      window.__contract.call(api, args, encoding).then((outcome) => { started[handle] = outcome; });
+      return handle;
+    },
+    outcomeOf(handle) {
+      return started[handle];
     },
     take() {
       const events = received;

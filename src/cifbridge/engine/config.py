@@ -10,6 +10,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .agent_config import (
+    DEFAULT_INITIAL_PRESENCE,
+    Organization,
+    Presence,
+    organization_from_dict,
+    presences_from_list,
+)
+from .entities import Entity, entities_from_config, seed_records
+
 HOME_SESSION_ID = "session-id-0"
 DEFAULT_MAX_SESSIONS = 10
 DEFAULT_WIDGET_WIDTH = 378
@@ -17,6 +26,7 @@ DEFAULT_MAX_QUEUED_NOTIFICATIONS = 10
 DEFAULT_NOTIFICATION_QUEUE_SECONDS = 30.0
 DEFAULT_NOTIFICATION_ICON = "/webresources/msdyn_chat_icon_zfp.svg"
 DEFAULT_NOTIFICATION_TIMEOUT = 120
+DEFAULT_MAX_SEARCH_RECORDS = 5000
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,12 @@ class WorkspaceConfig:
     notification_templates: Mapping[str, NotificationTemplate] = field(default_factory=dict)
     max_queued_notifications: int = DEFAULT_MAX_QUEUED_NOTIFICATIONS
     notification_queue_seconds: float = DEFAULT_NOTIFICATION_QUEUE_SECONDS
+    organization: Organization = field(default_factory=Organization)
+    presences: tuple[Presence, ...] = ()
+    initial_presence: str = DEFAULT_INITIAL_PRESENCE
+    entities: Mapping[str, Entity] = field(default_factory=dict)
+    records: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
+    max_search_records: int = DEFAULT_MAX_SEARCH_RECORDS
 
     def provider(self, unique_name: str) -> Provider | None:
         """Return the provider with this unique name, if configured."""
@@ -138,6 +154,12 @@ def config_from_dict(data: Mapping[str, Any]) -> WorkspaceConfig:
         notification_queue_seconds=float(
             limits.get("notificationQueueSeconds", DEFAULT_NOTIFICATION_QUEUE_SECONDS)
         ),
+        organization=organization_from_dict(data.get("organization", {}), data.get("agent", {})),
+        presences=presences_from_list(data.get("presences", [])),
+        initial_presence=data.get("agent", {}).get("presence", DEFAULT_INITIAL_PRESENCE),
+        entities=(entities := entities_from_config(data.get("entities", []))),
+        records=seed_records(data.get("records", {}), entities),
+        max_search_records=int(limits.get("maxSearchRecords", DEFAULT_MAX_SEARCH_RECORDS)),
     )
 
 

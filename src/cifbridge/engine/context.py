@@ -9,6 +9,8 @@ from .config import WorkspaceConfig
 from .state import JSON, Workspace
 
 ANY_PROVIDER = "*"
+# Not a provider: the agent workspace page (raiseEvent reaches it as well as the widgets).
+WORKSPACE_PAGE = "#workspace"
 
 
 @dataclass(frozen=True)

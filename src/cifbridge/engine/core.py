@@ -18,7 +18,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from . import focus, sessions, tab_api
+from . import (
+    analytics,
+    context_api,
+    custom_events,
+    focus,
+    indicators,
+    misc,
+    notifications,
+    panel,
+    presence,
+    record_agent,
+    record_api,
+    sessions,
+    tab_api,
+)
 from .config import WorkspaceConfig
 from .context import CallContext, Delivery, Settlement
 from .errors import AgentActionRefused
@@ -38,9 +52,30 @@ class Timer(Protocol):
         """Apply everything due at or before `now`."""
 
 
-HANDLERS: dict[str, Handler] = {**sessions.HANDLERS, **tab_api.HANDLERS}
-AGENT_ACTIONS: dict[str, AgentAction] = {**focus.AGENT_ACTIONS, **tab_api.AGENT_ACTIONS}
-TIMERS: list[Timer] = []
+HANDLERS: dict[str, Handler] = {
+    **sessions.HANDLERS,
+    **tab_api.HANDLERS,
+    **notifications.HANDLERS,
+    **presence.HANDLERS,
+    **panel.HANDLERS,
+    **context_api.HANDLERS,
+    **indicators.HANDLERS,
+    **analytics.HANDLERS,
+    **custom_events.HANDLERS,
+    **misc.HANDLERS,
+    **record_api.HANDLERS,
+}
+AGENT_ACTIONS: dict[str, AgentAction] = {
+    **focus.AGENT_ACTIONS,
+    **tab_api.AGENT_ACTIONS,
+    **notifications.AGENT_ACTIONS,
+    **presence.AGENT_ACTIONS,
+    **panel.AGENT_ACTIONS,
+    **context_api.AGENT_ACTIONS,
+    **custom_events.AGENT_ACTIONS,
+    **record_agent.AGENT_ACTIONS,
+}
+TIMERS: list[Timer] = [notifications.TIMER]
 
 
 @dataclass(frozen=True)

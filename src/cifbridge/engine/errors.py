@@ -12,7 +12,9 @@ CifError                 carries the CIF message; `api` is filled in by the disp
       ├── TabNotClosable
       ├── OriginNotTrusted
       ├── NotifyEventFailed   msdyn_name "NotifyEvent", as the docs spell it
-      └── CancelEventFailed   msdyn_name "CancelEvent", as the docs spell it
+      ├── CancelEventFailed   msdyn_name "CancelEvent", as the docs spell it
+      └── XrmError            an Xrm.WebApi / Xrm.Navigation / Xrm.Utility failure (records);
+                              wire: {"value": {errorMsg, sourceFunc, reportTime, errorType}}
 AgentActionRefused       control-API refusals (closing the Home session, ...)
 """
 
@@ -80,6 +82,29 @@ class CancelEventFailed(HostError):
     """cancelEvent found nothing to cancel (reference §2.5)."""
 
     msdyn_name = "CancelEvent"
+
+
+class XrmError(HostError):
+    """A Dataverse call failed; the host rejects with its IErrorHandler under "value" ([SRC]).
+
+    The JSON-encoded record functions stringify that object as it is, so the widget sees
+    '{"value":{"errorMsg":...,"sourceFunc":...,"reportTime":...,"errorType":2}}' and no message.
+    """
+
+    INVALID_PARAMS, TIME_OUT, XRM_API_ERROR, GENERIC_ERROR = 0, 1, 2, 3
+
+    def __init__(
+        self, message: str, source_func: str, report_time: str, error_type: int = XRM_API_ERROR
+    ) -> None:
+        super().__init__(message)
+        self.body = {
+            "value": {
+                "errorMsg": message,
+                "sourceFunc": source_func,
+                "reportTime": report_time,
+                "errorType": error_type,
+            }
+        }
 
 
 class AgentActionRefused(Exception):

@@ -2,7 +2,7 @@
 
 Rules:
 - exactly one session is focused; the Home session is focused when nothing else is;
-- focusing a session clears its unread count and attention indicator;
+- focusing a session clears its unread count, new-activity and attention indicators;
 - a switch sends `onSessionSwitched` to the provider of each session involved, one payload per
   session, carrying both `focused` (library) and `focussed` (docs);
 - closing a session sends `onSessionClosed` to its provider, then focus moves to the most
@@ -37,6 +37,7 @@ def focus(ctx: CallContext, session_id: str) -> None:
     workspace = ctx.workspace
     target = workspace.sessions[session_id]
     target.unread = 0
+    target.new_activity = False
     target.attention = False
     target.attention_count = None
     ctx.changed()

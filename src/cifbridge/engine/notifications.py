@@ -20,7 +20,8 @@ Rules:
   whose notifyEvent resolves Cancel/Cancelled; with nothing to cancel it rejects
   RejectAfterClientError (msdyn_name "CancelEvent");
 - time moves only on the injected clock: TIMERS fire deadlines in the order they fell due, and
-  every call or agent action first applies what fell due before it.
+  notifyEvent first applies what fell due before it (cancelEvent and the agent act on the
+  state as of the last deadline fired, so that a refusal never loses an answer already due).
 """
 
 from __future__ import annotations
@@ -70,7 +71,6 @@ def queued(workspace: Workspace) -> list[Notification]:
 
 def notify_event(ctx: CallContext, args: dict[str, Any]) -> Any:
     """Raise a notification for the agent; the answer comes when it closes."""
-    catch_up(ctx)
     request = args.get("input") or {}
     name = request.get("templateName")
     if name is None:
@@ -78,10 +78,13 @@ def notify_event(ctx: CallContext, args: dict[str, Any]) -> Any:
     template = ctx.config.notification_templates.get(name)
     if template is None:
         raise NotifyEventFailed(NOTIFICATION_TEMPLATE_NOT_FOUND)
+    # Only now, past every refusal: a raise would lose the answers that catching up settles.
+    catch_up(ctx)
     if template.auto_accept:
         return _answer_now(ctx, AUTO_ACCEPTED)
     provider = ctx.provider or ""
-    if any(n.provider == provider and n.request_id == ctx.request_id for n in _all(ctx)):
+    pending = ctx.workspace.notifications
+    if any(n.provider == provider and n.request_id == ctx.request_id for n in pending):
         return DEFERRED  # a retry of a call still pending: it must not queue twice
     now = ctx.clock()
     if not _can_show(ctx.workspace, now) and (
@@ -90,10 +93,6 @@ def notify_event(ctx: CallContext, args: dict[str, Any]) -> Any:
         return _answer_now(ctx, QUEUE_FULL)
     _raise(ctx, template, request, args.get("cancellationToken"), provider)
     return DEFERRED
-
-
-def _all(ctx: CallContext) -> list[Notification]:
-    return ctx.workspace.notifications
 
 
 def _answer_now(ctx: CallContext, answer: Response) -> dict[str, str]:
@@ -166,11 +165,10 @@ def close(ctx: CallContext, notification: Notification, answer: Response, at: fl
 
 def cancel_event(ctx: CallContext, args: dict[str, Any]) -> str:
     """Close the caller's notifications raised with this token and resolve the token."""
-    catch_up(ctx)
     token = args.get("cancellationToken")
     matching = [
         n
-        for n in _all(ctx)
+        for n in ctx.workspace.notifications
         if token and n.provider == ctx.provider and n.cancellation_token == token
     ]
     if not matching:
@@ -196,7 +194,9 @@ def _next_event(workspace: Workspace) -> tuple[float, int, Notification] | None:
     waiting = queued(workspace)
     events.extend((n.queue_deadline, _EXPIRED, n) for n in waiting)
     if shown is None and waiting:
-        events.append((workspace.notifications_resume_at, _SHOWN, waiting[0]))
+        # Never before it was raised, even when a deadline is applied late.
+        at = max(workspace.notifications_resume_at, waiting[0].queued_at)
+        events.append((at, _SHOWN, waiting[0]))
     return min(events, key=lambda e: (e[0], e[1]), default=None)
 
 
@@ -237,7 +237,7 @@ def _answerable(ctx: CallContext, notification_id: str | None) -> Notification:
         if shown is None:
             raise AgentActionRefused("No notification is displayed")
         return shown
-    found = next((n for n in _all(ctx) if n.id == notification_id), None)
+    found = next((n for n in ctx.workspace.notifications if n.id == notification_id), None)
     if found is None:
         raise AgentActionRefused(f"Notification {notification_id} is not pending", status=404)
     if found is not shown:
@@ -249,7 +249,6 @@ def _answerable(ctx: CallContext, notification_id: str | None) -> Notification:
 
 def accept_notification(ctx: CallContext, notification_id: str | None = None) -> str:
     """Agent action: press Accept on the displayed notification (by id, or whichever it is)."""
-    catch_up(ctx)
     notification = _answerable(ctx, notification_id)
     close(ctx, notification, ACCEPTED, ctx.clock())
     return notification.id
@@ -257,7 +256,6 @@ def accept_notification(ctx: CallContext, notification_id: str | None = None) ->
 
 def reject_notification(ctx: CallContext, notification_id: str | None = None) -> str:
     """Agent action: press Reject on the displayed notification (by id, or whichever it is)."""
-    catch_up(ctx)
     notification = _answerable(ctx, notification_id)
     template = ctx.config.notification_templates.get(notification.template)
     if template is not None and not template.show_reject_button:

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .config import WorkspaceConfig
 from .context import CallContext
 from .errors import AgentActionRefused, NotAllowedForProvider
 from .messages import NOT_ACTIVE_PROVIDER
+from .state import Workspace
 
 MIN_WIDTH = 300
 MODES = (0, 1, 2)
@@ -28,17 +30,17 @@ MODE_CHANGED = "onmodechanged"
 SIZE_CHANGED = "onsizechanged"
 
 
-def active_provider(ctx: CallContext) -> str | None:
+def active_provider(workspace: Workspace, config: WorkspaceConfig) -> str | None:
     """Return the provider whose widget the panel shows: the focused session's, else the default."""
-    focused = ctx.workspace.sessions[ctx.workspace.focused]
+    focused = workspace.sessions[workspace.focused]
     if focused.provider is not None:
         return focused.provider
-    return ctx.config.providers[0].unique_name if ctx.config.providers else None
+    return config.providers[0].unique_name if config.providers else None
 
 
 def require_active_provider(ctx: CallContext) -> None:
     """Refuse the call unless the caller is the active provider."""
-    if ctx.provider != active_provider(ctx):
+    if ctx.provider != active_provider(ctx.workspace, ctx.config):
         raise NotAllowedForProvider(NOT_ACTIVE_PROVIDER)
 
 
@@ -82,7 +84,7 @@ def agent_sets_panel(ctx: CallContext, **params: Any) -> dict[str, int]:
         raise AgentActionRefused("mode must be 0 (minimized), 1 (docked) or 2 (hidden)", 400)
     if width is not None and (not _is_int(width) or width < MIN_WIDTH):
         raise AgentActionRefused(f"width must be a whole number of at least {MIN_WIDTH}", 400)
-    panel, active = ctx.workspace.panel, active_provider(ctx)
+    panel, active = ctx.workspace.panel, active_provider(ctx.workspace, ctx.config)
     if mode is not None and mode != panel.mode:
         panel.mode = mode
         ctx.emit(active, MODE_CHANGED, {"value": mode})

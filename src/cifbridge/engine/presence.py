@@ -18,33 +18,34 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .config import WorkspaceConfig
 from .context import ANY_PROVIDER, CallContext
 from .errors import AgentActionRefused, InvalidInput
 from .messages import PRESENCE_INFO_INVALID, PRESENCE_LIST_INVALID
+from .state import Workspace
 
 PRESENCE_CHANGED = "onPresenceChange"
 INFO_KEYS = ("basePresenceStatus", "presenceColor", "presenceId", "presenceText")
 
 
-def presence_list(ctx: CallContext) -> list[dict[str, Any]]:
+def presence_list(workspace: Workspace, config: WorkspaceConfig) -> list[dict[str, Any]]:
     """Return the presences the agent can choose from, as presenceInfo objects."""
-    replaced = ctx.workspace.presence_list
-    if replaced is not None:
-        return replaced
-    return [p.info() for p in ctx.config.presences]
+    if workspace.presence_list is not None:
+        return workspace.presence_list
+    return [p.info() for p in config.presences]
 
 
-def current_presence(ctx: CallContext) -> dict[str, Any] | None:
+def current_presence(workspace: Workspace, config: WorkspaceConfig) -> dict[str, Any] | None:
     """Return the presence in effect, as a presenceInfo object (None: no presence at all)."""
-    if ctx.workspace.presence is not None:
-        return ctx.workspace.presence
-    wanted = ctx.config.initial_presence
-    return next((p.info() for p in ctx.config.presences if p.text == wanted), None)
+    if workspace.presence is not None:
+        return workspace.presence
+    wanted = config.initial_presence
+    return next((p.info() for p in config.presences if p.text == wanted), None)
 
 
 def change_presence(ctx: CallContext, info: dict[str, Any]) -> None:
     """Make `info` the presence in effect and tell every provider, if it is a change."""
-    if current_presence(ctx) == info:
+    if current_presence(ctx.workspace, ctx.config) == info:
         return
     ctx.workspace.presence = info
     ctx.changed()
@@ -55,7 +56,7 @@ def change_presence(ctx: CallContext, info: dict[str, Any]) -> None:
 def set_presence(ctx: CallContext, args: dict[str, Any]) -> bool:
     """Switch to the listed presence with exactly this text; false when there is none."""
     text = args["presenceText"]
-    found = next((p for p in presence_list(ctx) if p.get("presenceText") == text), None)
+    found = _find(ctx, "presenceText", text)
     if found is None:
         return False
     change_presence(ctx, dict(found))
@@ -64,7 +65,7 @@ def set_presence(ctx: CallContext, args: dict[str, Any]) -> bool:
 
 def get_presence(ctx: CallContext, args: dict[str, Any]) -> str | None:
     """Return the text of the presence in effect."""
-    info = current_presence(ctx)
+    info = current_presence(ctx.workspace, ctx.config)
     return None if info is None else info.get("presenceText")
 
 
@@ -94,11 +95,16 @@ def agent_sets_presence(ctx: CallContext, **params: Any) -> dict[str, Any]:
     if unknown or (text is None) == (presence_id is None):
         raise AgentActionRefused("give exactly one of presenceText or presenceId", status=400)
     key, wanted = ("presenceText", text) if text is not None else ("presenceId", presence_id)
-    found = next((p for p in presence_list(ctx) if p.get(key) == wanted), None)
+    found = _find(ctx, key, wanted)
     if found is None:
         raise AgentActionRefused(f"No presence has {key} {wanted!r}", status=404)
     change_presence(ctx, dict(found))
     return dict(found)
+
+
+def _find(ctx: CallContext, key: str, value: Any) -> dict[str, Any] | None:
+    presences = presence_list(ctx.workspace, ctx.config)
+    return next((p for p in presences if p.get(key) == value), None)
 
 
 def _decoded(value: Any, problem: str) -> Any:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import focus, slugs
+from . import focus, odata, slugs
 from .config import SessionTemplate
 from .context import CallContext
 from .errors import NotAllowedForProvider, SessionLimitReached, SessionNotFound, TemplateNotFound
@@ -27,7 +27,7 @@ from .messages import (
     template_not_found,
 )
 from .state import Session
-from .tabs import open_tab
+from .tabs import anchor_bag, open_tab
 
 PANEL_MODES = {"minimized": 0, "docked": 1, "hidden": 2}
 
@@ -64,6 +64,8 @@ def create_session(ctx: CallContext, args: dict[str, Any]) -> str:
     session = _new_session(ctx, template, request)
     if template.anchor_tab:
         open_tab(ctx, session, template.anchor_tab, {}, anchor=True, focus=True)
+        # The anchor's record is known now, so {anchor.<attribute>} resolves in the title.
+        session.title = session_title(ctx, template, session, [session.parameters])
         if template.apply_title_to_anchor_tab:
             session.tabs[0].title = session.title
     for name in template.additional_tabs:
@@ -108,11 +110,19 @@ def _new_session(ctx: CallContext, template: SessionTemplate, request: dict[str,
         tab_parameters=tab_parameters,
         created_at=ctx.clock(),
     )
-    session.title = slugs.resolve(template.title, [parameters]) or template.name
+    session.title = session_title(ctx, template, session, [parameters])
     workspace.next_session += 1
     workspace.sessions[session.id] = session
     ctx.changed()
     return session
+
+
+def session_title(
+    ctx: CallContext, template: SessionTemplate, session: Session, bags: list[dict[str, Any]]
+) -> str:
+    """Resolve a session template's title: the bags, then the anchor tab and its record."""
+    bags = [*bags, anchor_bag(session, ctx)]
+    return slugs.resolve(template.title, bags, odata.slug_resolver(ctx)) or template.name
 
 
 def get_session(ctx: CallContext, args: dict[str, Any]) -> dict[str, Any]:
@@ -152,7 +162,7 @@ def set_session_title(ctx: CallContext, args: dict[str, Any]) -> str:
         session = own_session(ctx, session_id, allow_home=False)
     template = ctx.config.session_templates.get(session.template or "")
     if template is not None and template.title:
-        title = slugs.resolve(template.title, [request, session.parameters]) or template.name
+        title = session_title(ctx, template, session, [request, session.parameters])
     else:
         title = slugs.as_text(request.get("title", session.title))
     session.title = title

@@ -50,6 +50,8 @@ class Session:
     attention_count: int | None = None
     kpi_breach: bool = False
     created_at: float = 0.0
+    new_activity: bool = False  # notifyNewActivity's badge: `unread`, or a dot when 0
+    kpi_details: str | None = None
 
     @property
     def is_home(self) -> bool:
@@ -100,6 +102,12 @@ class Workspace:
     notifications: list[Notification] = field(default_factory=list)
     next_notification: int = 1
     notifications_resume_at: float = 0.0  # no queued notification is shown before this
+    presence: dict[str, JSON] | None = None  # presenceInfo in effect; None: the configured one
+    presence_list: list[dict[str, JSON]] | None = None  # initializeAgentPresenceList's list
+    click_to_act: dict[str, bool] = field(default_factory=dict)  # setClickToAct, by provider
+    conversations: dict[str, dict[str, JSON]] = field(default_factory=dict)  # by lowercase id
+    analytics: list[dict[str, JSON]] = field(default_factory=list)
+    records: dict[str, JSON] = field(default_factory=dict)  # record store changes (records.py)
 
     def session(self, session_id: str) -> Session | None:
         """Return the session with this id, if open."""
@@ -156,4 +164,10 @@ def from_json(data: dict[str, JSON]) -> Workspace:
         notifications=[Notification(**n) for n in data.get("notifications", [])],
         next_notification=int(data.get("next_notification", 1)),
         notifications_resume_at=float(data.get("notifications_resume_at", 0.0)),
+        presence=data.get("presence"),
+        presence_list=data.get("presence_list"),
+        click_to_act=dict(data.get("click_to_act", {})),
+        conversations=dict(data.get("conversations", {})),
+        analytics=list(data.get("analytics", [])),
+        records=dict(data.get("records", {})),
     )

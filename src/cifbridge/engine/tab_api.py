@@ -29,7 +29,7 @@ are cifbridge's and stable):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import slugs
@@ -92,7 +92,9 @@ def find_template(ctx: CallContext, request: Mapping[str, Any]) -> TabTemplate:
         found = next((t for t in templates.values() if value in t.tags), None)
         key = "tag"
     if found is None:
-        raise TemplateNotFound(tab_template_not_found(key, value), error_code=TEMPLATE_NOT_FOUND_CODE)
+        raise TemplateNotFound(
+            tab_template_not_found(key, value), error_code=TEMPLATE_NOT_FOUND_CODE
+        )
     return found
 
 
@@ -249,7 +251,7 @@ def agent_close_tab(ctx: CallContext, session_id: str, tab_id: str) -> None:
     remove_tab(ctx, session, tab)
 
 
-HANDLERS = {
+HANDLERS: dict[str, Callable[[CallContext, dict[str, Any]], Any]] = {
     "createTab": create_tab,
     "createTabInHomeSession": create_tab_in_home_session,
     "getTabs": get_tabs,
@@ -260,7 +262,7 @@ HANDLERS = {
     "closeTab": close_tab,
 }
 
-AGENT_ACTIONS = {
+AGENT_ACTIONS: dict[str, Callable[..., Any]] = {
     "openTab": agent_open_tab,
     "focusTab": agent_focus_tab,
     "closeTab": agent_close_tab,

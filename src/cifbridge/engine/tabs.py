@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import slugs
+from . import odata, records, slugs
 from .config import TabTemplate
 from .context import CallContext
 from .errors import TemplateNotFound
@@ -14,7 +14,10 @@ from .state import Session, Tab
 
 
 def resolve_tab_parameters(
-    template: TabTemplate, session: Session, runtime: Mapping[str, Any]
+    template: TabTemplate,
+    session: Session,
+    runtime: Mapping[str, Any],
+    ctx: CallContext | None = None,
 ) -> dict[str, Any]:
     """Resolve each configured parameter the way the 2020 host does (reference §4.4).
 
@@ -22,27 +25,30 @@ def resolve_tab_parameters(
     everything else keeps its configured value, with slugs resolved from the runtime bags.
     """
     own = {**session.tab_parameters.get(template.unique_name, {}), **runtime}
-    bags = tab_bags(own, session)
+    bags = tab_bags(own, session, ctx)
     resolved: dict[str, Any] = {}
     for name, spec in template.parameters.items():
         raw = spec.value
         if spec.is_runtime and raw in ("", None):
             raw = own.get(name, session.parameters.get(name, raw))
-        resolved[name] = slugs.convert(raw, spec.type, bags)
+        resolved[name] = slugs.convert(raw, spec.type, bags, odata.slug_resolver(ctx))
     return resolved
 
 
-def tab_bags(own: Mapping[str, Any], session: Session) -> list[Mapping[str, Any]]:
+def tab_bags(
+    own: Mapping[str, Any], session: Session, ctx: CallContext | None = None
+) -> list[Mapping[str, Any]]:
     """Return the slug bags for a tab: its own values, then the session's, then the anchor's."""
-    return [own, session.parameters, anchor_bag(session)]
+    return [own, session.parameters, anchor_bag(session, ctx)]
 
 
-def anchor_bag(session: Session) -> dict[str, Any]:
-    """Expose the anchor tab's parameters as `anchor.<name>` slugs."""
+def anchor_bag(session: Session, ctx: CallContext | None = None) -> dict[str, Any]:
+    """Expose the anchor tab's parameters, and its record's attributes, as `anchor.<name>`."""
     anchor = next((t for t in session.tabs if t.anchor), None)
     if anchor is None:
         return {}
-    return {f"anchor.{k}": v for k, v in anchor.parameters.items()}
+    record = records.anchor_record(ctx, anchor.parameters) if ctx else {}
+    return {f"anchor.{k}": v for k, v in {**record, **anchor.parameters}.items()}
 
 
 def tab_title(
@@ -50,10 +56,12 @@ def tab_title(
     session: Session,
     own: Mapping[str, Any],
     first: Mapping[str, Any] | None = None,
+    ctx: CallContext | None = None,
 ) -> str:
     """Resolve a tab template's title; `first` holds slug values that win over the tab's own."""
-    bags = tab_bags(own, session)
-    return slugs.resolve(template.title, [first, *bags] if first else bags) or template.name
+    bags = tab_bags(own, session, ctx)
+    bags = [first, *bags] if first else bags
+    return slugs.resolve(template.title, bags, odata.slug_resolver(ctx)) or template.name
 
 
 def open_tab(
@@ -69,9 +77,9 @@ def open_tab(
     template = ctx.config.tab_templates.get(template_name)
     if template is None:
         raise TemplateNotFound(template_not_found(template_name))
-    parameters = resolve_tab_parameters(template, session, runtime)
+    parameters = resolve_tab_parameters(template, session, runtime, ctx)
     own = {**session.tab_parameters.get(template_name, {}), **runtime, **parameters}
-    title = tab_title(template, session, own)
+    title = tab_title(template, session, own, ctx=ctx)
     tab = Tab(
         id=f"tab-id-{ctx.workspace.next_tab}",
         template=template_name,

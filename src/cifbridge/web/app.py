@@ -17,6 +17,10 @@ from ..resources import data_dir
 from ..settings import Settings
 from ..store import open_store
 from .control import agent_errors, setup_control_routes
+from .control_agent import setup_agent_routes
+from .control_notifications import setup_notifications_routes
+from .control_records import setup_records_routes
+from .control_tabs import setup_tabs_routes
 from .hub import Hub
 from .keys import HUB, SETTINGS, SHIM, SIO
 from .routes import setup_routes
@@ -48,6 +52,10 @@ def create_app(settings: Settings) -> web.Application:
     app[SHIM] = build_shim(settings)
     setup_routes(app)
     setup_control_routes(app)
+    setup_agent_routes(app)
+    setup_notifications_routes(app)
+    setup_records_routes(app)
+    setup_tabs_routes(app)
     app.cleanup_ctx.append(_hub_lifetime)
     app.on_shutdown.append(_shutdown_sio)
     sio.attach(app)

@@ -17,6 +17,7 @@ from typing import Any
 from ..api.dispatcher import Answer, Caller, Dispatcher, Outcome
 from ..clock import OffsetClock
 from ..engine import ANY_PROVIDER, Delivery, Engine, Result
+from ..engine.context import WORKSPACE_PAGE
 from ..journal import Journal
 from ..store import Store
 from ..views import workspace_view
@@ -155,6 +156,10 @@ class Hub:
             "name": delivery.name,
             "data": json.dumps(delivery.payload, separators=(",", ":")),
         }
+        if delivery.provider == WORKSPACE_PAGE:
+            # A custom event raised for the agent page, as the real host dispatches it there.
+            await self.sio.emit("workspace:event", message, namespace=WORKSPACE_NAMESPACE)
+            return
         room = None if delivery.provider == ANY_PROVIDER else provider_room(delivery.provider)
         await self.sio.emit("cif:event", message, room=room, namespace=WIDGET_NAMESPACE)
 

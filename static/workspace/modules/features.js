@@ -7,13 +7,11 @@ import { agent } from "./api.js";
 
 export const features = {
   // web/control_tabs.py
-  tabActions: false,
+  tabActions: true,
   // web/control_panel.py
   panelActions: null,
   // web/control_records.py
   records: null,
-  // web/control_notifications.py
-  notifications: null,
   // web/control_presence.py
   presence: null,
   // click-to-act and KB article events

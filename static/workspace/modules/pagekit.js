@@ -1,5 +1,5 @@
 /* What every tab page shares: the page-type names and the page heading. */
-import { el } from "./dom.js";
+import { asText, el } from "./dom.js";
 
 export const PAGE_TYPES = {
   entityrecord: "Entity record",
@@ -20,4 +20,13 @@ export function pageHeader(tab, subtitle) {
     el("p", "page-type", subtitle || PAGE_TYPES[tab.pageType] || tab.pageType || "Page"),
   );
   return header;
+}
+
+/** A definition list of a tab's parameters, values as text. */
+export function parameterList(parameters) {
+  const list = el("dl", "tab-parameters");
+  Object.keys(parameters).forEach((name) => {
+    list.append(el("dt", "", name), el("dd", "", asText(parameters[name])));
+  });
+  return list;
 }

@@ -6,7 +6,7 @@
  * A page is `{node, update?(tab, session, state), shown?()}`; tabs.js keeps it alive.
  */
 import { asText, el } from "./dom.js";
-import { PAGE_TYPES, pageHeader } from "./pagekit.js";
+import { PAGE_TYPES, pageHeader, parameterList } from "./pagekit.js";
 import { createDashboard } from "./dashboard.js";
 import { createRecordPage, createRecordListPage, createSearchPage } from "./records.js";
 import { createKbSearchPage } from "./kb.js";
@@ -83,13 +83,4 @@ function parameterPage(tab) {
   const node = el("article", "parameter-page");
   node.append(pageHeader(tab), parameterList(tab.parameters || {}));
   return { node };
-}
-
-/** A definition list of a tab's parameters, values as text. */
-export function parameterList(parameters) {
-  const list = el("dl", "tab-parameters");
-  Object.keys(parameters).forEach((name) => {
-    list.append(el("dt", "", name), el("dd", "", asText(parameters[name])));
-  });
-  return list;
 }

@@ -132,7 +132,7 @@ export function createTabArea(features) {
     pick.dataset.tooltip = tab.title || tab.id;
     pick.addEventListener("click", () => selectTab(session, tab));
     item.append(pick);
-    if (tab.closable && !tab.anchor && !tab.virtual) {
+    if (features.tabActions && tab.closable && !tab.anchor && !tab.virtual) {
       const close = button("tab-close", "×", `Close tab ${tab.title || tab.id}`);
       close.addEventListener("click", () => closeTab(session, tab));
       item.append(close);

@@ -1,0 +1,210 @@
+"""Dataverse-like entity metadata and seed records, built from the workspace configuration.
+
+Rules (reference §2.2, §2.3; Dataverse Web API conventions):
+- an entity is named by its logical name (`contact`) and its entity set (`contacts`);
+- a lookup attribute `parentcustomerid` reads as `_parentcustomerid_value` and is written through
+  a navigation property: the attribute name for one target, `<attribute>_<target>` for several;
+- an entity that declares no attributes is open: any attribute is accepted as given;
+- seed records without their primary id get a GUID derived from entity and position, so the same
+  configuration always yields the same ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+LOOKUP_TYPES = frozenset({"lookup", "customer", "owner"})
+EDM_TYPES = {
+    "string": "String",
+    "memo": "String",
+    "integer": "Int32",
+    "bigint": "Int64",
+    "picklist": "Int32",
+    "state": "Int32",
+    "status": "Int32",
+    "decimal": "Decimal",
+    "double": "Double",
+    "money": "Decimal",
+    "boolean": "Boolean",
+    "datetime": "DateTimeOffset",
+    "uniqueidentifier": "Guid",
+}
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One attribute of an entity (AttributeMetadata)."""
+
+    logical_name: str
+    type: str = "string"
+    display_name: str = ""
+    targets: tuple[str, ...] = ()
+    options: Mapping[int, str] = field(default_factory=dict)
+    composed_of: tuple[str, ...] = ()
+    auto_number: str = ""
+
+    @property
+    def is_lookup(self) -> bool:
+        """Tell whether the attribute references another record."""
+        return self.type in LOOKUP_TYPES
+
+    @property
+    def value_key(self) -> str:
+        """Return the property name the Web API uses for this attribute's value."""
+        return f"_{self.logical_name}_value" if self.is_lookup else self.logical_name
+
+    def navigation(self, target: str) -> str:
+        """Return the single-valued navigation property that sets this lookup to `target`."""
+        if len(self.targets) <= 1:
+            return self.logical_name
+        return f"{self.logical_name}_{target}"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One entity (EntityMetadata) with its attributes."""
+
+    logical_name: str
+    entity_set_name: str
+    primary_id: str
+    primary_name: str
+    display_name: str = ""
+    display_collection_name: str = ""
+    object_type_code: int = 0
+    is_activity: bool = False
+    description: str = ""
+    attributes: Mapping[str, Attribute] = field(default_factory=dict)
+
+    @property
+    def is_open(self) -> bool:
+        """Tell whether any attribute is accepted (none declared)."""
+        return not self.attributes
+
+    def attribute(self, name: str) -> Attribute | None:
+        """Return an attribute by logical name; the primary id and name always exist."""
+        found = self.attributes.get(name)
+        if found is not None:
+            return found
+        if name == self.primary_id:
+            return Attribute(name, "uniqueidentifier")
+        if name == self.primary_name or self.is_open:
+            return Attribute(name, "string")
+        return None
+
+    def by_value_key(self, key: str) -> Attribute | None:
+        """Return the attribute a Web API property name (`fullname`, `_x_value`) stands for."""
+        if key.startswith("_") and key.endswith("_value"):
+            found = self.attributes.get(key[1:-6])
+            if found is not None and found.is_lookup:
+                return found
+        found = self.attribute(key)
+        return None if found is None or found.is_lookup else found
+
+    def by_navigation(self, nav: str) -> tuple[Attribute, str] | None:
+        """Return the lookup attribute and target entity a navigation property names."""
+        for attribute in self.attributes.values():
+            for target in attribute.targets if attribute.is_lookup else ():
+                if attribute.navigation(target) == nav:
+                    return attribute, target
+        return None
+
+    def columns(self, record: Mapping[str, Any]) -> list[Attribute]:
+        """Return the columns a full read shows: the declared ones, or all an open entity has."""
+        names = dict.fromkeys([self.primary_id, self.primary_name, *self.attributes])
+        if self.is_open:
+            names.update(dict.fromkeys(record))
+        return [a for n in names if (a := self.attribute(n)) is not None]
+
+
+def derived_guid(*parts: object) -> str:
+    """Return a GUID-shaped id derived from `parts`: stable, no random state."""
+    digest = hashlib.sha1(":".join(map(str, parts)).encode("utf-8")).hexdigest()
+    hex32 = digest[:12] + "4" + digest[13:16] + "8" + digest[17:32]
+    return f"{hex32[:8]}-{hex32[8:12]}-{hex32[12:16]}-{hex32[16:20]}-{hex32[20:32]}"
+
+
+def entities_from_config(raw: Sequence[Mapping[str, Any]]) -> dict[str, Entity]:
+    """Build the entity metadata from the validated `entities` configuration list."""
+    return {e["logicalName"]: _entity(e) for e in raw}
+
+
+def _entity(e: Mapping[str, Any]) -> Entity:
+    attributes = {name: _attribute(name, spec) for name, spec in e.get("attributes", {}).items()}
+    return Entity(
+        logical_name=e["logicalName"],
+        entity_set_name=e["entitySetName"],
+        primary_id=e["primaryIdAttribute"],
+        primary_name=e["primaryNameAttribute"],
+        display_name=e.get("displayName", e["logicalName"]),
+        display_collection_name=e.get("displayCollectionName", e["entitySetName"]),
+        object_type_code=int(e.get("objectTypeCode", 0)),
+        is_activity=bool(e.get("isActivity", False)),
+        description=e.get("description", ""),
+        attributes=attributes,
+    )
+
+
+def _attribute(name: str, spec: Mapping[str, Any]) -> Attribute:
+    return Attribute(
+        logical_name=name,
+        type=spec.get("type", "string"),
+        display_name=spec.get("displayName", name),
+        targets=tuple(spec.get("targets", ())),
+        options={int(o["value"]): o["label"] for o in spec.get("options", ())},
+        composed_of=tuple(spec.get("composedOf", ())),
+        auto_number=spec.get("autoNumber", ""),
+    )
+
+
+def seed_records(
+    raw: Mapping[str, Sequence[Mapping[str, Any]]], entities: Mapping[str, Entity]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Return the configured records per entity, keyed by their (lower-case) primary id."""
+    tables: dict[str, dict[str, dict[str, Any]]] = {}
+    for name, rows in raw.items():
+        entity = entities.get(name)
+        if entity is None:
+            raise ValueError(f"records are configured for {name}, which has no entity metadata")
+        table = tables.setdefault(name, {})
+        for index, row in enumerate(rows):
+            record_id = str(row.get(entity.primary_id) or derived_guid(name, index)).lower()
+            table[record_id] = {**_lower_ids(row), entity.primary_id: record_id}
+    return tables
+
+
+def _lower_ids(row: Mapping[str, Any]) -> dict[str, Any]:
+    # Lookups are {entityType, id}; ids compare lower-case, as Dataverse returns them.
+    return {
+        k: {**v, "id": str(v.get("id", "")).lower()} if isinstance(v, Mapping) else v
+        for k, v in row.items()
+    }
+
+
+def merge_record_config(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge a user's `entities` and `records` into the bundled ones.
+
+    An entity with the same logical name replaces the bundled one; a record with the same
+    primary id replaces the bundled record, and other records are added.
+    """
+    entities = {e["logicalName"]: e for e in base.get("entities", [])}
+    entities.update({e["logicalName"]: e for e in override.get("entities", [])})
+    records = {name: list(rows) for name, rows in base.get("records", {}).items()}
+    for name, rows in override.get("records", {}).items():
+        key = entities.get(name, {}).get("primaryIdAttribute", "")
+        added = {str(r.get(key, "")).lower() for r in rows if r.get(key)}
+        kept = [r for r in records.get(name, []) if str(r.get(key, "")).lower() not in added]
+        records[name] = [*kept, *rows]
+    return {"entities": list(entities.values()), "records": records}
+
+
+def record_config_problems(data: Mapping[str, Any]) -> list[str]:
+    """Say which configured records name an entity without metadata."""
+    known = {e["logicalName"] for e in data.get("entities", [])}
+    return [
+        f"records are configured for {name}, which has no entity metadata"
+        for name in data.get("records", {})
+        if name not in known
+    ]

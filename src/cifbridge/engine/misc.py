@@ -1,0 +1,44 @@
+"""Functions of the library that the public docs leave out (reference §2.11), where cheap.
+
+Rules:
+- isConsoleApp resolves true: cifbridge is a multisession (console) app;
+- openKBSearchControl(value) focuses the knowledge search tab of the focused session and
+  resolves true, or false when that session has none (the 2020 host resolves whether it found
+  the control; the search text itself was not used yet). Like setMode, only the active
+  provider may call it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .context import CallContext
+from .panel import require_active_provider
+
+KB_SEARCH_PAGE = "msdyn_kbsearchpagehost.html"
+
+
+def is_console_app(ctx: CallContext, args: dict[str, Any]) -> bool:
+    """Tell the widget it runs in a multisession app."""
+    return True
+
+
+def open_kb_search_control(ctx: CallContext, args: dict[str, Any]) -> bool:
+    """Focus the focused session's knowledge search tab; false when it has none."""
+    require_active_provider(ctx)
+    session = ctx.workspace.sessions[ctx.workspace.focused]
+    tab = next(
+        (t for t in session.tabs if t.parameters.get("webresourceName") == KB_SEARCH_PAGE), None
+    )
+    if tab is None:
+        return False
+    if session.focused_tab != tab.id:
+        session.focused_tab = tab.id
+        ctx.changed()
+    return True
+
+
+HANDLERS = {
+    "isConsoleApp": is_console_app,
+    "openKBSearchControl": open_kb_search_control,
+}
