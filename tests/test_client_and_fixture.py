@@ -76,3 +76,13 @@ def test_plugin_fixture_in_a_partner_suite(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(passed=1)
+
+
+def test_a_deferred_call_can_be_answered_by_the_same_test(cifbridge: BridgeClient) -> None:
+    with WidgetClient(cifbridge.url) as widget:
+        pending = widget.start(
+            "notifyEvent",
+            {"templateName": "msdyn_voicecall_incoming", "templateParameters": {}},
+        )
+        cifbridge.accept_notification()
+        assert pending.result() == {"actionName": "Accept", "responseReason": "Accept"}

@@ -107,6 +107,14 @@ def test_there_are_case_files_for_every_implemented_api(schemas: SchemaSet) -> N
         "getClickToAct",
         "isConsoleApp",
         "openKBSearchControl",
+        "createRecord",
+        "retrieveRecord",
+        "updateRecord",
+        "deleteRecord",
+        "searchAndOpenRecords",
+        "renderSearchPage",
+        "openForm",
+        "getEntityMetadata",
     }
     assert implemented <= called
     assert all(c.source.strip() for c in cases)

@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import deque
 from typing import Any
 
 import socketio
@@ -132,6 +133,25 @@ class BridgeClient:
         return view
 
 
+class PendingCall:
+    """A call whose answer may come later (notifyEvent waits for the agent)."""
+
+    def __init__(self, widget: WidgetClient, api: str, request_id: str, ack: dict[str, Any]):
+        self._widget = widget
+        self.api = api
+        self.request_id = request_id
+        self._answer: dict[str, Any] | None = None if ack.get("deferred") else ack
+
+    def result(self, timeout: float | None = 10.0) -> Any:
+        """Wait for the answer; return the value or raise CifCallError."""
+        if self._answer is None:
+            self._answer = self._widget._wait_for_answer(self.request_id, timeout)
+        if not self._answer.get("ok"):
+            error = self._answer.get("error") or {}
+            raise CifCallError(self.api, error, self._answer.get("origin", "host"))
+        return self._answer.get("value")
+
+
 class WidgetClient:
     """A partner widget without a browser: plain CIF calls and the events it receives."""
 
@@ -139,6 +159,9 @@ class WidgetClient:
         self.url = url.rstrip("/")
         self._client = socketio.SimpleClient()
         self._auth = {"provider": provider, "href": href or f"{self.url}/samples/softphone.html"}
+        # Messages arrive in one stream; whatever one waiter reads for another is kept here.
+        self._events: deque[tuple[str, dict[str, Any]]] = deque()
+        self._answers: dict[str, dict[str, Any]] = {}
 
     def __enter__(self) -> WidgetClient:
         self.connect()
@@ -157,30 +180,31 @@ class WidgetClient:
         """Disconnect."""
         self._client.disconnect()
 
-    def call(self, api: str, *args: Any, timeout: float = 10.0) -> Any:
-        """Call a CIF function; return the value or raise CifCallError as the promise would."""
+    def start(self, api: str, *args: Any, timeout: float = 10.0) -> PendingCall:
+        """Send a call and return at its acknowledgement, before a deferred answer comes."""
         request_id = uuid.uuid4().hex
         packet = {"api": api, "args": list(args), "requestId": request_id}
-        ack = self._client.call("cif", packet, timeout=timeout)
-        if not ack.get("ok"):
-            raise CifCallError(api, ack.get("error") or {}, ack.get("origin", "host"))
-        if ack.get("deferred"):
-            return self._wait_for_answer(request_id, api, timeout=None)
-        return ack.get("value")
+        ack: dict[str, Any] = self._client.call("cif", packet, timeout=timeout)
+        return PendingCall(self, api, request_id, ack)
+
+    def call(self, api: str, *args: Any, timeout: float = 10.0) -> Any:
+        """Call a CIF function; return the value or raise CifCallError as the promise would."""
+        return self.start(api, *args, timeout=timeout).result(timeout=None)
 
     def next_event(self, timeout: float = 5.0) -> tuple[str, dict[str, Any]]:
         """Return the next CIF event as (name, decoded payload)."""
-        while True:
-            name, *data = self._client.receive(timeout=timeout)
-            if name == "cif:event":
-                event = data[0]
-                return event["name"], json.loads(event["data"])
+        while not self._events:
+            self._pump(timeout)
+        return self._events.popleft()
 
-    def _wait_for_answer(self, request_id: str, api: str, timeout: float | None) -> Any:
-        while True:
-            name, *data = self._client.receive(timeout=timeout)
-            if name == "cif:result" and data[0].get("requestId") == request_id:
-                answer = data[0]
-                if not answer.get("ok"):
-                    raise CifCallError(api, answer.get("error") or {}, answer.get("origin", "host"))
-                return answer.get("value")
+    def _wait_for_answer(self, request_id: str, timeout: float | None) -> dict[str, Any]:
+        while request_id not in self._answers:
+            self._pump(timeout)
+        return self._answers.pop(request_id)
+
+    def _pump(self, timeout: float | None) -> None:
+        name, *data = self._client.receive(timeout=timeout)
+        if name == "cif:event":
+            self._events.append((data[0]["name"], json.loads(data[0]["data"])))
+        elif name == "cif:result":
+            self._answers[data[0]["requestId"]] = data[0]

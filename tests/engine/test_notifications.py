@@ -437,3 +437,16 @@ def test_notifications_survive_a_json_round_trip(desk: Desk) -> None:
     assert desk.view()["displayed"]["title"] == "Incoming chat from Bob"
     desk.agent("acceptNotification")
     assert desk.answer(waiting) == ACCEPTED
+
+
+def test_reset_answers_pending_notifications_with_an_error(bridge: Bridge) -> None:
+    bridge.call(
+        "notifyEvent",
+        {"templateName": "msdyn_chat_incoming_unauthenticated", "templateParameters": {}},
+        rid="waiting",
+    )
+    result = bridge.engine.reset()
+    [settlement] = result.settlements
+    assert (settlement.request_id, settlement.ok) == ("waiting", False)
+    assert "workspace was reset" in str(settlement.error)
+    assert bridge.engine.workspace.notifications == []

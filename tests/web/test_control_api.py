@@ -118,3 +118,17 @@ async def test_reset_starts_over(serve: ServerFactory, connect_widget: WidgetFac
         )
     finally:
         await client.close()
+
+
+async def test_notification_icons_are_served(serve: ServerFactory) -> None:
+    client = await client_for(await serve())
+    try:
+        async with client.get("/webresources/msdyn_chat_icon_zfp.svg") as icon:
+            assert icon.status == 200 and icon.content_type == "image/svg+xml"
+            assert (await icon.text()).startswith("<svg")
+        async with client.get("/webresources/../pyproject.toml") as outside:
+            assert outside.status == 404
+        async with client.get("/webresources/Widget/msdyn_ciLibrary.js") as library:
+            assert library.status == 200
+    finally:
+        await client.close()

@@ -53,7 +53,9 @@ def _timeless(error: Any) -> Any:
     # A Dataverse failure carries the time it happened; each path has its own clock, so a
     # well-formed reportTime is replaced by a marker (a malformed one stays, and fails).
     inner = error.get("value") if isinstance(error, dict) else None
-    stamp = inner.get("reportTime") if isinstance(inner, dict) else None
+    if not isinstance(inner, dict):
+        return error
+    stamp = inner.get("reportTime")
     if isinstance(stamp, str) and UTC_STRING.fullmatch(stamp):
         return {**error, "value": {**inner, "reportTime": REPORT_TIME}}
     return error

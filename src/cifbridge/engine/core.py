@@ -76,6 +76,7 @@ AGENT_ACTIONS: dict[str, AgentAction] = {
     **record_agent.AGENT_ACTIONS,
 }
 TIMERS: list[Timer] = [notifications.TIMER]
+RESET_HOOKS: list[Callable[[CallContext], None]] = [notifications.abandon_all]
 
 
 @dataclass(frozen=True)
@@ -143,9 +144,16 @@ class Engine:
         return self._result(ctx, None)
 
     def reset(self) -> Result:
-        """Start over with only the Home session (ids start again from 1)."""
+        """Start over with only the Home session (ids start again from 1).
+
+        Calls still waiting for an answer (notifyEvent) are answered with an error first.
+        """
+        ctx = self._context(None)
+        for hook in RESET_HOOKS:
+            hook(ctx)
         self.workspace = new_workspace(self.clock())
-        return Result(None, (), True)
+        ctx.changed()
+        return self._result(ctx, None)
 
     def snapshot(self) -> dict[str, JSON]:
         """Return the workspace as JSON-ready data for a store."""

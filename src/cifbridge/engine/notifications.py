@@ -32,8 +32,12 @@ from typing import Any
 from . import slugs
 from .config import NotificationTemplate, WorkspaceConfig
 from .context import DEFERRED, CallContext
-from .errors import AgentActionRefused, CancelEventFailed, NotifyEventFailed
-from .messages import NOTIFICATION_TEMPLATE_NOT_FOUND, REJECT_AFTER_CLIENT_ERROR
+from .errors import AgentActionRefused, CancelEventFailed, HostError, NotifyEventFailed
+from .messages import (
+    NOTIFICATION_TEMPLATE_NOT_FOUND,
+    REJECT_AFTER_CLIENT_ERROR,
+    WORKSPACE_RESET,
+)
 from .state import JSON, Notification, Workspace
 
 NOTIFY_EVENT = "notifyEvent"
@@ -309,6 +313,17 @@ def _displayed_view(n: Notification, config: WorkspaceConfig, now: float) -> dic
         "deadline": deadline,
         "secondsLeft": max(0.0, deadline - now),
     }
+
+
+def abandon_all(ctx: CallContext) -> None:
+    """Answer every pending notifyEvent with an error before the workspace is reset.
+
+    Otherwise a widget's promise would wait forever for an agent who no longer sees it.
+    """
+    for notification in list(ctx.workspace.notifications):
+        ctx.workspace.notifications.remove(notification)
+        error = HostError(WORKSPACE_RESET)
+        ctx.settle_error(notification.provider, notification.request_id, NOTIFY_EVENT, error)
 
 
 HANDLERS = {"notifyEvent": notify_event, "cancelEvent": cancel_event}

@@ -45,6 +45,15 @@ async def sample_page(request: web.Request) -> web.Response:
     return web.Response(text=text, content_type=content_type, headers=_no_store())
 
 
+async def web_resource(request: web.Request) -> web.FileResponse:
+    """Serve the web resources templates point at (notification icons, ...)."""
+    folder = data_dir("static") / "webresources"
+    path = (folder / request.match_info["name"]).resolve()
+    if folder.resolve() not in path.parents or not path.is_file():
+        raise web.HTTPNotFound(text=f"no web resource called {request.match_info['name']}")
+    return web.FileResponse(path)
+
+
 def _origin(request: web.Request) -> str:
     return f"{request.scheme}://{request.host}"
 
@@ -58,6 +67,7 @@ def setup_routes(app: web.Application) -> None:
     """Register the pages and files."""
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/webresources/Widget/msdyn_ciLibrary.js", widget_library)
+    app.router.add_get("/webresources/{name}", web_resource)
     app.router.add_get("/cifbridge/socket.io.min.js", socket_io_client)
     app.router.add_get("/", workspace_page)
     app.router.add_get("/samples/{name}", sample_page)
