@@ -283,6 +283,10 @@
     ["message", "msdyn_name", "errorCode"].forEach(function (key) {
       if (error[key] !== undefined) result[key] = error[key];
     });
+    // Dataverse failures carry their text as value.errorMsg; the docs' examples read .message.
+    if (result.message === undefined && error.value && error.value.errorMsg !== undefined) {
+      result.message = error.value.errorMsg;
+    }
     return result;
   }
 

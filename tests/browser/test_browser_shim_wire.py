@@ -166,3 +166,6 @@ def test_docs_fidelity_rejects_with_plain_error_objects(
     assert invalid["kind"] == "object"
     assert set(invalid["value"]) == {"message"}
     assert "$.input.templateName" in invalid["value"]["message"]
+    failed = rejected(page, "retrieveRecord", "contact", "00000000-0000-0000-0000-000000000000")
+    assert failed["kind"] == "object"
+    assert "Does Not Exist" in failed["value"]["message"]

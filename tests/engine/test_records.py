@@ -97,7 +97,7 @@ def test_config_records_merge_by_primary_id_and_need_metadata(
     )
     config = load_config(schemas, path)
     contacts = config.records["contact"]
-    assert contacts[MARIA]["fullname"] == "Maria C."
+    assert contacts[MARIA]["attrs"]["fullname"] == "Maria C."
     assert len(contacts) == 11 and derived_guid("contact", 10) in contacts
     path.write_text("records:\n  widget:\n    - {name: x}\n")
     with pytest.raises(ConfigError, match="records are configured for widget"):

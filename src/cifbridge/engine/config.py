@@ -123,7 +123,7 @@ class WorkspaceConfig:
     presences: tuple[Presence, ...] = ()
     initial_presence: str = DEFAULT_INITIAL_PRESENCE
     entities: Mapping[str, Entity] = field(default_factory=dict)
-    records: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
+    records: Mapping[str, Mapping[str, dict[str, Any]]] = field(default_factory=dict)
     max_search_records: int = DEFAULT_MAX_SEARCH_RECORDS
 
     def provider(self, unique_name: str) -> Provider | None:

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+SEED_VERSION = 1_000_000  # configured records' versions (their @odata.etag) count on from here
 LOOKUP_TYPES = frozenset({"lookup", "customer", "owner"})
 EDM_TYPES = {
     "string": "String",
@@ -162,7 +163,7 @@ def _attribute(name: str, spec: Mapping[str, Any]) -> Attribute:
 def seed_records(
     raw: Mapping[str, Sequence[Mapping[str, Any]]], entities: Mapping[str, Entity]
 ) -> dict[str, dict[str, dict[str, Any]]]:
-    """Return the configured records per entity, keyed by their (lower-case) primary id."""
+    """Return the configured records per entity by (lower-case) id: {"attrs", "version"}."""
     tables: dict[str, dict[str, dict[str, Any]]] = {}
     for name, rows in raw.items():
         entity = entities.get(name)
@@ -171,7 +172,8 @@ def seed_records(
         table = tables.setdefault(name, {})
         for index, row in enumerate(rows):
             record_id = str(row.get(entity.primary_id) or derived_guid(name, index)).lower()
-            table[record_id] = {**_lower_ids(row), entity.primary_id: record_id}
+            attrs = {**_lower_ids(row), entity.primary_id: record_id}
+            table[record_id] = {"attrs": attrs, "version": SEED_VERSION + index}
     return tables
 
 

@@ -138,4 +138,6 @@ def unsupported_query_option(name: str) -> str:
 def odata_syntax_error(position: int, text: str) -> str:
     """Say where a $filter fails to parse, as Dataverse does."""
     return f"Syntax error at position {position} in '{text}'."
+
+
 WORKSPACE_RESET = "cifbridge: the workspace was reset before the agent answered"

@@ -192,7 +192,7 @@ def show(ctx: CallContext, meta: Entity, row: records.Row, query: Query) -> dict
             isinstance(reference, dict)
             and reference.get("entityType") == expand.target.logical_name
         ):
-            target_row = records.rows(ctx, expand.target).get(reference["id"])
+            target_row = records.find(ctx, expand.target, reference["id"])
         shown[expand.nav] = (
             None
             if target_row is None

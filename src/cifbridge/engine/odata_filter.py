@@ -110,7 +110,7 @@ class _Evaluate(NodeVisitor):
         reference = self.attrs.get(attribute.logical_name)
         attrs: Mapping[str, Any] = {}
         if isinstance(reference, Mapping) and reference.get("entityType") == target:
-            row = records.rows(self.ctx, target_meta).get(reference["id"])
+            row = records.find(self.ctx, target_meta, reference["id"])
             attrs = row["attrs"] if row is not None else {}
         return _Evaluate(self.ctx, target_meta, attrs).visit(ast.Identifier(node.attr))
 

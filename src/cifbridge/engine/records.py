@@ -27,8 +27,7 @@ from . import messages
 from .context import CallContext
 from .entities import EDM_TYPES, Attribute, Entity, derived_guid
 
-Row = dict[str, Any]  # {"attrs": {logical name: value}, "version": int}
-SEED_VERSION = 1_000_000
+Row = dict[str, Any]  # {"attrs": {logical name: value}, "version": int}; never mutated
 FIRST_VERSION = 2_000_000
 GUID = re.compile(
     r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$"
@@ -76,11 +75,7 @@ def _state(ctx: CallContext) -> dict[str, Any]:
 
 def rows(ctx: CallContext, meta: Entity) -> dict[str, Row]:
     """Return an entity's records by id: the configured ones with the changes applied."""
-    seeds = ctx.config.records.get(meta.logical_name, {})
-    table = {
-        rid: {"attrs": dict(attrs), "version": SEED_VERSION + index}
-        for index, (rid, attrs) in enumerate(seeds.items())
-    }
+    table = dict(ctx.config.records.get(meta.logical_name, {}))
     for rid, row in _state(ctx)["changed"].get(meta.logical_name, {}).items():
         if row is None:
             table.pop(rid, None)
@@ -92,16 +87,25 @@ def rows(ctx: CallContext, meta: Entity) -> dict[str, Row]:
 def get(ctx: CallContext, meta: Entity, rid: str) -> Row:
     """Return one record, or fail as Dataverse does when it does not exist."""
     key = record_id(rid)
-    row = rows(ctx, meta).get(key)
+    row = find(ctx, meta, key)
     if row is None:
         raise RecordError(messages.record_not_found(meta.logical_name, key), 404)
     return row
 
 
+def find(ctx: CallContext, meta: Entity, rid: str) -> Row | None:
+    """Return the record with this (normalized) id, or None, without building the table."""
+    changed = _state(ctx)["changed"].get(meta.logical_name, {})
+    if rid in changed:
+        found: Row | None = changed[rid]
+        return found
+    return ctx.config.records.get(meta.logical_name, {}).get(rid)
+
+
 def primary_name(ctx: CallContext, entity_name: str, rid: str) -> Any:
     """Return the primary name of a referenced record, or None when it is gone."""
     meta = ctx.config.entities.get(entity_name)
-    row = rows(ctx, meta).get(rid) if meta is not None else None
+    row = find(ctx, meta, rid) if meta is not None else None
     return None if row is None or meta is None else row["attrs"].get(meta.primary_name)
 
 
@@ -122,7 +126,7 @@ def create(ctx: CallContext, meta: Entity, payload: Mapping[str, Any]) -> str:
     number = _next_counter(ctx)
     given = payload.get(meta.primary_id)
     rid = record_id(given) if given else derived_guid("cifbridge", meta.logical_name, number)
-    if rid in rows(ctx, meta):
+    if find(ctx, meta, rid) is not None:
         raise RecordError(messages.DUPLICATE_RECORD)
     attrs: dict[str, Any] = {meta.primary_id: rid}
     if "statecode" in meta.attributes:

@@ -168,7 +168,7 @@ def set_tab_title(ctx: CallContext, args: dict[str, Any]) -> str:
     template = ctx.config.tab_templates.get(tab.template)
     if template is not None and template.title:
         own = {**session.tab_parameters.get(tab.template, {}), **tab.runtime, **tab.parameters}
-        tab.title = tab_title(template, session, own, first=request)
+        tab.title = tab_title(template, session, own, first=request, ctx=ctx)
     elif request.get("title") is not None:
         tab.title = slugs.as_text(request["title"])
     ctx.changed()
