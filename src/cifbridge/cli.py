@@ -1,5 +1,7 @@
 """The `cifbridge` command: `serve` runs the bridge, `contracts run` plays contract cases.
 
+`scenario run FILE` plays a scenario file (the customer and agent side) against a running bridge.
+
 Every `serve` flag has an environment twin (CIFBRIDGE_HOST, CIFBRIDGE_PORT, CIFBRIDGE_CONFIG,
 CIFBRIDGE_STORE, CIFBRIDGE_STATE, CIFBRIDGE_REDIS_URL, CIFBRIDGE_FIDELITY); a flag wins.
 """
@@ -61,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--reset", action="store_true", help="start from an empty workspace")
     contracts = commands.add_parser("contracts", help="contract case files")
     contracts.add_argument("rest", nargs=argparse.REMAINDER, help="run [PATHS...] [--paths ...]")
+    scenario = commands.add_parser("scenario", help="customer-and-agent scenario files")
+    scenario.add_argument("rest", nargs=argparse.REMAINDER, help="run FILE [--url URL]")
     return parser
 
 
@@ -72,6 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         status: int = contracts_main(args.rest)
         return status
+    if args.command == "scenario":
+        from .scenario.cli import main as scenario_main
+
+        return scenario_main(args.rest)
     settings = Settings(
         host=args.host,
         port=args.port,

@@ -10,6 +10,7 @@ import yaml
 
 from .api.validation import SchemaSet
 from .engine import WorkspaceConfig, config_from_dict
+from .engine.channel_config import channel_config_problems, merge_channel_config
 from .engine.entities import merge_record_config, record_config_problems
 from .resources import default_config_path
 
@@ -56,6 +57,7 @@ def merge_config(base: dict[str, Any], override: dict[str, Any]) -> dict[str, An
     if "presences" in override:  # a presence list replaces the bundled one
         merged["presences"] = override["presences"]
     merged.update(merge_record_config(base, override))  # same logical name / record id replaces
+    merged.update(merge_channel_config(base, override))  # channel by channel, key by key
     return merged
 
 
@@ -91,6 +93,7 @@ def _check_references(data: dict[str, Any]) -> None:
     if not data.get("providers"):
         problems.append("at least one channel provider must be configured")
     problems.extend(record_config_problems(data))
+    problems.extend(channel_config_problems(data))
     presence = data.get("agent", {}).get("presence", "Available")
     texts = [p["presenceText"] for p in data.get("presences", [])]
     if texts and presence not in texts:

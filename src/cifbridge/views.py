@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .conversation_views import omnichannel_view, session_extras
 from .engine import Engine, notifications
 from .engine.custom_events import click_to_act_enabled
 from .engine.panel import active_provider
@@ -20,7 +21,10 @@ def workspace_view(engine: Engine) -> dict[str, Any]:
         "maxSessions": engine.config.max_sessions,
         "canCreateSession": open_sessions < engine.config.max_sessions,
         "panel": {"mode": workspace.panel.mode, "width": workspace.panel.width},
-        "sessions": [session_view(s, workspace.focused) for s in workspace.sessions.values()],
+        "sessions": [
+            {**session_view(s, workspace.focused), **session_extras(engine, s)}
+            for s in workspace.sessions.values()
+        ],
         "providers": [
             {
                 "uniqueName": p.unique_name,
@@ -37,6 +41,8 @@ def workspace_view(engine: Engine) -> dict[str, Any]:
         ],
         # The displayed toast (title, fields, labels, countdown deadline) and the queue.
         "notifications": notifications.view(workspace, engine.config, engine.clock()),
+        # Conversations, capacity and thresholds (per session: sentimentAlert, omnichannel).
+        "omnichannel": omnichannel_view(engine),
     }
 
 
@@ -49,6 +55,8 @@ def agent_view(engine: Engine) -> dict[str, Any]:
         "activeProvider": active_provider(workspace, config),
         "conversations": workspace.conversations,
         "analytics": workspace.analytics,
+        # Bumped by every record write: open forms refresh the fields the agent left alone.
+        "recordsVersion": workspace.records.get("counter", 0),
     }
 
 

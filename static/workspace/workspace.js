@@ -11,6 +11,7 @@
 import { features } from "./modules/features.js";
 import { createJournal } from "./modules/journal.js";
 import { createNotifications } from "./modules/notifications.js";
+import { createPresencePicker } from "./modules/presence.js";
 import { createCommunicationPanel } from "./modules/panel.js";
 import { createSessionPanel } from "./modules/sessions.js";
 import { createTabArea } from "./modules/tabs.js";
@@ -22,6 +23,7 @@ const parts = [
   createTabArea(features),
   createCommunicationPanel(features),
   createNotifications(),
+  createPresencePicker(features),
 ];
 const journal = createJournal();
 

@@ -1,60 +1,51 @@
-"""The agent workspace page at `/`: live session panel, agent actions, embedded widgets."""
+"""The agent workspace page at `/`: the session panel, live updates, reloads, untrusted text."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from playwright.sync_api import BrowserContext, Dialog, Frame, Locator, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from .conftest import LiveBridge, WidgetSite
-from .helpers import create_session, open_widget, resolved, wait_for_events
+from .helpers import resolved
+from .workspace_page import (
+    MARIA,
+    NANCY,
+    SCREENSHOT_SIZE,
+    SUSAN,
+    XSS_NAME,
+    YVONNE,
+    close_dialog,
+    create_session,
+    events,
+    expect_focused,
+    focus,
+    open_test_widget,
+    open_workspace,
+    screenshot,
+    session,
+    sessions,
+    tab_strip,
+    tooltip_of,
+    visible_page,
+)
 
 pytestmark = pytest.mark.browser
 
-XSS_NAME = "<img src=x onerror=alert(1)>"
+MAX_SESSIONS = "Maximum sessions reached. Close a session before opening another."
 
 
 @pytest.fixture
 def workspace(page: Page, live_bridge: LiveBridge) -> Page:
-    """The workspace page, connected and showing the bridge's state."""
-    page.goto(live_bridge.url + "/")
-    expect(page.locator("#connection")).to_have_attribute("data-state", "live")
-    expect(sessions(page)).to_have_count(1)
-    return page
+    return open_workspace(page, live_bridge)
 
 
 @pytest.fixture
 def widget(
-    context: BrowserContext, page: Page, live_bridge: LiveBridge, widget_site: WidgetSite
+    context: BrowserContext, workspace: Page, live_bridge: LiveBridge, widget_site: WidgetSite
 ) -> Page:
-    """A partner widget on a second origin, in its own tab beside the workspace."""
-    tab = context.new_page()
-    open_widget(tab, widget_site.widget_page("widget.html", live_bridge))
-    tab.evaluate(
-        """() => ["onSessionSwitched", "onSessionClosed"].forEach(name =>
-            Microsoft.CIFramework.addHandler(name, cifTest.record(name)))"""
-    )
-    # The agent's tab gets the focus back: Chromium paints an unfocused tab lazily, which
-    # makes every click there wait for its element to look stable.
-    page.bring_to_front()
-    return tab
-
-
-def sessions(page: Page) -> Locator:
-    return page.locator("#session-list > .session")
-
-
-def session(page: Page, session_id: str) -> Locator:
-    return page.locator(f'#session-list > .session[data-session-id="{session_id}"]')
-
-
-def expect_focused(page: Page, session_id: str) -> None:
-    expect(page.locator("#session-list > .session.is-focused")).to_have_count(1)
-    expect(session(page, session_id)).to_have_class(re.compile(r"\bis-focused\b"))
-    expect(session(page, session_id).locator(".session-select")).to_have_attribute(
-        "aria-current", "true"
-    )
+    return open_test_widget(context, workspace, live_bridge, widget_site)
 
 
 def test_the_session_panel_lists_home_then_sessions_and_follows_live(
@@ -73,22 +64,21 @@ def test_the_session_panel_lists_home_then_sessions_and_follows_live(
     expect(workspace.locator("#session-count")).to_have_text("2 of 10 sessions")
 
     # The agent switches sessions by clicking; the widget hears about it.
-    session(workspace, ana).locator(".session-select").click()
-    expect_focused(workspace, ana)
-    wait_for_events(widget, "onSessionSwitched", 4)
+    focus(workspace, ana)
+    events(widget, "onSessionSwitched", 4)
 
-    # The agent closes a session with its X after confirming.
-    dialogs: list[str] = []
-
-    def accept(dialog: Dialog) -> None:
-        dialogs.append(dialog.message)
-        dialog.accept()
-
-    workspace.on("dialog", accept)
+    # The agent closes a session with its X, confirming in the page's own dialog.
+    session(workspace, ben).hover()
     session(workspace, ben).locator(".session-close").click()
+    dialog = close_dialog(workspace)
+    expect(dialog).to_be_visible()
+    expect(dialog.locator(".dialog-message")).to_have_text(
+        "Close the session \u201cCall from Ben\u201d? Unsaved changes in its tabs will be lost."
+    )
+    dialog.get_by_role("button", name="Close session").click()
+    expect(dialog).to_be_hidden()
     expect(session(workspace, ben)).to_have_count(0)
-    assert dialogs == ["Close the session \u201cCall from Ben\u201d?"]
-    wait_for_events(widget, "onSessionClosed", 1)
+    assert events(widget, "onSessionClosed", 1)[0]["sessionId"] == ben
 
     # Changes made elsewhere (here: the control API) show up without a reload.
     status, _ = live_bridge.api("DELETE", f"/api/sessions/{ana}")
@@ -97,79 +87,167 @@ def test_the_session_panel_lists_home_then_sessions_and_follows_live(
     expect_focused(workspace, "session-id-0")
 
 
-def test_dismissing_the_close_confirmation_keeps_the_session(workspace: Page, widget: Page) -> None:
+def test_cancelling_the_close_dialog_keeps_the_session(workspace: Page, widget: Page) -> None:
     ana = create_session(widget, "Ana")
-    workspace.on("dialog", lambda dialog: dialog.dismiss())
     session(workspace, ana).locator(".session-close").click()
-    # The dialog has been answered once the click returns; nothing was sent.
+    dialog = close_dialog(workspace)
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    session(workspace, ana).locator(".session-close").click()
+    expect(dialog).to_be_visible()
+    workspace.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
     expect(session(workspace, ana)).to_have_count(1)
     assert resolved(widget, "getAllSessions")["value"] == [ana]
 
 
-def test_attention_indicator_shows_until_the_agent_focuses_the_session(
+def test_session_icons_show_the_first_two_letters_in_cycling_colours(
     workspace: Page, widget: Page
 ) -> None:
+    # Chat sessions are titled with the customer's name alone.
+    names = ["Ana", "ben", "12 Oak Street", "\u00c9lodie", "<b>x</b>", "Eve", "Finn"]
+    ids = [create_session(widget, name, template="msdyn_chat_session") for name in names]
+    letters = [session(workspace, i).locator(".session-letters") for i in ids]
+    for icon, text in zip(letters, ["AN", "BE", "12", "\u00c9L", "BX", "EV", "FI"], strict=True):
+        expect(icon).to_have_text(text)
+    cycle = ["rgb(42, 117, 125)", "rgb(112, 39, 139)", "rgb(255, 140, 0)"]
+    cycle += ["rgb(66, 120, 37)", "rgb(180, 0, 158)", "rgb(180, 160, 255)"]
+    for session_id, colour in zip(ids, [*cycle, cycle[0]], strict=True):
+        expect(session(workspace, session_id).locator(".session-icon")).to_have_css(
+            "background-color", colour
+        )
+
+
+def test_unread_counts_show_up_to_nine_then_plus_and_clear_on_focus(
+    workspace: Page, widget: Page
+) -> None:
+    workspace.set_viewport_size(SCREENSHOT_SIZE)
+    ana = create_session(widget, "Maria Campbell", MARIA)
+    ben = create_session(widget, "Nancy Anderson", NANCY)
+    chloe = create_session(widget, "Yvonne McKay", YVONNE)
+    dan = create_session(widget, "Susan Burk", SUSAN)
+    resolved(widget, "notifyNewActivity", ana, 3)
+    resolved(widget, "notifyNewActivity", ben, 12)
+    resolved(widget, "notifyKpiBreach", chloe, False, "First response time")
+    resolved(widget, "requestFocusSession", ben)
+
+    badge = session(workspace, ana).locator(".session-badge")
+    expect(badge).to_have_text("3")
+    expect(session(workspace, ben).locator(".session-badge")).to_have_text("+")
+    tip = tooltip_of(workspace, session(workspace, ana).locator(".session-select"))
+    expect(tip).to_have_text("Call from Maria Campbell. 3 new updates in your conversation.")
+    tip = tooltip_of(workspace, session(workspace, ben).locator(".session-select"))
+    expect(tip).to_have_text("Call from Nancy Anderson. 12 new updates in your conversation.")
+    expect(session(workspace, ben).locator(".session-attention")).to_be_visible()
+    expect(session(workspace, dan).locator(".session-badge")).to_be_hidden()
+    expect(visible_page(workspace, dan).locator('input[name="lastname"]')).to_have_value("Burk")
+    screenshot(workspace, "workspace.png", keep_pointer=True)
+
+    # Nine is the last number shown; ten and more is "+".
+    resolved(widget, "notifyNewActivity", ana, 9)
+    expect(badge).to_have_text("9")
+    resolved(widget, "notifyNewActivity", ana, 10)
+    expect(badge).to_have_text("+")
+
+    focus(workspace, ana)
+    expect(badge).to_be_hidden()
+    tip = tooltip_of(workspace, session(workspace, ana).locator(".session-select"))
+    expect(tip).to_have_text("Call from Maria Campbell")
+
+
+def test_kpi_breach_and_attention_show_the_urgent_tooltip(workspace: Page, widget: Page) -> None:
     ana = create_session(widget, "Ana")
-    create_session(widget, "Ben")
+    ben = create_session(widget, "Ben")
+    resolved(widget, "notifyKpiBreach", ana, False, "Wait time")
+    alert = session(workspace, ana).locator(".session-alert")
+    expect(alert).to_have_text("!")
+    tip = tooltip_of(workspace, session(workspace, ana).locator(".session-select"))
+    expect(tip).to_have_text("Call from Ana. Urgent attention is needed in your conversation.")
+    resolved(widget, "notifyKpiBreach", ana, True)
+    expect(alert).to_be_hidden()
+
+    # requestFocusSession: an attention ring until the agent goes there; focus never moves.
     resolved(widget, "requestFocusSession", ana)
-    indicator = session(workspace, ana).locator(".session-indicator.attention")
-    expect(indicator).to_have_count(1)
-    expect(indicator).to_have_attribute(
-        "title", "Call from Ana. Urgent attention is needed in your conversation."
-    )
-    session(workspace, ana).locator(".session-select").click()
+    ring = session(workspace, ana).locator(".session-attention")
+    expect(ring).to_be_visible()
+    expect_focused(workspace, ben)
+    tip = tooltip_of(workspace, session(workspace, ana).locator(".session-select"))
+    expect(tip).to_have_text("Call from Ana. Urgent attention is needed in your conversation.")
+    focus(workspace, ana)
+    expect(ring).to_be_hidden()
+
+
+def test_the_burger_collapses_and_expands_the_session_panel(
+    workspace: Page, widget: Page
+) -> None:
+    create_session(widget, "Ana")
+    panel = workspace.locator("#session-panel")
+    burger = workspace.locator("#session-panel-toggle")
+    title = sessions(workspace).nth(1).locator(".session-title")
+    expect(title).to_be_visible()
+    burger.click()
+    expect(panel).to_have_class(re.compile(r"\bis-collapsed\b"))
+    expect(burger).to_have_attribute("aria-expanded", "false")
+    expect(title).to_be_hidden()
+    expect(sessions(workspace).nth(1).locator(".session-icon")).to_be_visible()
+    burger.click()
+    expect(burger).to_have_attribute("aria-expanded", "true")
+    expect(title).to_be_visible()
+
+
+def test_the_limit_message_shows_at_ten_sessions(workspace: Page, widget: Page) -> None:
+    ids = [create_session(widget, f"Caller {n}") for n in range(1, 11)]
+    limit = workspace.locator("#session-limit")
+    expect(limit).to_be_visible()
+    expect(limit).to_have_text(MAX_SESSIONS)
+    assert resolved(widget, "canCreateSession")["value"] is False
+    session(workspace, ids[0]).locator(".session-close").click()
+    close_dialog(workspace).get_by_role("button", name="Close session").click()
+    expect(limit).to_be_hidden()
+    expect(workspace.locator("#session-count")).to_have_text("9 of 10 sessions")
+
+
+def test_two_pages_stay_in_sync_and_a_reload_restores_the_state(
+    context: BrowserContext, workspace: Page, widget: Page, live_bridge: LiveBridge
+) -> None:
+    other = open_workspace(context.new_page(), live_bridge)
+    ana = create_session(widget, "Ana")
+    ben = create_session(widget, "Ben")
+    focus(workspace, ana)
+    expect_focused(other, ana)
+    other.locator(f'#session-list > .session[data-session-id="{ben}"] .session-close').click()
+    close_dialog(other).get_by_role("button", name="Close session").click()
+    expect(session(workspace, ben)).to_have_count(0)
+
+    workspace.reload()
+    expect(workspace.locator("#connection")).to_have_attribute("data-state", "live")
+    expect(sessions(workspace).locator(".session-title")).to_have_text(["Home", "Call from Ana"])
     expect_focused(workspace, ana)
-    expect(indicator).to_have_count(0)
+    expect(tab_strip(workspace)).to_have_count(2)
 
 
-def test_session_titles_are_shown_as_text(workspace: Page, widget: Page) -> None:
+def test_untrusted_strings_are_shown_as_text(workspace: Page, widget: Page) -> None:
     dialogs: list[str] = []
     workspace.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     xss = create_session(widget, XSS_NAME)
     title = session(workspace, xss).locator(".session-title")
     expect(title).to_have_text(f"Call from {XSS_NAME}")
-    expect(workspace.locator("#tab-strip .tab")).to_have_count(2)
-    expect(workspace.locator("#tab-strip .tab").nth(1)).to_have_text(f"Web search: {XSS_NAME}")
+    expect(tab_strip(workspace)).to_have_count(2)
+    expect(tab_strip(workspace).nth(1)).to_have_text(f"Web search: {XSS_NAME}")
+    tip = tooltip_of(workspace, session(workspace, xss).locator(".session-select"))
+    expect(tip).to_have_text(f"Call from {XSS_NAME}")
+    widget.evaluate(
+        """name => { Microsoft.CIFramework.notifyEvent({templateName:
+            "msdyn_chat_incoming_authenticated", templateParameters: {customerName: name,
+            queueName: name}}); }""",
+        XSS_NAME,
+    YVONNE,
+    )
+    expect(workspace.locator(".toast-title")).to_have_text(f"Incoming chat from {XSS_NAME}")
+    session(workspace, xss).locator(".session-close").click()
+    expect(close_dialog(workspace).locator(".dialog-message")).to_contain_text(XSS_NAME)
+    workspace.keyboard.press("Escape")
+    workspace.locator("#journal-toggle").click()
+    expect(workspace.locator(".journal-entry .journal-args").first).to_contain_text(XSS_NAME)
     assert workspace.locator("img").count() == 0
     assert dialogs == []
-
-
-def embedded_softphone(workspace: Page) -> Frame:
-    frame = workspace.frame(name="cifbridge-provider:cifb_softphone")
-    assert frame is not None
-    return frame
-
-
-def test_the_communication_panel_embeds_each_provider_widget(
-    workspace: Page, live_bridge: LiveBridge
-) -> None:
-    iframe = workspace.locator("#widget-host iframe")
-    expect(iframe).to_have_count(1)
-    expect(iframe).to_have_attribute("name", "cifbridge-provider:cifb_softphone")
-    expect(iframe).to_have_attribute("src", "/samples/softphone.html")
-    expect(iframe).to_have_attribute("allow", "microphone; camera; geolocation")
-    expect(iframe).to_have_attribute(
-        "sandbox", "allow-forms allow-popups allow-scripts allow-same-origin allow-modals"
-    )
-    expect(iframe).to_have_attribute("title", "Contoso Softphone (sample)")
-
-    # The sample softphone inside works end to end: an incoming call opens a session.
-    softphone = workspace.frame_locator('iframe[name="cifbridge-provider:cifb_softphone"]')
-    expect(softphone.locator("#status")).to_have_text("Ready")
-    softphone.locator("#customer-name").fill("Maria Campbell")
-    softphone.locator("#incoming-call").click()
-    expect(sessions(workspace).locator(".session-title")).to_have_text(
-        ["Home", "Call from Maria Campbell"]
-    )
-    expect_focused(workspace, "session-id-1")
-    expect(softphone.locator("#sessions li")).to_have_count(1)
-    expect(softphone.locator("#sessions li .meta")).to_have_text("session-id-1 · focused")
-
-    # The agent closes it; the softphone hears onSessionClosed and updates its list.
-    status, _ = live_bridge.api("DELETE", "/api/sessions/session-id-1")
-    assert status == 200
-    expect(softphone.locator("#sessions li")).to_have_count(0)
-    expect(softphone.locator("#log li strong").first).to_have_text("onSessionClosed")
-    assert embedded_softphone(workspace).evaluate("window.name") == (
-        "cifbridge-provider:cifb_softphone"
-    )

@@ -18,6 +18,7 @@ ROUTES = {
     "sendKbArticle": "/api/kb-articles/send",
     "raiseEvent": "/api/events/{eventName}",
     "linkConversation": "/api/sessions/{sessionId}/conversation",
+    "arriveConversation": "/api/conversations",
 }
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -17,6 +17,7 @@ from .agent_config import (
     organization_from_dict,
     presences_from_list,
 )
+from .channel_config import ConversationSettings, settings_from_dict
 from .entities import Entity, entities_from_config, seed_records
 
 HOME_SESSION_ID = "session-id-0"
@@ -125,6 +126,7 @@ class WorkspaceConfig:
     entities: Mapping[str, Entity] = field(default_factory=dict)
     records: Mapping[str, Mapping[str, dict[str, Any]]] = field(default_factory=dict)
     max_search_records: int = DEFAULT_MAX_SEARCH_RECORDS
+    omnichannel: ConversationSettings = field(default_factory=ConversationSettings)
 
     def provider(self, unique_name: str) -> Provider | None:
         """Return the provider with this unique name, if configured."""
@@ -160,6 +162,7 @@ def config_from_dict(data: Mapping[str, Any]) -> WorkspaceConfig:
         entities=(entities := entities_from_config(data.get("entities", []))),
         records=seed_records(data.get("records", {}), entities),
         max_search_records=int(limits.get("maxSearchRecords", DEFAULT_MAX_SEARCH_RECORDS)),
+        omnichannel=settings_from_dict(data.get("conversations", {}), data.get("channels", {})),
     )
 
 

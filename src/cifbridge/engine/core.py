@@ -20,14 +20,21 @@ from typing import Any, Protocol
 
 from . import (
     analytics,
+    arrivals,
+    completion,
     context_api,
+    conversations,
     custom_events,
+    elevation,
     focus,
     indicators,
+    messaging,
     misc,
     notifications,
     panel,
+    persistent_chat,
     presence,
+    reconnection,
     record_agent,
     record_api,
     sessions,
@@ -74,8 +81,23 @@ AGENT_ACTIONS: dict[str, AgentAction] = {
     **context_api.AGENT_ACTIONS,
     **custom_events.AGENT_ACTIONS,
     **record_agent.AGENT_ACTIONS,
+    **conversations.AGENT_ACTIONS,
+    **arrivals.AGENT_ACTIONS,
+    **messaging.AGENT_ACTIONS,
+    **elevation.AGENT_ACTIONS,
+    **reconnection.AGENT_ACTIONS,
+    **completion.AGENT_ACTIONS,
 }
-TIMERS: list[Timer] = [notifications.TIMER]
+TIMERS: list[Timer] = [
+    notifications.TIMER,
+    reconnection.TIMER,
+    persistent_chat.TIMER,
+    messaging.TIMER,
+]
+# Host features that hook into others: conversations answer their own notifications and
+# settle their contacts when a session closes.
+notifications.HOST_LISTENERS.update(conversations.HOST_LISTENERS)
+focus.CLOSED_HOOKS.extend(completion.CLOSED_HOOKS)
 RESET_HOOKS: list[Callable[[CallContext], None]] = [notifications.abandon_all]
 
 

@@ -5,12 +5,15 @@ Rules:
 - focusing a session clears its unread count, new-activity and attention indicators;
 - a switch sends `onSessionSwitched` to the provider of each session involved, one payload per
   session, carrying both `focused` (library) and `focussed` (docs);
-- closing a session sends `onSessionClosed` to its provider, then focus moves to the most
-  recently focused session still open (Home at last), which may send `onSessionSwitched`;
+- closing a session sends `onSessionClosed` to its provider, lets the features that keep work
+  in it settle that work (CLOSED_HOOKS: conversations), then focus moves to the most recently
+  focused session still open (Home at last), which may send `onSessionSwitched`;
 - the Home session can't be closed.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from .config import HOME_SESSION_ID
 from .context import CallContext
@@ -20,6 +23,8 @@ from .state import Session
 
 SESSION_SWITCHED = "onSessionSwitched"
 SESSION_CLOSED = "onSessionClosed"
+# Filled by the engine's composition root (core.py): called with each session just closed.
+CLOSED_HOOKS: list[Callable[[CallContext, Session], None]] = []
 
 
 def switch_payload(session: Session, focused: bool) -> dict[str, object]:
@@ -72,6 +77,8 @@ def close(ctx: CallContext, session_id: str) -> None:
         session.provider, SESSION_CLOSED, {"sessionId": session.id, "context": session.context}
     )
     ctx.changed()
+    for hook in CLOSED_HOOKS:
+        hook(ctx, session)
     if workspace.focused == session_id:
         # The closed session is gone, so focus() sends only the successor's "focused" event.
         successor = workspace.focus_history.pop() if workspace.focus_history else HOME_SESSION_ID

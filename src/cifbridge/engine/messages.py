@@ -141,3 +141,23 @@ def odata_syntax_error(position: int, text: str) -> str:
 
 
 WORKSPACE_RESET = "cifbridge: the workspace was reset before the agent answered"
+
+
+# Conversations (issue 5): the sentiment alert's tooltip [DOC-OC] and the agent-side refusals.
+SENTIMENT_ALERT_TOOLTIP = "{title}. Urgent attention is needed in your conversation."
+RECONNECT_PROMPT_UNAUTHENTICATED = (
+    "Only authenticated customers are prompted to continue; a visitor reconnects with the link"
+)
+
+
+def conversation_state_refused(conversation_id: str, state: str, doing: str) -> str:
+    """Say that a conversation's state does not allow what was asked."""
+    return f"Conversation {conversation_id} is {state}, so it cannot {doing}"
+
+
+def elevation_refused(source: str, target: str, allowed: tuple[str, ...]) -> str:
+    """Say that the elevation table has no such pair, and what the contact can become."""
+    contacts = f"{source[:1].upper()}{source[1:]} contacts"
+    if not allowed:
+        return f"{contacts} cannot be elevated (asked for {target})"
+    return f"{contacts} can be elevated to {' or '.join(allowed)} only, not to {target}"

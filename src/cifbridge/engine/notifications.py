@@ -19,6 +19,10 @@ Rules:
 - cancelEvent(token) resolves the token and closes the caller's notifications raised with it,
   whose notifyEvent resolves Cancel/Cancelled; with nothing to cancel it rejects
   RejectAfterClientError (msdyn_name "CancelEvent");
+- the host raises notifications of its own (an incoming conversation, `raise_for_host`): they
+  queue, show and time out like the others, but no widget waits for them: their answer goes to
+  the host feature named by `Notification.host` (HOST_LISTENERS), which may refuse the agent's
+  answer beforehand (accepting needs room for a session);
 - time moves only on the injected clock: TIMERS fire deadlines in the order they fell due, and
   notifyEvent first applies what fell due before it (cancelEvent and the agent act on the
   state as of the last deadline fired, so that a refusal never loses an answer already due).
@@ -27,7 +31,7 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from . import slugs
 from .config import NotificationTemplate, WorkspaceConfig
@@ -55,6 +59,20 @@ DISPLAY_TIMEOUT: Response = ("Timeout", "DisplayTimeout")
 # Not in the CIF docs' table: the older page lists responseReason "Cancelled", the platform's
 # notification SDK answers NotificationAction "Cancel" with it.
 CANCELLED: Response = ("Cancel", "Cancelled")
+
+
+class HostListener(Protocol):
+    """A host feature that raises notifications of its own and acts on their answers."""
+
+    def refusal(self, ctx: CallContext, notification: Notification, answer: Response) -> str | None:
+        """Say why the agent can't give this answer now, or None."""
+
+    def answered(self, ctx: CallContext, notification: Notification, answer: Response) -> None:
+        """Act on the answer; the notification is already gone."""
+
+
+# Filled by the engine's composition root (core.py), keyed by Notification.host.
+HOST_LISTENERS: dict[str, HostListener] = {}
 
 
 def response(answer: Response) -> dict[str, str]:
@@ -136,6 +154,32 @@ def _raise(
         _show(ctx, workspace.notifications[-1], now)
 
 
+def raise_for_host(
+    ctx: CallContext,
+    template_name: str,
+    parameters: Mapping[str, Any],
+    *,
+    host: str,
+    subject: str,
+    provider: str,
+) -> Notification | None:
+    """Raise a notification the host answers itself; None when the queue is full."""
+    template = ctx.config.notification_templates[template_name]
+    catch_up(ctx)
+    workspace = ctx.workspace
+    if not _can_show(workspace, ctx.clock()) and (
+        len(queued(workspace)) >= ctx.config.max_queued_notifications
+    ):
+        return None
+    _raise(ctx, template, {"templateParameters": dict(parameters)}, None, provider)
+    notification = workspace.notifications[-1]
+    notification.host, notification.subject = host, subject
+    notification.request_id = f"{host}:{subject}"
+    if template.auto_accept:
+        close(ctx, notification, AUTO_ACCEPTED, ctx.clock())
+    return notification
+
+
 def displayed_fields(
     template: NotificationTemplate, bags: Sequence[Mapping[str, Any]]
 ) -> list[dict[str, JSON]]:
@@ -164,6 +208,10 @@ def close(ctx: CallContext, notification: Notification, answer: Response, at: fl
     workspace.notifications.remove(notification)
     if notification.shown_at is not None:
         workspace.notifications_resume_at = at + DISPLAY_GAP_SECONDS
+    if notification.host is not None:
+        HOST_LISTENERS[notification.host].answered(ctx, notification, answer)
+        ctx.changed()
+        return
     ctx.settle(notification.provider, notification.request_id, NOTIFY_EVENT, response(answer))
 
 
@@ -254,6 +302,7 @@ def _answerable(ctx: CallContext, notification_id: str | None) -> Notification:
 def accept_notification(ctx: CallContext, notification_id: str | None = None) -> str:
     """Agent action: press Accept on the displayed notification (by id, or whichever it is)."""
     notification = _answerable(ctx, notification_id)
+    _refuse_for_host(ctx, notification, ACCEPTED)
     close(ctx, notification, ACCEPTED, ctx.clock())
     return notification.id
 
@@ -264,8 +313,16 @@ def reject_notification(ctx: CallContext, notification_id: str | None = None) ->
     template = ctx.config.notification_templates.get(notification.template)
     if template is not None and not template.show_reject_button:
         raise AgentActionRefused(f"Notification {notification.id} has no Reject button")
+    _refuse_for_host(ctx, notification, DECLINED)
     close(ctx, notification, DECLINED, ctx.clock())
     return notification.id
+
+
+def _refuse_for_host(ctx: CallContext, notification: Notification, answer: Response) -> None:
+    if notification.host is not None:
+        reason = HOST_LISTENERS[notification.host].refusal(ctx, notification, answer)
+        if reason is not None:
+            raise AgentActionRefused(reason)
 
 
 def view(workspace: Workspace, config: WorkspaceConfig, now: float) -> dict[str, JSON]:
@@ -281,6 +338,8 @@ def view(workspace: Workspace, config: WorkspaceConfig, now: float) -> dict[str,
                 "template": n.template,
                 "title": n.title,
                 "queuedAt": n.queued_at,
+                "host": n.host,  # "conversation": raised for an incoming conversation
+                "subject": n.subject,  # then the conversation's id
                 "expiresAt": n.queue_deadline,
             }
             for n in waiting
@@ -302,6 +361,8 @@ def _displayed_view(n: Notification, config: WorkspaceConfig, now: float) -> dic
         "title": n.title,
         "icon": n.icon,
         "fields": n.fields,
+        "host": n.host,
+        "subject": n.subject,
         "acceptButtonText": template.accept_button_text,
         "showRejectButton": template.show_reject_button,
         "rejectButtonText": template.reject_button_text,
@@ -322,6 +383,8 @@ def abandon_all(ctx: CallContext) -> None:
     """
     for notification in list(ctx.workspace.notifications):
         ctx.workspace.notifications.remove(notification)
+        if notification.host is not None:
+            continue  # the host's own: nobody waits for an answer
         error = HostError(WORKSPACE_RESET)
         ctx.settle_error(notification.provider, notification.request_id, NOTIFY_EVENT, error)
 

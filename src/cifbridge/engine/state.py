@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, is_dataclass
 from typing import Any
 
 from .config import DEFAULT_WIDGET_WIDTH, HOME_SESSION_ID
+from .omnichannel_state import Omnichannel
 
 JSON = Any
 STATE_VERSION = 1
@@ -84,6 +85,8 @@ class Notification:
     queue_deadline: float  # a queued one is rejected when it has waited until then
     shown_at: float | None = None
     display_deadline: float | None = None
+    host: str | None = None  # raised by the host itself (an incoming conversation): no widget waits
+    subject: str | None = None  # what a host notification is about (a conversation id)
 
 
 @dataclass
@@ -108,6 +111,7 @@ class Workspace:
     conversations: dict[str, dict[str, JSON]] = field(default_factory=dict)  # by lowercase id
     analytics: list[dict[str, JSON]] = field(default_factory=list)
     records: dict[str, JSON] = field(default_factory=dict)  # record store changes (records.py)
+    omnichannel: Omnichannel = field(default_factory=Omnichannel)  # conversations.py
 
     def session(self, session_id: str) -> Session | None:
         """Return the session with this id, if open."""
@@ -170,4 +174,5 @@ def from_json(data: dict[str, JSON]) -> Workspace:
         conversations=dict(data.get("conversations", {})),
         analytics=list(data.get("analytics", [])),
         records=dict(data.get("records", {})),
+        omnichannel=Omnichannel.from_json(data.get("omnichannel")),
     )

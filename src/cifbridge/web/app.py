@@ -18,6 +18,7 @@ from ..settings import Settings
 from ..store import open_store
 from .control import agent_errors, setup_control_routes
 from .control_agent import setup_agent_routes
+from .control_conversations import setup_conversations_routes
 from .control_notifications import setup_notifications_routes
 from .control_records import setup_records_routes
 from .control_tabs import setup_tabs_routes
@@ -56,6 +57,7 @@ def create_app(settings: Settings) -> web.Application:
     setup_notifications_routes(app)
     setup_records_routes(app)
     setup_tabs_routes(app)
+    setup_conversations_routes(app)
     app.cleanup_ctx.append(_hub_lifetime)
     app.on_shutdown.append(_shutdown_sio)
     sio.attach(app)

@@ -1,22 +1,48 @@
 /*
- * The agent actions the page can take beyond focusing and closing sessions, one entry per
- * control-API feature of the bridge. Each is a thin wrapper over a documented route
- * (src/cifbridge/web/control_*.py); the page hides the controls of a feature set to null.
+ * The agent actions the page takes beyond focusing and closing sessions, one entry per
+ * control-API feature of the bridge, each a thin wrapper over its documented route:
+ *   tabs            web/control_tabs.py     POST/DELETE /api/sessions/{id}/tabs[/{tab}[/focus]]
+ *   panel, presence,
+ *   click-to-act,
+ *   KB articles     web/control_agent.py    /api/panel, /api/presence, /api/click-to-act,
+ *                                           /api/kb-articles/send
+ *   records         web/control_records.py  /api/entities, /api/records/..., /api/forms/...
+ *   notifications   web/control_notifications.py (used by notifications.js)
+ * The page hides the controls of a feature set to null.
  */
-import { agent } from "./api.js";
+import { agent, request, seg } from "./api.js";
+
+let entities = null;
 
 export const features = {
-  // web/control_tabs.py
   tabActions: true,
-  // web/control_panel.py
-  panelActions: null,
-  // web/control_records.py
-  records: null,
-  // web/control_presence.py
-  presence: null,
-  // click-to-act and KB article events
-  clickToAct: null,
-  sendKbArticle: null,
+  panelActions: {
+    setMode: (mode) => agent("POST", "/api/panel", { mode }),
+    setWidth: (width) => agent("POST", "/api/panel", { width }),
+  },
+  presence: {
+    set: (presenceId) => agent("POST", "/api/presence", { presenceId }),
+  },
+  clickToAct: (payload) => agent("POST", "/api/click-to-act", payload),
+  sendKbArticle: (article) => agent("POST", "/api/kb-articles/send", article),
+  records: {
+    /** Entity metadata by logical name (as getEntityMetadata describes it), fetched once. */
+    async entities() {
+      if (!entities) {
+        entities = request("GET", "/api/entities").then((body) => {
+          const byName = new Map();
+          body.value.forEach((meta) => byName.set(meta.LogicalName, meta));
+          return byName;
+        }).catch((error) => { entities = null; throw error; });
+      }
+      return entities;
+    },
+    get: (entity, id) => request("GET", `/api/records/${seg(entity)}/${seg(id)}`),
+    create: (entity, data) => request("POST", `/api/records/${seg(entity)}`, data),
+    update: (entity, id, data) => request("PATCH", `/api/records/${seg(entity)}/${seg(id)}`, data),
+    list: async (entity, query = "") => (await request("GET", `/api/records/${seg(entity)}${query}`)).value,
+    form: (tabId) => request("GET", `/api/forms/${seg(tabId)}`),
+    saveForm: (tabId, data) => request("POST", `/api/forms/${seg(tabId)}/save`, data),
+    cancelForm: (tabId) => agent("POST", `/api/forms/${seg(tabId)}/cancel`),
+  },
 };
-
-export { agent };

@@ -6,6 +6,7 @@
  */
 import { agent, seg } from "./api.js";
 import { button, el } from "./dom.js";
+import { icon } from "./icons.js";
 
 const MAX_FIELDS = 4;
 
@@ -43,11 +44,10 @@ export function createNotifications() {
     node.setAttribute("role", "alertdialog");
     node.setAttribute("aria-label", n.title || "Notification");
     const head = el("div", "toast-head");
-    const icon = el("span", "toast-icon", /call|phone|voice/i.test(`${n.icon} ${n.template}`) ? "📞" : "💬");
-    icon.setAttribute("aria-hidden", "true");
+    const kind = /call|phone|voice/i.test(`${n.icon} ${n.template}`) ? "phone" : "chat";
     const countdown = el("span", "toast-countdown");
     countdown.hidden = n.showTimeout === false;
-    head.append(icon, el("h2", "toast-title", n.title || ""), countdown);
+    head.append(icon(kind, "toast-icon"), el("h2", "toast-title", n.title || ""), countdown);
     const fields = el("dl", "toast-fields");
     (n.fields || []).slice(0, MAX_FIELDS).forEach((field) => {
       const row = el("div", "toast-field");

@@ -12,11 +12,17 @@ export const PAGE_TYPES = {
   custom: "Custom page",
 };
 
+/** Return a tab's title; a template title whose slugs all resolved empty falls back. */
+export function tabTitle(tab, fallback) {
+  const title = typeof tab.title === "string" ? tab.title.trim() : "";
+  return title || fallback || PAGE_TYPES[tab.pageType] || tab.id;
+}
+
 /** Return the page heading shared by every page type. */
 export function pageHeader(tab, subtitle) {
   const header = el("header", "page-header");
   header.append(
-    el("h2", "page-title", tab.title || tab.id),
+    el("h2", "page-title", tabTitle(tab)),
     el("p", "page-type", subtitle || PAGE_TYPES[tab.pageType] || tab.pageType || "Page"),
   );
   return header;

@@ -1,94 +1,82 @@
 /*
- * Pages over the record store: the entity record form (editable, saved with PATCH through the
- * records API, phone fields offering click-to-act), the entity list and the search results.
+ * Pages over the record store: the entity record form (fields from the entity's metadata,
+ * editable and saved with PATCH through the records API; phone fields offer click-to-act), the
+ * entity list and the search results.
  *
  * A form keeps what the agent typed: it is built once per tab and never rebuilt by a state
- * push; fresh values from the store only replace fields the agent has not touched.
+ * push; fresh values from the store (a widget's updateRecord, another agent page) replace only
+ * the fields the agent has not touched.
  */
+import { agent, seg, showError } from "./api.js";
 import { asText, button, el } from "./dom.js";
+import { icon } from "./icons.js";
 import { pageHeader, parameterList } from "./pagekit.js";
-import { showError } from "./api.js";
+import { createFieldSet, displayValue } from "./fields.js";
 
-const PHONE = /phone/i;
+const ENTITY_RECORD_TEMPLATE = "msdyn_entityrecord";
+const LIST_SIZE = 50;
 
 /** The entity record page: a form over one record, or a create form for a new one. */
 export function createRecordPage(tab, session, features) {
   const params = tab.parameters || {};
   const entity = asText(params.entityName || "");
-  const id = asText(params.entityId || "");
   const node = el("article", "record-page");
-  node.append(pageHeader(tab, entity ? `Entity record · ${entity}` : "Entity record"));
-  const form = el("form", "record-form");
-  form.noValidate = true;
-  form.dataset.entity = entity;
-  form.dataset.recordId = id;
+  const header = pageHeader(tab, entity ? `Entity record · ${entity}` : "Entity record");
   const status = el("p", "record-status muted");
   status.setAttribute("role", "status");
-  const fields = new Map(); // name -> { input, original, dirty }
-  let loadedRevision = null;
-
+  node.append(header);
   if (!features.records || !entity) {
-    status.textContent = entity ? "The records API is not available in this bridge." : "No entity name.";
+    status.textContent = entity ? "The records API is not available in this bridge." : "This tab names no entity.";
     node.append(status, parameterList(params));
     return { node };
   }
-
+  const form = el("form", "record-form");
+  form.noValidate = true;
+  form.dataset.entity = entity;
   node.append(form, status);
+  const record = { id: asText(params.entityId || ""), meta: null, fields: null, createForm: null };
+  let seenVersion;
+  let clickToAct = null;
+
   form.addEventListener("submit", (event) => { event.preventDefault(); save(); });
   load();
 
   async function load() {
     try {
-      const record = id ? await features.records.get(entity, id) : null;
-      if (id && !record) status.textContent = `Record ${id} was not found; saving creates it.`;
-      merge(record || defaults(params), !record);
-      if (!form.querySelector(".form-actions")) form.append(actions());
+      record.meta = (await features.records.entities()).get(entity);
+      if (!record.meta) { status.textContent = `No entity called ${entity} in the record store.`; return; }
+      const values = await initialValues();
+      record.fields = createFieldSet(form, record.meta, values, { callButton, onDirty });
+      showName(values);
+      form.dataset.recordId = record.id;
+      form.append(actions());
+      if (clickToAct) record.fields.setClickToAct(clickToAct);
     } catch (error) {
       status.textContent = error.message;
     }
   }
 
-  function merge(record, creating) {
-    Object.entries(record).forEach(([name, value]) => {
-      if (!editable(entity, name, value)) return;
-      let field = fields.get(name);
-      if (!field) {
-        field = addField(name, value);
-        fields.set(name, field);
-      } else if (!field.dirty) {
-        field.input.value = value === null ? "" : asText(value);
+  async function initialValues() {
+    if (record.id) {
+      try {
+        return await features.records.get(entity, record.id);
+      } catch (error) {
+        // Dynamics opens a missing record as a create form unless validateRecord says not to.
+        if (params.validateRecord === true) throw error;
+        status.textContent = `Record ${record.id} was not found; saving creates it.`;
+        record.id = "";
       }
-      field.original = value;
-    });
-    form.dataset.mode = creating ? "create" : "edit";
+    }
+    record.createForm = await features.records.form(tab.id).catch(() => null);
+    form.dataset.mode = "create";
+    return defaults(record.createForm ? record.createForm.data : params.data);
   }
 
-  function addField(name, value) {
-    const row = el("div", "form-row");
-    const inputId = `${tab.id}-${name}`;
-    const label = el("label", "form-label", name);
-    label.htmlFor = inputId;
-    const input = el("input", "form-input");
-    input.id = inputId;
-    input.name = name;
-    input.value = value === null || value === undefined ? "" : asText(value);
-    input.autocomplete = "off";
-    if (PHONE.test(name)) input.type = "tel";
-    const field = { input, original: value, dirty: false };
-    input.addEventListener("input", () => { field.dirty = true; form.classList.add("is-dirty"); });
-    row.append(label, input);
-    if (PHONE.test(name) && features.clickToAct) row.append(callButton(name, input));
-    form.insertBefore(row, form.querySelector(".form-actions"));
-    return field;
-  }
-
-  function callButton(name, input) {
-    const call = button("click-to-act", "📞", `Call ${name}`);
-    call.dataset.tooltip = "Call with the channel provider (click-to-act)";
-    call.addEventListener("click", () => {
-      features.clickToAct({ value: input.value, name, format: "phone", entityLogicalName: entity });
-    });
-    return call;
+  function showName(values) {
+    // The heading names the record, as a Dynamics form does; the tab keeps its template title.
+    const name = values[record.meta.PrimaryNameAttribute];
+    header.querySelector(".page-title").textContent = name ? asText(name) : `New ${record.meta.DisplayName || entity}`;
+    header.querySelector(".page-type").textContent = `${record.meta.DisplayName || entity} · Entity record`;
   }
 
   function actions() {
@@ -96,20 +84,54 @@ export function createRecordPage(tab, session, features) {
     const saveButton = el("button", "button primary", "Save");
     saveButton.type = "submit";
     bar.append(saveButton);
+    bar.append(el("span", "form-dirty muted", "Unsaved changes"));
+    if (record.createForm) {
+      const cancel = button("button", "Cancel");
+      cancel.addEventListener("click", () => features.records.cancelForm(tab.id));
+      bar.append(cancel);
+    }
     return bar;
   }
 
+  function onDirty() {
+    form.classList.add("is-dirty");
+    status.textContent = "";
+  }
+
+  function callButton(attribute, input) {
+    const call = button("click-to-act", undefined, `Call ${attribute.DisplayName || attribute.LogicalName}`);
+    call.append(icon("phone"));
+    call.dataset.attribute = attribute.LogicalName;
+    call.addEventListener("click", () => features.clickToAct({
+      value: input.value,
+      name: attribute.LogicalName,
+      format: "phone",
+      entityLogicalName: entity,
+      ...(record.id ? { entityId: record.id } : {}),
+      recordTitle: asText(record.fields.value(record.meta.PrimaryNameAttribute) ?? ""),
+    }));
+    return call;
+  }
+
   async function save() {
-    const changes = {};
-    fields.forEach((field, name) => {
-      if (field.dirty) changes[name] = coerce(field.input.value, field.original);
-    });
-    if (!Object.keys(changes).length) { status.textContent = "Nothing to save."; return; }
+    if (!record.fields) return;
+    const changes = record.fields.changes();
+    if (!Object.keys(changes).length && record.id) { status.textContent = "Nothing to save."; return; }
     try {
-      await features.records.update(entity, id, changes);
-      fields.forEach((field, name) => {
-        if (name in changes) { field.dirty = false; field.original = changes[name]; }
-      });
+      if (record.createForm) {
+        // The bridge answers the widget's openForm and turns this tab into the saved record.
+        await features.records.saveForm(tab.id, changes);
+        status.textContent = "Saved.";
+        return;
+      }
+      const saved = record.id
+        ? await features.records.update(entity, record.id, changes)
+        : await features.records.create(entity, changes);
+      record.id = saved[record.meta.PrimaryIdAttribute] || saved.id || record.id;
+      form.dataset.recordId = record.id;
+      form.dataset.mode = "edit";
+      record.fields.saved(saved);
+      showName(saved);
       form.classList.remove("is-dirty");
       status.textContent = "Saved.";
     } catch (error) {
@@ -121,19 +143,27 @@ export function createRecordPage(tab, session, features) {
   return {
     node,
     update(_tab, _session, state) {
-      // Someone else (a widget's updateRecord, another page) changed the store: refresh the
-      // fields the agent has not touched.
-      const revision = state.recordsRevision;
-      if (revision === undefined || revision === loadedRevision) return;
-      if (loadedRevision !== null && id) {
-        features.records.get(entity, id).then((record) => record && merge(record, false)).catch(() => {});
+      clickToAct = clickToActState(state);
+      if (record.fields) record.fields.setClickToAct(clickToAct);
+      const version = state.recordsVersion;
+      if (seenVersion !== undefined && version !== seenVersion && record.id && record.fields) {
+        features.records.get(entity, record.id).then((fresh) => {
+          record.fields.refresh(fresh);
+          if (!form.classList.contains("is-dirty")) showName(fresh);
+        }).catch(() => {});
       }
-      loadedRevision = revision;
+      seenVersion = version;
     },
   };
 }
 
-/** The entity list page: the records of one entity. */
+function clickToActState(state) {
+  // onclicktoact reaches the active provider only while its click-to-act is on.
+  const provider = (state.providers || []).find((p) => p.uniqueName === state.activeProvider);
+  return { enabled: Boolean(provider && provider.clickToAct), provider: provider ? provider.label || provider.uniqueName : "" };
+}
+
+/** The entity list page: the records of one entity; a row opens its record in a new tab. */
 export function createRecordListPage(tab, session, features) {
   const params = tab.parameters || {};
   const entity = asText(params.entityName || "");
@@ -145,14 +175,22 @@ export function createRecordListPage(tab, session, features) {
     body.append(el("p", "muted", "The records API is not available in this bridge."), parameterList(params));
     return { node };
   }
-  const refresh = () => features.records.list(entity, {})
-    .then((records) => body.replaceChildren(recordTable(entity, records)))
-    .catch((error) => body.replaceChildren(el("p", "muted", error.message)));
+  let sessionId = session.id;
+  const refresh = async () => {
+    try {
+      const meta = (await features.records.entities()).get(entity);
+      if (!meta) throw new Error(`No entity called ${entity} in the record store.`);
+      const records = await features.records.list(entity, `?$top=${LIST_SIZE}`);
+      body.replaceChildren(recordTable(meta, records, (id) => openRecord(sessionId, entity, id)));
+    } catch (error) {
+      body.replaceChildren(el("p", "muted", error.message));
+    }
+  };
   refresh();
-  return { node, shown: refresh };
+  return { node, shown: refresh, update(_tab, current) { sessionId = current.id; } };
 }
 
-/** The search page: records matching the tab's search text. */
+/** The search page: records of every entity matching the tab's search text. */
 export function createSearchPage(tab, session, features) {
   const params = tab.parameters || {};
   const text = asText(params.searchText || "");
@@ -164,58 +202,77 @@ export function createSearchPage(tab, session, features) {
     body.append(el("p", "muted", "The records API is not available in this bridge."), parameterList(params));
     return { node };
   }
-  features.records.search(text)
-    .then((groups) => body.replaceChildren(...searchResults(groups)))
-    .catch((error) => body.replaceChildren(el("p", "muted", error.message)));
+  search();
   return { node };
+
+  async function search() {
+    try {
+      const metas = [...(await features.records.entities()).values()];
+      const query = `?$search=${encodeURIComponent(text)}&$top=${LIST_SIZE}`;
+      const found = await Promise.all(metas.map((meta) => features.records.list(meta.LogicalName, query).catch(() => [])));
+      const parts = [];
+      metas.forEach((meta, index) => {
+        if (!found[index].length) return;
+        parts.push(el("h3", "card-title", `${meta.DisplayCollectionName || meta.LogicalName} (${found[index].length})`),
+          recordTable(meta, found[index], (id) => openRecord(session.id, meta.LogicalName, id)));
+      });
+      body.replaceChildren(...(parts.length ? parts : [el("p", "muted", "No records match.")]));
+    } catch (error) {
+      body.replaceChildren(el("p", "muted", error.message));
+    }
+  }
 }
 
-function searchResults(groups) {
-  const parts = [];
-  Object.entries(groups).forEach(([entity, records]) => {
-    if (!records.length) return;
-    parts.push(el("h3", "card-title", `${entity} (${records.length})`), recordTable(entity, records));
-  });
-  return parts.length ? parts : [el("p", "muted", "No records match.")];
-}
-
-/** A table of records: one row each, columns from their plain attributes. */
-export function recordTable(entity, records) {
+/** A table of records: the primary name and a few plain columns; a row click opens it. */
+export function recordTable(meta, records, open) {
   if (!records.length) return el("p", "muted", "No records.");
-  const columns = [];
-  records.forEach((record) => Object.keys(record).forEach((name) => {
-    if (!columns.includes(name) && editable(entity, name, record[name])) columns.push(name);
-  }));
+  const columns = listColumns(meta);
   const table = el("table", "record-table");
   const head = el("tr");
-  columns.slice(0, 6).forEach((name) => head.append(el("th", "", name)));
-  table.append(el("thead"), el("tbody"));
-  table.tHead.append(head);
-  records.forEach((record) => {
-    const row = el("tr");
-    columns.slice(0, 6).forEach((name) => row.append(el("td", "", record[name] == null ? "" : asText(record[name]))));
-    table.tBodies[0].append(row);
+  columns.forEach((a) => head.append(el("th", "", a.DisplayName || a.LogicalName)));
+  const tbody = el("tbody");
+  records.forEach((row) => {
+    const tr = el("tr");
+    tr.dataset.recordId = row[meta.PrimaryIdAttribute];
+    columns.forEach((a, index) => {
+      const td = el("td");
+      const text = displayValue(row, a);
+      if (index === 0 && open) {
+        const link = button("record-link", text || "(no name)");
+        link.addEventListener("click", () => open(row[meta.PrimaryIdAttribute]));
+        td.append(link);
+      } else {
+        td.textContent = text;
+      }
+      tr.append(td);
+    });
+    tbody.append(tr);
   });
+  const thead = el("thead");
+  thead.append(head);
+  table.append(thead, tbody);
   return table;
 }
 
-function editable(entity, name, value) {
-  // Keys and annotations are the store's, not the agent's to edit.
-  if (name.includes("@") || name.startsWith("_") || name === `${entity}id`) return false;
-  return value === null || ["string", "number", "boolean"].includes(typeof value);
+function listColumns(meta) {
+  const seen = new Set([meta.PrimaryIdAttribute]);
+  const attributes = (meta.Attributes || []).filter((a) => !seen.has(a.LogicalName) && seen.add(a.LogicalName));
+  const primary = attributes.find((a) => a.LogicalName === meta.PrimaryNameAttribute);
+  const others = attributes.filter((a) => a !== primary && !["createdon", "modifiedon", "description"].includes(a.LogicalName));
+  return [primary, ...others].filter(Boolean).slice(0, 6);
 }
 
-function defaults(params) {
-  const data = params.data;
+function openRecord(sessionId, entityName, entityId) {
+  agent("POST", `/api/sessions/${seg(sessionId)}/tabs`, {
+    templateName: ENTITY_RECORD_TEMPLATE,
+    templateParameters: { [ENTITY_RECORD_TEMPLATE]: { entityName, entityId } },
+  });
+}
+
+function defaults(data) {
   if (data && typeof data === "object") return data;
   if (typeof data === "string" && data.trim().startsWith("{")) {
-    try { return JSON.parse(data); } catch { /* fall through */ }
+    try { return JSON.parse(data); } catch { /* not JSON: no defaults */ }
   }
   return {};
-}
-
-function coerce(text, original) {
-  if (typeof original === "number") return text.trim() === "" ? null : Number(text);
-  if (typeof original === "boolean") return text.trim().toLowerCase() === "true";
-  return text;
 }

@@ -7,6 +7,7 @@
 import { agent, seg } from "./api.js";
 import { button, el } from "./dom.js";
 import { confirmAction } from "./dialog.js";
+import { icon } from "./icons.js";
 
 export const HOME_SESSION_ID = "session-id-0";
 export const MAX_SESSIONS_MESSAGE = "Maximum sessions reached. Close a session before opening another.";
@@ -48,20 +49,24 @@ export function indicators(session) {
   const unread = session.focused ? 0 : Number(session.unread || 0);
   const requested = attention && session.attentionCount > 0 ? Number(session.attentionCount) : 0;
   const count = unread > 0 ? unread : requested;
+  // notifyNewActivity with a count of 0 shows a blue dot ([DTS]).
+  const dot = !session.focused && count === 0 && Boolean(session.newActivity);
   let tooltip = title;
-  if (urgent || (attention && count === 0)) {
+  if (urgent && session.sentimentTooltip) {
+    tooltip = session.sentimentTooltip;
+  } else if (urgent || (attention && count === 0)) {
     tooltip = `${title}. Urgent attention is needed in your conversation.`;
   } else if (count > 0) {
     tooltip = `${title}. ${count} new updates in your conversation.`;
   }
-  return { title, urgent, attention, count, tooltip };
+  return { title, urgent, attention, count, dot, tooltip };
 }
 
 export function createSessionPanel(tooltips) {
   const panel = document.getElementById("session-panel");
   const list = document.getElementById("session-list");
   const items = new Map();
-  setupBurger(panel);
+  setupBurger(panel, tooltips);
 
   function update(state) {
     const sessions = homeFirst(state.sessions || []);
@@ -121,10 +126,15 @@ export function createSessionPanel(tooltips) {
     item.select.dataset.tooltip = info.tooltip;
     item.title.textContent = info.title;
     item.status.textContent = info.tooltip === info.title ? "" : info.tooltip;
-    item.letters.textContent = isHome(session) ? "⌂" : iconLetters(info.title);
+    if (isHome(session)) {
+      if (!item.letters.firstChild) item.letters.append(icon("home", "icon session-home-icon"));
+    } else {
+      item.letters.textContent = iconLetters(info.title);
+    }
     item.icon.style.backgroundColor = isHome(session) ? "" : iconColor(session.id);
     item.badge.textContent = info.count > 0 ? badgeText(info.count) : "";
-    item.badge.hidden = info.count === 0;
+    item.badge.hidden = info.count === 0 && !info.dot;
+    item.badge.classList.toggle("is-dot", info.dot);
     item.badge.classList.toggle("is-plus", info.count >= 10);
     item.alert.hidden = !info.urgent;
     item.ring.hidden = !info.attention;
@@ -166,7 +176,7 @@ async function closeSession(session) {
   if (confirmed) agent("DELETE", `/api/sessions/${seg(session.id)}`);
 }
 
-function setupBurger(panel) {
+function setupBurger(panel, tooltips) {
   const toggle = document.getElementById("session-panel-toggle");
   const apply = (collapsed) => {
     panel.classList.toggle("is-collapsed", collapsed);
@@ -175,6 +185,7 @@ function setupBurger(panel) {
     toggle.setAttribute("aria-label", label);
     toggle.dataset.tooltip = label;
     toggle.removeAttribute("title");
+    tooltips.refresh();
   };
   apply(readCollapsed());
   toggle.addEventListener("click", () => {

@@ -10,6 +10,7 @@
 import { agent, seg } from "./api.js";
 import { button, el, signature } from "./dom.js";
 import { createPage } from "./pages.js";
+import { tabTitle } from "./pagekit.js";
 import { displayTitle, isHome } from "./sessions.js";
 
 const DASHBOARD_TAB = "home-dashboard";
@@ -118,22 +119,24 @@ export function createTabArea(features) {
     const selected = selectedTab(session, tabs);
     strip.dataset.sessionId = session.id;
     strip.setAttribute("aria-label", `Application tabs of ${displayTitle(session)}`);
-    strip.replaceChildren(...tabs.map((tab) => tabButton(session, tab, tab === selected)));
+    const names = new Map((lastState.tabTemplates || []).map((t) => [t.uniqueName, t.name]));
+    strip.replaceChildren(...tabs.map((tab) => tabButton(session, tab, tab === selected, names)));
   }
 
-  function tabButton(session, tab, selected) {
+  function tabButton(session, tab, selected, names) {
+    const title = tabTitle(tab, names.get(tab.template));
     const item = el("div", "tab");
     item.dataset.tabId = tab.id;
     item.classList.toggle("is-anchor", Boolean(tab.anchor));
     item.classList.toggle("is-selected", selected);
-    const pick = button("tab-select", tab.title || tab.id);
+    const pick = button("tab-select", title);
     pick.setAttribute("role", "tab");
     pick.setAttribute("aria-selected", String(selected));
-    pick.dataset.tooltip = tab.title || tab.id;
+    pick.dataset.tooltip = title;
     pick.addEventListener("click", () => selectTab(session, tab));
     item.append(pick);
     if (features.tabActions && tab.closable && !tab.anchor && !tab.virtual) {
-      const close = button("tab-close", "×", `Close tab ${tab.title || tab.id}`);
+      const close = button("tab-close", "×", `Close tab ${title}`);
       close.addEventListener("click", () => closeTab(session, tab));
       item.append(close);
     }
