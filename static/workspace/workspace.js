@@ -37,6 +37,7 @@ function connect() {
   socket.on("workspace:state", render);
   socket.on("workspace:journal", (entry) => journal.add(entry));
   socket.on("workspace:journal-backlog", (entries) => journal.backlog(entries));
+  socket.on("workspace:event", (message) => journal.event(message));
 }
 
 function setConnection(state, text) {

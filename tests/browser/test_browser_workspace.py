@@ -23,6 +23,7 @@ from .workspace_page import (
     focus,
     open_test_widget,
     open_workspace,
+    post_json,
     screenshot,
     session,
     sessions,
@@ -177,9 +178,29 @@ def test_kpi_breach_and_attention_show_the_urgent_tooltip(workspace: Page, widge
     expect(ring).to_be_hidden()
 
 
-def test_the_burger_collapses_and_expands_the_session_panel(
-    workspace: Page, widget: Page
+def test_a_sentiment_alert_shows_the_exclamation_mark_and_the_urgent_tooltip(
+    workspace: Page, live_bridge: LiveBridge
 ) -> None:
+    arrived = post_json(
+        live_bridge, "/api/conversations", {"channel": "chat", "customer": {"name": "Ana"}}
+    )
+    conversation = arrived["result"]["conversationId"]
+    post_json(live_bridge, f"/api/conversations/{conversation}/accept", {})
+    ana = sessions(workspace).nth(1)
+    expect(ana.locator(".session-title")).to_have_text("Ana")
+    alert = ana.locator(".session-alert")
+    expect(alert).to_be_hidden()
+    post_json(
+        live_bridge, f"/api/conversations/{conversation}/sentiment", {"sentiment": "negative"}
+    )
+    expect(alert).to_be_visible()
+    tip = tooltip_of(workspace, ana.locator(".session-select"))
+    expect(tip).to_have_text("Ana. Urgent attention is needed in your conversation.")
+    post_json(live_bridge, f"/api/conversations/{conversation}/sentiment", {"sentiment": "neutral"})
+    expect(alert).to_be_hidden()
+
+
+def test_the_burger_collapses_and_expands_the_session_panel(workspace: Page, widget: Page) -> None:
     create_session(widget, "Ana")
     panel = workspace.locator("#session-panel")
     burger = workspace.locator("#session-panel-toggle")
@@ -241,7 +262,6 @@ def test_untrusted_strings_are_shown_as_text(workspace: Page, widget: Page) -> N
             "msdyn_chat_incoming_authenticated", templateParameters: {customerName: name,
             queueName: name}}); }""",
         XSS_NAME,
-    YVONNE,
     )
     expect(workspace.locator(".toast-title")).to_have_text(f"Incoming chat from {XSS_NAME}")
     session(workspace, xss).locator(".session-close").click()
@@ -249,5 +269,9 @@ def test_untrusted_strings_are_shown_as_text(workspace: Page, widget: Page) -> N
     workspace.keyboard.press("Escape")
     workspace.locator("#journal-toggle").click()
     expect(workspace.locator(".journal-entry .journal-args").first).to_contain_text(XSS_NAME)
-    assert workspace.locator("img").count() == 0
+    # The only image is the notification template's icon; nothing ran.
+    expect(workspace.locator("img")).to_have_count(1)
+    expect(workspace.locator("img.toast-icon")).to_have_attribute(
+        "src", "/webresources/msdyn_chat_icon_zfp.svg"
+    )
     assert dialogs == []

@@ -67,7 +67,9 @@ def test_a_notification_toast_is_answered_and_the_queued_one_follows(
     notify(widget, "chat", CHAT, {**chat, "caseTitle": "Router keeps rebooting"})
     toast = workspace.locator(".toast")
     expect(toast.locator(".toast-title")).to_have_text("Incoming chat from Eve Lin")
-    expect(toast.locator(".toast-field dt")).to_have_text(["Customer", "Queue", "Wait time", "Case"])
+    expect(toast.locator(".toast-field dt")).to_have_text(
+        ["Customer", "Queue", "Wait time", "Case"]
+    )
     expect(toast.locator(".toast-field dd")).to_have_text(
         ["Eve Lin", "Tier 1", "00:42", "Router keeps rebooting"]
     )
@@ -180,13 +182,15 @@ def test_the_presence_picker_sets_presence_and_follows_the_widget(
 def test_the_journal_shows_every_call_with_its_outcome_and_latency(
     workspace: Page, widget: Page
 ) -> None:
+    workspace.set_viewport_size(SCREENSHOT_SIZE)
     workspace.locator("#journal-toggle").click()
     journal = workspace.locator("#journal")
     expect(journal).to_be_visible()
     resolved(widget, "canCreateSession")
+    create_session(widget, "Maria Campbell", MARIA)
     rejected(widget, "getSession", "session-id-99")
-    entry = journal.locator('.journal-entry[data-api="getSession"]').first
-    expect(entry.locator(".journal-args")).to_have_text("(session-id-99)")
+    entry = journal.locator('.journal-entry[data-api="getSession"]', has_text="session-id-99")
+    expect(entry.locator(".journal-args")).to_have_text('("session-id-99")')
     expect(entry.locator(".journal-outcome")).to_contain_text(
         "Session with ID:session-id-99 does not exist"
     )
@@ -194,8 +198,12 @@ def test_the_journal_shows_every_call_with_its_outcome_and_latency(
     expect(entry.locator(".journal-latency")).to_contain_text(" ms")
     ok = journal.locator('.journal-entry[data-api="canCreateSession"]').first
     expect(ok.locator(".journal-outcome")).to_have_text("→ true")
+    # A custom event a widget raises for the page shows too.
+    resolved(widget, "raiseEvent", "cont_callerIdentified", json.dumps({"caller": "Maria"}))
+    raised = journal.locator('.journal-entry.is-event[data-api="cont_callerIdentified"]')
+    expect(raised.locator(".journal-outcome")).to_have_text('{"caller":"Maria"}')
+    screenshot(workspace, "workspace-journal.png")
 
     workspace.locator("#journal-filter").fill("canCreate")
     expect(entry).to_be_hidden()
     expect(ok).to_be_visible()
-    screenshot(workspace, "workspace-journal.png")

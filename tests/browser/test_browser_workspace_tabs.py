@@ -46,13 +46,9 @@ def test_switching_sessions_swaps_tabs_and_keeps_what_the_agent_typed(
     workspace.set_viewport_size(SCREENSHOT_SIZE)
     maria = create_session(widget, "Maria Campbell", MARIA)
     nancy = create_session(widget, "Nancy Anderson", NANCY)
-    expect(tab_strip(workspace)).to_have_text(
-        [f"contact {NANCY}", "Web search: Nancy Anderson"]
-    )
+    expect(tab_strip(workspace)).to_have_text([f"contact {NANCY}", "Web search: Nancy Anderson"])
     focus(workspace, maria)
-    expect(tab_strip(workspace)).to_have_text(
-        [f"contact {MARIA}", "Web search: Maria Campbell"]
-    )
+    expect(tab_strip(workspace)).to_have_text([f"contact {MARIA}", "Web search: Maria Campbell"])
     form = visible_page(workspace, maria).locator("form.record-form")
     expect(form.locator('input[name="fullname"]')).to_have_value("Maria Campbell")
     job = form.locator('input[name="jobtitle"]')
@@ -180,3 +176,20 @@ def test_phone_fields_click_to_act_while_the_provider_allows_it(
     resolved(widget, "setClickToAct", True)
     expect(call).to_be_enabled()
     expect(session(workspace, maria)).to_have_count(1)
+
+
+def test_open_form_without_a_record_is_a_create_form_the_agent_saves(
+    workspace: Page, widget: Page
+) -> None:
+    options = json.dumps({"entityName": "contact"})
+    resolved(widget, "openForm", options, json.dumps({"firstname": "Ann"}))
+    expect(tab_strip(workspace)).to_have_text(["Dashboard", "contact"])
+    form = visible_page(workspace, "session-id-0").locator("form.record-form")
+    expect(form).to_have_attribute("data-mode", "create")
+    expect(form.locator('input[name="firstname"]')).to_have_value("Ann")
+    form.locator('input[name="lastname"]').fill("Lee")
+    form.get_by_role("button", name="Save").click()
+    # The tab now holds the saved record, which the widget can search for.
+    expect(visible_page(workspace, "session-id-0").locator(".page-title")).to_have_text("Ann Lee")
+    found = resolved(widget, "searchAndOpenRecords", "contact", "?$filter=lastname eq 'Lee'", True)
+    assert json.loads(found["value"])["0"]["fullname"] == "Ann Lee"

@@ -1,4 +1,4 @@
-"""Arrivals: a customer starts a conversation, or with persistent chat resumes one.
+"""Arrivals: a customer starts a conversation (or resumes a persistent chat); the agent answers.
 
 Rules (issue 5):
 - arriving names a configured channel, the customer (customers.py: a contact or account of the
@@ -8,7 +8,10 @@ Rules (issue 5):
 - an authenticated customer with a waiting persistent chat on that channel resumes it;
   everyone else starts a new conversation, offered or queued for capacity (conversations.py);
 - every refusal (unknown channel, provider or record, malformed parameters) comes before
-  anything changes, a visitor's number included.
+  anything changes, a visitor's number included;
+- the agent accepts or rejects a conversation through its notification, which must be the
+  displayed one (as notifications.py answers any notification), and may offer an open
+  conversation nobody is offered again.
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import persistent_chat
+from . import notifications, persistent_chat
 from .channel_config import Channel
 from .context import CallContext
-from .conversations import open_conversation, take
+from .conversations import OFFERED, OPEN, QUEUED, find, offer, open_conversation, require, take
 from .customers import resolve_customer
 from .errors import AgentActionRefused
 from .omnichannel_state import Conversation
@@ -97,4 +100,43 @@ def _mapping(value: Any, name: str) -> dict[str, Any]:
     return dict(value)
 
 
-AGENT_ACTIONS = {"arriveConversation": arrive}
+def _offered(ctx: CallContext, params: dict[str, Any]) -> Conversation:
+    conversation = find(ctx, take(params, ("conversationId",))["conversationId"])
+    require(conversation, (OPEN,), "be answered")
+    if conversation.offer != OFFERED or conversation.notification_id is None:
+        raise AgentActionRefused(
+            f"Conversation {conversation.id} is not offered (offer: {conversation.offer})"
+        )
+    return conversation
+
+
+def accept_conversation(ctx: CallContext, **params: Any) -> dict[str, Any]:
+    """Agent action: accept the conversation's notification (it must be the displayed one)."""
+    conversation = _offered(ctx, params)
+    notifications.accept_notification(ctx, conversation.notification_id)
+    return {"conversationId": conversation.id, "sessionId": conversation.session_id}
+
+
+def reject_conversation(ctx: CallContext, **params: Any) -> dict[str, Any]:
+    """Agent action: reject the conversation's notification."""
+    conversation = _offered(ctx, params)
+    notifications.reject_notification(ctx, conversation.notification_id)
+    return {"conversationId": conversation.id, "offer": conversation.offer}
+
+
+def offer_conversation(ctx: CallContext, **params: Any) -> dict[str, Any]:
+    """Agent action: route an open conversation nobody is offered again (after a reject)."""
+    conversation = find(ctx, take(params, ("conversationId",))["conversationId"])
+    require(conversation, (OPEN,), "be offered")
+    if conversation.offer in (OFFERED, QUEUED):
+        raise AgentActionRefused(f"Conversation {conversation.id} is already {conversation.offer}")
+    offer(ctx, conversation)
+    return {"conversationId": conversation.id, "offer": conversation.offer}
+
+
+AGENT_ACTIONS = {
+    "arriveConversation": arrive,
+    "acceptConversation": accept_conversation,
+    "rejectConversation": reject_conversation,
+    "offerConversation": offer_conversation,
+}

@@ -302,43 +302,4 @@ def take(
     return params
 
 
-def _offered(ctx: CallContext, params: dict[str, Any]) -> Conversation:
-    conversation = find(ctx, take(params, ("conversationId",))["conversationId"])
-    require(conversation, (OPEN,), "be answered")
-    if conversation.offer != OFFERED or conversation.notification_id is None:
-        raise AgentActionRefused(
-            f"Conversation {conversation.id} is not offered (offer: {conversation.offer})"
-        )
-    return conversation
-
-
-def accept_conversation(ctx: CallContext, **params: Any) -> dict[str, Any]:
-    """Agent action: accept the conversation's notification (it must be the displayed one)."""
-    conversation = _offered(ctx, params)
-    notifications.accept_notification(ctx, conversation.notification_id)
-    return {"conversationId": conversation.id, "sessionId": conversation.session_id}
-
-
-def reject_conversation(ctx: CallContext, **params: Any) -> dict[str, Any]:
-    """Agent action: reject the conversation's notification."""
-    conversation = _offered(ctx, params)
-    notifications.reject_notification(ctx, conversation.notification_id)
-    return {"conversationId": conversation.id, "offer": conversation.offer}
-
-
-def offer_conversation(ctx: CallContext, **params: Any) -> dict[str, Any]:
-    """Agent action: route an open conversation nobody is offered again (after a reject)."""
-    conversation = find(ctx, take(params, ("conversationId",))["conversationId"])
-    require(conversation, (OPEN,), "be offered")
-    if conversation.offer in (OFFERED, QUEUED):
-        raise AgentActionRefused(f"Conversation {conversation.id} is already {conversation.offer}")
-    offer(ctx, conversation)
-    return {"conversationId": conversation.id, "offer": conversation.offer}
-
-
 HOST_LISTENERS = {HOST: ConversationNotifications()}
-AGENT_ACTIONS = {
-    "acceptConversation": accept_conversation,
-    "rejectConversation": reject_conversation,
-    "offerConversation": offer_conversation,
-}

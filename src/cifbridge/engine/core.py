@@ -81,7 +81,6 @@ AGENT_ACTIONS: dict[str, AgentAction] = {
     **context_api.AGENT_ACTIONS,
     **custom_events.AGENT_ACTIONS,
     **record_agent.AGENT_ACTIONS,
-    **conversations.AGENT_ACTIONS,
     **arrivals.AGENT_ACTIONS,
     **messaging.AGENT_ACTIONS,
     **elevation.AGENT_ACTIONS,

@@ -12,7 +12,9 @@ const MODES = { 0: "Minimized", 1: "Docked", 2: "Hidden" };
 export function createDashboard(tab) {
   const node = el("article", "dashboard");
   const cards = el("div", "dashboard-cards");
-  node.append(pageHeader({ ...tab, title: tab.virtual ? "Home" : tab.title }, "Dashboard"), cards);
+  const header = pageHeader({ ...tab, title: tab.virtual ? "Home" : tab.title }, "Dashboard");
+  if (tab.virtual) delete header.querySelector(".page-title").dataset.tabTitle;
+  node.append(header, cards);
   return {
     node,
     update(_tab, _session, state) {

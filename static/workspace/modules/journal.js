@@ -2,7 +2,7 @@
  * The journal drawer: every CIF call live, with its input, its result or error, and its
  * latency. A deferred call (notifyEvent) shows as waiting until its late answer arrives.
  */
-import { asText, el } from "./dom.js";
+import { el } from "./dom.js";
 
 const SHOWN = 500;
 
@@ -59,7 +59,7 @@ export function createJournal() {
       el("span", "journal-latency", latency(entry.latencyMs)),
       el("time", "journal-time", clockTime(entry.at)),
     );
-    const args = el("pre", "journal-args", `(${(entry.args || []).map(asText).join(", ")})`);
+    const args = el("pre", "journal-args", `(${(entry.args || []).map(json).join(", ")})`);
     const outcome = el("pre", "journal-outcome");
     item.append(head, args, outcome);
     if (deferred) {
@@ -72,6 +72,18 @@ export function createJournal() {
     rows.set(entry.seq, item);
     item.hidden = !matches(item);
     return item;
+  }
+
+  /** Show a custom event a widget raised for the page (raiseEvent → workspace:event). */
+  function event(message) {
+    const item = el("li", "journal-entry is-event");
+    item.dataset.api = message.name;
+    item.dataset.provider = "";
+    const head = el("div", "journal-head");
+    head.append(el("span", "journal-api", message.name), el("span", "journal-provider", "event for the page"));
+    item.append(head, el("pre", "journal-outcome", String(message.data)));
+    item.hidden = !matches(item);
+    list.prepend(item);
   }
 
   function settle(entry) {
@@ -87,7 +99,7 @@ export function createJournal() {
 
   function showOutcome(item, outcome, entry) {
     item.classList.toggle("is-error", !entry.ok);
-    outcome.textContent = entry.ok ? `→ ${asText(entry.value)}` : `✕ ${asText(entry.error)}`;
+    outcome.textContent = entry.ok ? `→ ${json(entry.value)}` : `✕ ${json(entry.error)}`;
   }
 
   function applyFilter() {
@@ -100,7 +112,11 @@ export function createJournal() {
     return item.dataset.api.toLowerCase().includes(text) || item.dataset.provider.toLowerCase().includes(text);
   }
 
-  return { backlog, add };
+  return { backlog, add, event };
+}
+
+function json(value) {
+  return value === undefined ? "undefined" : JSON.stringify(value);
 }
 
 function latency(ms) {

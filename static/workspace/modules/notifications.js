@@ -24,8 +24,8 @@ export function createNotifications() {
     } else if (!toast || toast.id !== shown.id) {
       if (toast) toast.node.remove();
       toast = buildToast(shown);
+      // Never steals the focus: the agent may be typing in a form when a notification arrives.
       host.prepend(toast.node);
-      toast.node.querySelector(".button").focus({ preventScroll: true });
     }
     if (toast && shown) {
       // The bridge's clock decides; the page only counts down from what it was last told.
@@ -45,9 +45,10 @@ export function createNotifications() {
     node.setAttribute("aria-label", n.title || "Notification");
     const head = el("div", "toast-head");
     const kind = /call|phone|voice/i.test(`${n.icon} ${n.template}`) ? "phone" : "chat";
+    const picture = servedIcon(n.icon) || icon(kind, "toast-icon");
     const countdown = el("span", "toast-countdown");
     countdown.hidden = n.showTimeout === false;
-    head.append(icon(kind, "toast-icon"), el("h2", "toast-title", n.title || ""), countdown);
+    head.append(picture, el("h2", "toast-title", n.title || ""), countdown);
     const fields = el("dl", "toast-fields");
     (n.fields || []).slice(0, MAX_FIELDS).forEach((field) => {
       const row = el("div", "toast-field");
@@ -88,4 +89,14 @@ export function createNotifications() {
   }
 
   return { update };
+}
+
+function servedIcon(path) {
+  // The template's web resource, when it is one the bridge serves (a path on this origin);
+  // an address from anywhere else falls back to the built-in icon.
+  if (typeof path !== "string" || !path.startsWith("/webresources/")) return null;
+  const image = el("img", "toast-icon");
+  image.alt = "";
+  image.src = path;
+  return image;
 }

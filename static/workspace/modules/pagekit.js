@@ -21,8 +21,10 @@ export function tabTitle(tab, fallback) {
 /** Return the page heading shared by every page type. */
 export function pageHeader(tab, subtitle) {
   const header = el("header", "page-header");
+  const title = el("h2", "page-title", tabTitle(tab));
+  title.dataset.tabTitle = "";
   header.append(
-    el("h2", "page-title", tabTitle(tab)),
+    title,
     el("p", "page-type", subtitle || PAGE_TYPES[tab.pageType] || tab.pageType || "Page"),
   );
   return header;

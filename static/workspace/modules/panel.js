@@ -18,7 +18,7 @@ export function createCommunicationPanel(features) {
   const showButton = document.getElementById("panel-show");
   const frames = new Map();
   let active = null;
-  let focusedId = null;
+  let followed = null;
   let width = null;
   let dragging = false;
 
@@ -30,32 +30,38 @@ export function createCommunicationPanel(features) {
 
   function update(state) {
     const providers = state.providers || [];
-    const sessions = state.sessions || [];
-    const focused = sessions.find((s) => s.focused) || null;
     providers.forEach(ensureFrame);
     frames.forEach((frame, id) => {
       if (!providers.some((p) => p.uniqueName === id)) { frame.remove(); frames.delete(id); }
     });
-    // Follow the agent into a provider's session; leave a provider tab they picked alone while
-    // the focus stays put.
-    const newFocus = focused ? focused.id : null;
-    if (focused && newFocus !== focusedId && frames.has(focused.providerId)) active = focused.providerId;
-    focusedId = newFocus;
-    if (!frames.has(active)) active = providers.length ? providers[0].uniqueName : null;
+    followActiveProvider(state, providers);
     const panelState = state.panel || {};
     const mode = MODES[panelState.mode] || "docked";
     panel.dataset.mode = mode;
-    showButton.hidden = mode !== "hidden" || !features.panelActions;
     width = Number(panelState.width) || null;
     if (!dragging) applyWidth(width);
     renderTabs(providers);
     const current = providers.find((p) => p.uniqueName === active);
     title.textContent = current ? current.label || current.uniqueName : "";
-    document.querySelectorAll(".panel-button").forEach((b) => {
-      if (b.id.startsWith("panel-")) b.hidden = !features.panelActions;
-    });
-    document.getElementById("panel-dock").hidden = !features.panelActions || mode === "docked";
-    document.getElementById("panel-minimize").hidden = !features.panelActions || mode === "minimized";
+    renderButtons(mode);
+  }
+
+  function followActiveProvider(state, providers) {
+    // Show the active provider's widget (the focused session's provider, the default one on
+    // Home) whenever it changes; a provider tab the agent picked stays until then.
+    const focused = (state.sessions || []).find((s) => s.focused);
+    const wanted = state.activeProvider || (focused && focused.providerId) || null;
+    if (wanted !== followed && frames.has(wanted)) active = wanted;
+    followed = wanted;
+    if (!frames.has(active)) active = providers.length ? providers[0].uniqueName : null;
+  }
+
+  function renderButtons(mode) {
+    const can = Boolean(features.panelActions);
+    document.getElementById("panel-hide").hidden = !can;
+    document.getElementById("panel-dock").hidden = !can || mode === "docked";
+    document.getElementById("panel-minimize").hidden = !can || mode === "minimized";
+    showButton.hidden = !can || mode !== "hidden";
   }
 
   function ensureFrame(provider) {
@@ -98,6 +104,8 @@ export function createCommunicationPanel(features) {
 
   function applyWidth(value) {
     panel.style.width = panel.dataset.mode === "docked" && value ? `${value}px` : "";
+    // Toasts keep clear of the panel, so the widget under test stays in sight.
+    document.body.style.setProperty("--panel-space", `${panel.getBoundingClientRect().width}px`);
   }
 
   function setupResize() {

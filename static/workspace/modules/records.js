@@ -75,7 +75,9 @@ export function createRecordPage(tab, session, features) {
   function showName(values) {
     // The heading names the record, as a Dynamics form does; the tab keeps its template title.
     const name = values[record.meta.PrimaryNameAttribute];
-    header.querySelector(".page-title").textContent = name ? asText(name) : `New ${record.meta.DisplayName || entity}`;
+    const heading = header.querySelector(".page-title");
+    delete heading.dataset.tabTitle;
+    heading.textContent = name ? asText(name) : `New ${record.meta.DisplayName || entity}`;
     header.querySelector(".page-type").textContent = `${record.meta.DisplayName || entity} · Entity record`;
   }
 

@@ -42,12 +42,11 @@ export function createTabArea(features) {
   function syncPane(session, state) {
     let pane = panes.get(session.id);
     if (!pane) {
-      pane = { node: el("div", "session-pane"), pages: new Map(), session, visibleTab: null };
+      pane = { node: el("div", "session-pane"), pages: new Map(), shown: false };
       pane.node.dataset.sessionId = session.id;
       content.append(pane.node);
       panes.set(session.id, pane);
     }
-    pane.session = session;
     const tabs = paneTabs(session);
     const wanted = new Set(tabs.map((t) => t.id));
     tabs.forEach((tab) => syncPage(pane, tab, session, state));
@@ -76,6 +75,9 @@ export function createTabArea(features) {
       pane.node.append(page.node);
       pane.pages.set(tab.id, page);
     }
+    // setTabTitle renames a tab: headings that show the tab's title follow it.
+    const heading = page.node.querySelector(".page-title[data-tab-title]");
+    if (heading) heading.textContent = tabTitle(tab);
     if (page.update) page.update(tab, session, state);
   }
 
@@ -164,6 +166,7 @@ function createTabMenu(features) {
   const add = document.getElementById("tab-add");
   const list = document.getElementById("tab-menu");
   let session = null;
+  let shownTemplates = null;
 
   const close = () => { list.hidden = true; add.setAttribute("aria-expanded", "false"); };
   add.addEventListener("click", () => {
@@ -182,6 +185,10 @@ function createTabMenu(features) {
     const templates = state.tabTemplates || [];
     add.hidden = !features.tabActions || !templates.length || !focused;
     if (add.hidden) { close(); return; }
+    // Rebuilt only when the templates change, so an open menu keeps its keyboard focus.
+    const key = signature(templates);
+    if (key === shownTemplates) return;
+    shownTemplates = key;
     list.replaceChildren(...templates.map((template) => {
       const li = el("li");
       li.setAttribute("role", "none");
