@@ -39,7 +39,11 @@ function sessionsCard(state) {
     icon.style.backgroundColor = iconColor(session.id);
     item.append(icon, el("span", "dashboard-session-title", displayTitle(session)));
     if (info.count > 0) item.append(el("span", "pill", badgeText(info.count)));
-    if (info.urgent) item.append(el("span", "pill urgent", "!"));
+    if (info.urgent) {
+      const pill = el("span", "pill urgent", "!");
+      pill.dataset.tooltip = session.kpiBreachDetails || info.tooltip;
+      item.append(pill);
+    }
     item.addEventListener("click", () => agent("POST", `/api/sessions/${seg(session.id)}/focus`));
     const li = el("li");
     li.append(item);

@@ -1,6 +1,7 @@
 /*
  * The journal drawer: every CIF call live, with its input, its result or error, and its
- * latency. A deferred call (notifyEvent) shows as waiting until its late answer arrives.
+ * latency. A deferred call (notifyEvent, a quick create openForm) gets its late answer on the
+ * same line when it comes; notifyEvent shows as waiting for the agent until then.
  */
 import { el } from "./dom.js";
 
@@ -12,9 +13,9 @@ export function createJournal() {
   const toggle = document.getElementById("journal-toggle");
   const count = document.getElementById("journal-count");
   const filter = document.getElementById("journal-filter");
-  let entries = [];
+  let calls = 0;
   const rows = new Map(); // seq -> row
-  const pending = new Map(); // provider + requestId -> row of the deferred call
+  const byRequest = new Map(); // provider + requestId -> the call's row, for its late answer
 
   const setOpen = (open) => {
     drawer.hidden = !open;
@@ -26,24 +27,24 @@ export function createJournal() {
   filter.addEventListener("input", applyFilter);
 
   function backlog(items) {
-    entries = [];
+    calls = 0;
     rows.clear();
-    pending.clear();
+    byRequest.clear();
     list.replaceChildren();
     (items || []).forEach(add);
   }
 
   function add(entry) {
     if (rows.has(entry.seq)) return;
-    entries.push(entry);
     if (entry.settled) settle(entry);
-    else list.prepend(row(entry));
+    else { list.prepend(row(entry)); calls += 1; }
     while (list.children.length > SHOWN) {
       const last = list.lastElementChild;
       rows.delete(Number(last.dataset.seq));
+      byRequest.delete(last.dataset.request);
       last.remove();
     }
-    count.textContent = String(entries.filter((e) => !e.settled).length);
+    count.textContent = String(calls);
   }
 
   function row(entry) {
@@ -65,9 +66,12 @@ export function createJournal() {
     if (deferred) {
       item.classList.add("is-pending");
       outcome.textContent = "… waiting for the agent";
-      pending.set(`${entry.provider}\u0000${entry.requestId}`, { item, outcome, entry });
     } else {
       showOutcome(item, outcome, entry);
+    }
+    if (entry.requestId) {
+      item.dataset.request = requestKey(entry);
+      byRequest.set(item.dataset.request, { item, outcome, entry });
     }
     rows.set(entry.seq, item);
     item.hidden = !matches(item);
@@ -87,10 +91,8 @@ export function createJournal() {
   }
 
   function settle(entry) {
-    const key = `${entry.provider}\u0000${entry.requestId}`;
-    const waiting = pending.get(key);
+    const waiting = byRequest.get(requestKey(entry));
     if (!waiting) { list.prepend(row({ ...entry, api: `${entry.api} (answer)` })); return; }
-    pending.delete(key);
     waiting.item.classList.remove("is-pending");
     showOutcome(waiting.item, waiting.outcome, entry);
     const head = waiting.item.querySelector(".journal-latency");
@@ -113,6 +115,10 @@ export function createJournal() {
   }
 
   return { backlog, add, event };
+}
+
+function requestKey(entry) {
+  return `${entry.provider}\u0000${entry.requestId}`;
 }
 
 function json(value) {
