@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 import socketio
 from aiohttp.test_utils import TestServer
@@ -39,6 +40,22 @@ class Widget:
         ack = await self.call(api, *args)
         assert ack["ok"], ack
         return ack["value"]
+
+
+class Agent:
+    """The agent's side of one bridge: JSON over the control API."""
+
+    def __init__(self, server: TestServer) -> None:
+        self.server = server
+        self.session = aiohttp.ClientSession()
+
+    async def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        url = self.server.make_url(path)
+        async with self.session.request(method, url, json=body) as response:
+            return response.status, await response.json()
+
+    async def close(self) -> None:
+        await self.session.close()
 
 
 ServerFactory = Callable[..., Awaitable[TestServer]]

@@ -6,11 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import socketio
-from aiohttp.test_utils import TestServer
 
-from tests.web.conftest import ServerFactory, Widget, WidgetFactory, wait_for_events
+from tests.web.conftest import Agent, ServerFactory, Widget, WidgetFactory, wait_for_events
 
 CHAT_PROVIDER = {
     "providers": [
@@ -23,21 +21,6 @@ CHAT_PROVIDER = {
         }
     ]
 }
-
-
-class Agent:
-    """The control API of one bridge."""
-
-    def __init__(self, server: TestServer) -> None:
-        self.server = server
-        self.session = aiohttp.ClientSession()
-
-    async def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        async with self.session.request(method, self.server.make_url(path), json=body) as response:
-            return response.status, await response.json()
-
-    async def close(self) -> None:
-        await self.session.close()
 
 
 def decoded(widget: Widget, name: str) -> list[Any]:

@@ -4,29 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiohttp
-from aiohttp.test_utils import TestServer
-
-from tests.web.conftest import ServerFactory, Widget, WidgetFactory
+from tests.web.conftest import Agent, ServerFactory, Widget, WidgetFactory
 
 MARIA = "d8378461-2f3a-4cd2-8048-1451d3dbef2e"
 CONTOSO = "58a6bfe6-b281-4eb7-8bb5-a14678268380"
-
-
-class Agent:
-    """The control API of one bridge."""
-
-    def __init__(self, server: TestServer) -> None:
-        self.server = server
-        self.session = aiohttp.ClientSession()
-
-    async def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        url = self.server.make_url(path)
-        async with self.session.request(method, url, json=body) as response:
-            return response.status, await response.json()
-
-    async def close(self) -> None:
-        await self.session.close()
 
 
 async def test_the_agent_lists_reads_edits_creates_and_deletes(serve: ServerFactory) -> None:

@@ -4,26 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiohttp
-from aiohttp.test_utils import TestServer
-
-from tests.web.conftest import ServerFactory, WidgetFactory
-
-
-class Agent:
-    """The agent's side of one bridge: JSON over the control API."""
-
-    def __init__(self, server: TestServer) -> None:
-        self.server = server
-        self.session = aiohttp.ClientSession()
-
-    async def send(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        url = self.server.make_url(path)
-        async with self.session.request(method, url, json=body) as response:
-            return response.status, await response.json()
-
-    async def close(self) -> None:
-        await self.session.close()
+from tests.web.conftest import Agent, ServerFactory, WidgetFactory
 
 
 def session_of(view: dict[str, Any], session_id: str) -> dict[str, Any]:
@@ -39,7 +20,7 @@ async def test_agent_opens_focuses_and_closes_tabs(
     sid = await widget.value("createSession", {"templateName": "msdyn_chat_session"})
     agent = Agent(server)
     try:
-        status, view = await agent.send(
+        status, view = await agent.request(
             "POST",
             f"/api/sessions/{sid}/tabs",
             {"templateName": "msdyn_search", "templateParameters": {"searchText": "printers"}},
@@ -50,11 +31,11 @@ async def test_agent_opens_focuses_and_closes_tabs(
         assert shown["tabs"][-1]["title"] == "Search: printers"
         assert await widget.value("getFocusedTab") == "tab-id-3"
 
-        status, view = await agent.send("POST", f"/api/sessions/{sid}/tabs/tab-id-2/focus")
+        status, view = await agent.request("POST", f"/api/sessions/{sid}/tabs/tab-id-2/focus")
         assert (status, session_of(view, sid)["focusedTabId"]) == (200, "tab-id-2")
         assert await widget.value("getFocusedTab") == "tab-id-2"
 
-        status, view = await agent.send("DELETE", f"/api/sessions/{sid}/tabs/tab-id-2")
+        status, view = await agent.request("DELETE", f"/api/sessions/{sid}/tabs/tab-id-2")
         assert status == 200
         assert [t["id"] for t in session_of(view, sid)["tabs"]] == ["tab-id-1", "tab-id-3"]
         assert session_of(view, sid)["focusedTabId"] == "tab-id-3"
@@ -87,7 +68,7 @@ async def test_agent_tab_refusals_use_the_one_error_shape(
              "templateParameters must be an object"),
         ]  # fmt: skip
         for method, path, body, status, message in refusals:
-            got = await agent.send(method, path, body)
+            got = await agent.request(method, path, body)
             assert got == (status, {"error": {"message": message}}), (method, path, body)
         view = await (await agent.session.get(server.make_url("/api/workspace"))).json()
         assert [t["id"] for t in session_of(view, sid)["tabs"]] == ["tab-id-1", "tab-id-2"]

@@ -4,30 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer
 
 from cifbridge.client import BridgeClient, BridgeError
-from tests.web.conftest import ServerFactory, Widget, WidgetFactory
+from tests.web.conftest import Agent, ServerFactory, Widget, WidgetFactory
 
 CHAT = "msdyn_chat_incoming_authenticated"
-
-
-class Agent:
-    """The control API of one bridge, as a test suite would drive it."""
-
-    def __init__(self, server: TestServer) -> None:
-        self.server = server
-        self.session = aiohttp.ClientSession()
-
-    async def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        url = self.server.make_url(path)
-        async with self.session.request(method, url, json=body) as response:
-            return response.status, await response.json()
-
-    async def close(self) -> None:
-        await self.session.close()
 
 
 class LateAnswers:
