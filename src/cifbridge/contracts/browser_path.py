@@ -16,23 +16,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..api.catalog import APIS, BUILT_IN_EVENTS
+from ..browser import CHROMIUM, CHROMIUM_ARGS
 from .bridge import WIDGET_PAGE_PATH, Bridges, ServedBridge
 from .cases import Call, Case
 from .configs import CaseConfigError, CaseConfigs
 from .outcome import Outcome, failed, pending, rejected, resolved
 from .served import BARRIER, WidgetError, decode_event, play_served
 
-DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-)
+DEFAULT_CHROMIUM = Path(CHROMIUM)
 # Not a timing assertion: only how long a page may take to load the shim before we give up.
 INIT_TIMEOUT_MS = 30_000
 
