@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from .conversation_views import omnichannel_view, session_extras
-from .engine import Engine, notifications
+from .engine import Engine
 from .engine.custom_events import click_to_act_enabled
 from .engine.panel import active_provider
 from .engine.presence import current_presence, presence_list
 from .engine.state import Session
+from .notification_views import view as notification_view
 
 
 def workspace_view(engine: Engine) -> dict[str, Any]:
@@ -40,7 +41,7 @@ def workspace_view(engine: Engine) -> dict[str, Any]:
             for t in engine.config.tab_templates.values()
         ],
         # The displayed toast (title, fields, labels, countdown deadline) and the queue.
-        "notifications": notifications.view(workspace, engine.config, engine.clock()),
+        "notifications": notification_view(workspace, engine.config, engine.clock()),
         # Conversations, capacity and thresholds (per session: sentimentAlert, omnichannel).
         "omnichannel": omnichannel_view(engine),
     }
