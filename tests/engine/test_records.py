@@ -294,3 +294,20 @@ def test_anchor_slugs_reach_additional_tabs(make_bridge: BridgeFactory) -> None:
     web = session.tabs[1]
     assert web.parameters["data"] == "CAS-01003-P3B7G1"
     assert web.title == "Look up CAS-01003-P3B7G1"
+
+
+def test_quick_create_answers_cancelled_when_its_tab_is_closed(bridge: Bridge) -> None:
+    session_id = bridge.create("Ana")
+    request_id, tab_id = open_quick_create(bridge)
+    result = bridge.engine.agent("closeTab", session_id=session_id, tab_id=tab_id)
+    [settlement] = result.settlements
+    assert (settlement.request_id, settlement.value) == (request_id, {"savedEntityReference": []})
+
+
+def test_quick_create_answers_cancelled_when_its_session_is_closed(bridge: Bridge) -> None:
+    session_id = bridge.create("Ana")
+    request_id, _ = open_quick_create(bridge)
+    result = bridge.engine.close_session(session_id)
+    assert [(s.request_id, s.value) for s in result.settlements] == [
+        (request_id, {"savedEntityReference": []})
+    ]

@@ -160,3 +160,21 @@ def test_the_control_client_lists_and_answers_notifications(cifbridge: BridgeCli
     with pytest.raises(BridgeError) as unknown:
         cifbridge.reject_notification("notification-id-1")
     assert unknown.value.status == 404
+
+
+async def test_the_journal_marks_a_deferred_call_and_its_late_answer(
+    serve: ServerFactory, connect_widget: WidgetFactory
+) -> None:
+    server = await serve()
+    widget = await connect_widget(server)
+    await widget.call("notifyEvent", {"templateName": CHAT, "templateParameters": {}})
+    agent = Agent(server)
+    try:
+        await agent.request("POST", "/api/notifications/accept")
+        _, journal = await agent.request("GET", "/api/journal?api=notifyEvent")
+    finally:
+        await agent.close()
+    call, answer = journal["entries"]
+    assert (call["deferred"], "value" in call) == (True, False)
+    assert answer["settled"] is True
+    assert answer["value"] == {"actionName": "Accept", "responseReason": "Accept"}

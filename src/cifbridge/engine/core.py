@@ -97,6 +97,8 @@ TIMERS: list[Timer] = [
 # settle their contacts when a session closes.
 notifications.HOST_LISTENERS.update(conversations.HOST_LISTENERS)
 focus.CLOSED_HOOKS.extend(completion.CLOSED_HOOKS)
+focus.CLOSED_HOOKS.append(record_agent.abandon_session_forms)
+tab_api.TAB_CLOSED_HOOKS.append(record_agent.abandon_form)
 RESET_HOOKS: list[Callable[[CallContext], None]] = [notifications.abandon_all]
 
 

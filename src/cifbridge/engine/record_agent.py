@@ -141,6 +141,24 @@ def _close_form(
         found[1].parameters.update(entityId=record_id, data=None)
 
 
+def abandon_form(ctx: CallContext, tab: Tab) -> None:
+    """Answer a quick create form's openForm as cancelled when its tab closes unsaved.
+
+    Registered for tab closes and session closes; without it the widget would wait forever.
+    """
+    form = records.forms(ctx).pop(tab.id, None)
+    if form is not None:
+        ctx.changed()
+        if form["quickCreate"]:
+            ctx.settle(form["provider"], form["requestId"], "openForm", dict(NOTHING_SAVED))
+
+
+def abandon_session_forms(ctx: CallContext, session: Session) -> None:
+    """Answer the open forms of a session the agent closed."""
+    for tab in session.tabs:
+        abandon_form(ctx, tab)
+
+
 AGENT_ACTIONS: dict[str, Callable[..., Any]] = {
     "listEntities": list_entities,
     "listRecords": list_records,

@@ -193,8 +193,14 @@ def closing_refusal(tab: Tab) -> str | None:
     return None
 
 
+# Work a tab holds that must be settled when the tab goes (a quick create form's openForm).
+TAB_CLOSED_HOOKS: list[Callable[[CallContext, Tab], None]] = []
+
+
 def remove_tab(ctx: CallContext, session: Session, tab: Tab) -> None:
     """Remove a tab; if it had focus, its right-hand neighbour (else left-hand) takes it."""
+    for hook in TAB_CLOSED_HOOKS:
+        hook(ctx, tab)
     index = session.tabs.index(tab)
     session.tabs.pop(index)
     if session.focused_tab == tab.id:

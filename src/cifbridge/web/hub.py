@@ -172,7 +172,11 @@ class Hub:
         outcome: Outcome,
         latency_ms: float,
     ) -> dict[str, Any]:
-        result = {"value": outcome.value} if outcome.ok else {"error": outcome.error}
+        result: dict[str, Any] = (
+            {"value": outcome.value} if outcome.ok else {"error": outcome.error}
+        )
+        if outcome.deferred:
+            result = {"deferred": True}  # its answer is journaled later, marked settled
         return self.journal.record(
             provider=provider,
             api=api,
