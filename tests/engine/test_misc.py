@@ -31,3 +31,17 @@ def test_open_kb_search_control_from_another_provider(two_providers: Bridge) -> 
         "The openKBSearchControl parameter value is invalid."
         " Provide a positive number to the parameter."
     )
+
+
+def test_refresh_form_reloads_the_focused_record_tab(bridge: Bridge) -> None:
+    session_id = bridge.create("Ana")
+    anchor = bridge.engine.workspace.sessions[session_id].tabs[0]
+    assert bridge.ok("refreshForm", True) is None
+    assert anchor.refresh_count == 1
+
+
+def test_refresh_form_refuses_another_providers_session(two_providers: Bridge) -> None:
+    two_providers.create("Zed", provider="cifb_chatdesk")
+    error = two_providers.error("refreshForm")
+    assert error["errorCode"] == 1
+    assert error["message"].startswith("Focused session is neither")

@@ -5,7 +5,12 @@ Rules:
 - openKBSearchControl(value) focuses the knowledge search tab of the focused session and
   resolves true, or false when that session has none (the 2020 host resolves whether it found
   the control; the search text itself was not used yet). Like setMode, only the active
-  provider may call it.
+  provider may call it;
+- refreshForm(save) reloads the record form of the focused session's focused tab (the page
+  counts it as a refresh, so a widget's updateRecord shows up); `save` is accepted, as the
+  workspace's forms save through the agent. Like the tab calls it acts only when the focused
+  session is the caller's or Home (§1.4). It resolves null, which the library's JSON encoding
+  turns into the string "null" (the host's Xrm refresh resolves nothing).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any
 
 from .context import CallContext
 from .panel import require_active_provider
+from .tab_api import acting_session
 
 KB_SEARCH_PAGE = "msdyn_kbsearchpagehost.html"
 
@@ -38,7 +44,17 @@ def open_kb_search_control(ctx: CallContext, args: dict[str, Any]) -> bool:
     return True
 
 
+def refresh_form(ctx: CallContext, args: dict[str, Any]) -> None:
+    """Reload the focused record form, if the focused tab shows one."""
+    session = acting_session(ctx)
+    tab = next((t for t in session.tabs if t.id == session.focused_tab), None)
+    if tab is not None and tab.page_type == "entityrecord":
+        tab.refresh_count += 1
+        ctx.changed()
+
+
 HANDLERS = {
     "isConsoleApp": is_console_app,
+    "refreshForm": refresh_form,
     "openKBSearchControl": open_kb_search_control,
 }
