@@ -58,6 +58,8 @@
       if (!canCreate) throw new Error("The agent has too many sessions open; close one first.");
       return cif.createSession({
         templateName: SESSION_TEMPLATE,
+        // The session's context comes back from getSession, after a reload too.
+        context: { customerName: customerName },
         templateParameters: {
           customerName: customerName,
           msdyn_entityrecord: { entityName: "contact", entityId: newGuid() }
@@ -100,7 +102,8 @@
     item.classList.toggle("focused", session.get("focused") === true);
     var name = document.createElement("span");
     name.className = "customer";
-    name.textContent = customersBySession.get(id) || "Caller";
+    var context = session.get("context");
+    name.textContent = (context && context.customerName) || customersBySession.get(id) || "Caller";
     var meta = document.createElement("span");
     meta.className = "meta";
     meta.textContent = id + (session.get("focused") ? " · focused" : "");
