@@ -3,8 +3,10 @@
 Per session: `sentimentAlert` and `sentimentTooltip` (the icon's exclamation mark and its
 text), and `omnichannel` with the session's status, its customer, the contact the navigator
 shows, and its contacts grouped by channel. Per workspace: `omnichannel` with capacity, every
-conversation (open ones waiting for the agent included) and the thresholds. Times are the
-bridge clock's seconds (GET /api/clock); durations are computed at the view's `now`.
+conversation (open ones waiting for the agent included) and the thresholds. Each contact
+lists in `elevateTo` the channels the elevation table lets it become now (the page offers
+exactly these). Times are the bridge clock's seconds (GET /api/clock); durations are computed
+at the view's `now`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from .engine.conversations import (
     contacts,
     holds_capacity,
 )
+from .engine.elevation import ELEVATIONS
 from .engine.messages import SENTIMENT_ALERT_TOOLTIP
 from .engine.messaging import sentiment_alert, waited
 from .engine.omnichannel_state import Conversation
@@ -106,6 +109,7 @@ def conversation_view(ctx: CallContext, conversation: Conversation) -> dict[str,
         "sentimentAlert": sentiment_alert(ctx, conversation),
         "messages": conversation.messages,
         "elevatedFrom": conversation.elevated_from,
+        "elevateTo": _elevation_targets(ctx, conversation),
         "disposition": conversation.disposition,
         "completed": is_complete(conversation),
         "customerConnected": conversation.connected,
@@ -117,6 +121,15 @@ def conversation_view(ctx: CallContext, conversation: Conversation) -> dict[str,
         "canReconnect": reconnectable(ctx, conversation),
         "waitingUntil": conversation.waiting_until,
     }
+
+
+def _elevation_targets(ctx: CallContext, conversation: Conversation) -> list[str]:
+    # What the elevation table lets an active contact in a session become, among the
+    # configured channels: the page offers exactly these.
+    if conversation.state != ACTIVE or conversation.session_id is None:
+        return []
+    configured = ctx.config.omnichannel.channels
+    return [c for c in ELEVATIONS.get(conversation.channel, ()) if c in configured]
 
 
 def _navigated(held: list[Conversation]) -> Conversation:

@@ -1,7 +1,7 @@
 /*
  * The agent workspace page: session panel (left), the focused session's tabs (middle), the
- * communication panel with each provider's widget (right), notification toasts, the presence
- * picker and the journal drawer.
+ * communication panel with the conversation control and each provider's widget (right),
+ * notification toasts, the capacity and presence picker in the app bar, and the journal drawer.
  *
  * The bridge owns all state. This page draws the latest "workspace:state" it was sent and turns
  * the agent's clicks into control-API requests; the resulting state comes back over the socket,
@@ -13,6 +13,8 @@ import { createJournal } from "./modules/journal.js";
 import { createNotifications } from "./modules/notifications.js";
 import { createPresencePicker } from "./modules/presence.js";
 import { createCommunicationPanel } from "./modules/panel.js";
+import { createConversationPanel } from "./modules/conversation-panel.js";
+import { createCapacity } from "./modules/omnichannel.js";
 import { createSessionPanel } from "./modules/sessions.js";
 import { createTabArea } from "./modules/tabs.js";
 import { installTooltips } from "./modules/tooltip.js";
@@ -22,6 +24,8 @@ const parts = [
   createSessionPanel(tooltips),
   createTabArea(features),
   createCommunicationPanel(features),
+  createConversationPanel(features),
+  createCapacity(),
   createNotifications(),
   createPresencePicker(features),
 ];

@@ -95,7 +95,11 @@ class Hub:
     async def advance_clock(self, seconds: float) -> float:
         """Fast-forward the clock and fire whatever falls due on the way."""
         now = self.clock.advance(seconds)
-        await self.agent(lambda engine: engine.advance())
+        result = await self.agent(lambda engine: engine.advance())
+        if not result.mutated:
+            # Nothing fell due, but the pages' timers and countdowns must jump with the clock.
+            view = await self.view()
+            await self.sio.emit("workspace:state", view, namespace=WORKSPACE_NAMESPACE)
         return now
 
     def _schedule(self) -> None:

@@ -8,6 +8,7 @@
  *                                           /api/kb-articles/send
  *   records         web/control_records.py  /api/entities, /api/records/..., /api/forms/...
  *   notifications   web/control_notifications.py (used by notifications.js)
+ *   conversations   web/control_conversations.py /api/conversations/{id}/replies|elevate|end|wrap-up
  * The page hides the controls of a feature set to null.
  */
 import { agent, request, seg } from "./api.js";
@@ -25,6 +26,12 @@ export const features = {
   },
   clickToAct: (payload) => agent("POST", "/api/click-to-act", payload),
   sendKbArticle: (article) => agent("POST", "/api/kb-articles/send", article),
+  conversations: {
+    reply: (id, text) => agent("POST", `/api/conversations/${seg(id)}/replies`, { text }),
+    elevate: (id, channel) => agent("POST", `/api/conversations/${seg(id)}/elevate`, { channel }),
+    end: (id) => agent("POST", `/api/conversations/${seg(id)}/end`),
+    wrapUp: (id, disposition) => agent("POST", `/api/conversations/${seg(id)}/wrap-up`, { disposition }),
+  },
   records: {
     /** Entity metadata by logical name (as getEntityMetadata describes it), fetched once. */
     async entities() {

@@ -41,6 +41,9 @@ export function createNotifications() {
     const node = el("section", "toast");
     node.dataset.notificationId = n.id;
     node.dataset.theme = n.theme || "dark";
+    // Raised by the host for an incoming conversation: host "conversation", subject its id.
+    if (n.host) node.dataset.host = n.host;
+    if (n.subject) node.dataset.subject = n.subject;
     node.setAttribute("role", "alertdialog");
     node.setAttribute("aria-label", n.title || "Notification");
     const head = el("div", "toast-head");

@@ -1,7 +1,8 @@
 /*
  * Tab content by page type (reference §4.2): entity record (an editable form over the record
- * store), entity list, search results, dashboard, third-party website and web resource (in an
- * iframe, reloaded when the tab is shown again, as in Dynamics 365), control and custom pages.
+ * store; a live work item shows the conversation instead, conversation.js), entity list,
+ * search results, dashboard, third-party website and web resource (in an iframe, reloaded when
+ * the tab is shown again, as in Dynamics 365), control and custom pages.
  *
  * A page is `{node, update?(tab, session, state), shown?()}`; tabs.js keeps it alive.
  */
@@ -10,6 +11,7 @@ import { PAGE_TYPES, pageHeader, parameterList } from "./pagekit.js";
 import { createDashboard } from "./dashboard.js";
 import { createRecordPage, createRecordListPage, createSearchPage } from "./records.js";
 import { createKbSearchPage } from "./kb.js";
+import { LIVE_WORK_ITEM, createConversationPage } from "./conversation.js";
 
 const KB_WEB_RESOURCE = "msdyn_kbsearchpagehost.html";
 
@@ -17,7 +19,10 @@ const KB_WEB_RESOURCE = "msdyn_kbsearchpagehost.html";
 export function createPage(tab, session, features) {
   const params = tab.parameters || {};
   switch (tab.pageType) {
-    case "entityrecord": return createRecordPage(tab, session, features);
+    case "entityrecord":
+      // The active conversation (a live work item) is the conversation view, not a form.
+      if (params.entityName === LIVE_WORK_ITEM) return createConversationPage(tab, session, features);
+      return createRecordPage(tab, session, features);
     case "entitylist": return createRecordListPage(tab, session, features);
     case "search": return createSearchPage(tab, session, features);
     case "dashboard": return createDashboard(tab, session, features);
