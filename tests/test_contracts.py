@@ -6,9 +6,8 @@ outcome of a case is computed once and shared by the expectation and the agreeme
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -30,33 +29,11 @@ from cifbridge.resources import data_dir
 CONTRACTS = data_dir("contracts")
 FILES = case_files([CONTRACTS])
 
-# Cases where the engine contradicts the reference; the case stays as the reference says and the
-# gap is reported. Strict: once the engine is fixed the xfail fails, and the entry must go.
-# Example entry: {"sessions/setSessionTitle.yaml": {9: "what the engine does instead"}}.
-KNOWN_GAPS: dict[str, dict[int, str]] = {}
-
 PATHS = ["engine", "socketio", pytest.param("browser", marks=pytest.mark.browser)]
 
 
 def file_id(path: Path) -> str:
     return path.relative_to(CONTRACTS).as_posix()
-
-
-def case_params() -> Iterator[Any]:
-    """One parameter per case file (known gaps left out), one per known gap (strict xfail)."""
-    for path in FILES:
-        yield pytest.param(path, None, id=file_id(path))
-        for index, reason in KNOWN_GAPS.get(file_id(path), {}).items():
-            gap = pytest.mark.xfail(strict=True, reason=reason)
-            yield pytest.param(path, index, id=f"{file_id(path)}[{index}]", marks=gap)
-
-
-def select(schemas: SchemaSet, path: Path, index: int | None) -> list[Any]:
-    gaps = KNOWN_GAPS.get(file_id(path), {})
-    cases = load_file(schemas, path)
-    if index is not None:
-        return [c for c in cases if c.index == index]
-    return [c for c in cases if c.index not in gaps]
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -75,12 +52,12 @@ def test_there_are_case_files_for_every_implemented_api(schemas: SchemaSet) -> N
 
 @pytest.mark.asyncio(loop_scope="session")
 @pytest.mark.parametrize("path_name", PATHS)
-@pytest.mark.parametrize(("case_file", "index"), list(case_params()))
+@pytest.mark.parametrize("case_file", FILES, ids=file_id)
 async def test_cases_meet_their_expectations(
-    runner: ContractRunner, schemas: SchemaSet, case_file: Path, index: int | None, path_name: str
+    runner: ContractRunner, schemas: SchemaSet, case_file: Path, path_name: str
 ) -> None:
     problems = []
-    for case in select(schemas, case_file, index):
+    for case in load_file(schemas, case_file):
         outcome = await runner.outcome(path_name, case)
         label = f"{case.label(CONTRACTS)} {case.description}"
         problems.extend(f"{label}: {problem}" for problem in runner.check(case, outcome))
