@@ -254,3 +254,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if lines:
             report.sections.append(("browser console", "\n".join(lines)))
     return report
+
+
+@pytest.fixture
+def workspace(page: Page, live_bridge: LiveBridge) -> Page:
+    """The agent workspace page, live."""
+    from .workspace_page import open_workspace  # it imports this module: load it late
+
+    return open_workspace(page, live_bridge)
+
+
+@pytest.fixture
+def widget(
+    context: BrowserContext, workspace: Page, live_bridge: LiveBridge, widget_site: WidgetSite
+) -> Page:
+    """A test widget on the second origin, next to the workspace page (modules may override)."""
+    from .workspace_page import open_test_widget
+
+    return open_test_widget(context, workspace, live_bridge, widget_site)

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from .conftest import LiveBridge, WidgetSite
+from .conftest import LiveBridge
 from .helpers import resolved
 from .workspace_page import (
     MARIA,
@@ -21,7 +21,6 @@ from .workspace_page import (
     events,
     expect_focused,
     focus,
-    open_test_widget,
     open_workspace,
     post_json,
     screenshot,
@@ -35,18 +34,6 @@ from .workspace_page import (
 pytestmark = pytest.mark.browser
 
 MAX_SESSIONS = "Maximum sessions reached. Close a session before opening another."
-
-
-@pytest.fixture
-def workspace(page: Page, live_bridge: LiveBridge) -> Page:
-    return open_workspace(page, live_bridge)
-
-
-@pytest.fixture
-def widget(
-    context: BrowserContext, workspace: Page, live_bridge: LiveBridge, widget_site: WidgetSite
-) -> Page:
-    return open_test_widget(context, workspace, live_bridge, widget_site)
 
 
 def test_the_session_panel_lists_home_then_sessions_and_follows_live(

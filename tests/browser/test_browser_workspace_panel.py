@@ -6,9 +6,9 @@ import json
 import re
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
-from .conftest import LiveBridge, WidgetSite
+from .conftest import LiveBridge
 from .helpers import rejected, resolved
 from .workspace_page import (
     MARIA,
@@ -16,8 +16,6 @@ from .workspace_page import (
     create_session,
     event_count,
     events,
-    open_test_widget,
-    open_workspace,
     post_json,
     screenshot,
 )
@@ -27,18 +25,6 @@ pytestmark = pytest.mark.browser
 SOFTPHONE = 'iframe[name="cifbridge-provider:cifb_softphone"]'
 CHAT = "msdyn_chat_incoming_authenticated"
 VOICE = "msdyn_voicecall_incoming"
-
-
-@pytest.fixture
-def workspace(page: Page, live_bridge: LiveBridge) -> Page:
-    return open_workspace(page, live_bridge)
-
-
-@pytest.fixture
-def widget(
-    context: BrowserContext, workspace: Page, live_bridge: LiveBridge, widget_site: WidgetSite
-) -> Page:
-    return open_test_widget(context, workspace, live_bridge, widget_site)
 
 
 def notify(widget: Page, slot: str, template: str, parameters: dict[str, str]) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
-from .conftest import LiveBridge, WidgetSite
 from .helpers import resolved
 from .workspace_page import (
     MARIA,
@@ -17,8 +16,6 @@ from .workspace_page import (
     event_count,
     events,
     focus,
-    open_test_widget,
-    open_workspace,
     screenshot,
     session,
     tab_strip,
@@ -26,18 +23,6 @@ from .workspace_page import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def workspace(page: Page, live_bridge: LiveBridge) -> Page:
-    return open_workspace(page, live_bridge)
-
-
-@pytest.fixture
-def widget(
-    context: BrowserContext, workspace: Page, live_bridge: LiveBridge, widget_site: WidgetSite
-) -> Page:
-    return open_test_widget(context, workspace, live_bridge, widget_site)
 
 
 def test_switching_sessions_swaps_tabs_and_keeps_what_the_agent_typed(
