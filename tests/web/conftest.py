@@ -59,6 +59,7 @@ class Agent:
 
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
+AgentFactory = Callable[[TestServer], Agent]
 WidgetFactory = Callable[..., Awaitable[Widget]]
 
 
@@ -108,3 +109,17 @@ async def wait_for_events(widget: Widget, count: int) -> list[dict[str, Any]]:
             break
         await widget.client.sleep(0.01)
     return widget.events
+
+
+@pytest.fixture
+async def agent_for() -> AsyncIterator[AgentFactory]:
+    """Give a test control-API clients of its bridges, closed when the test ends."""
+    agents: list[Agent] = []
+
+    def make(server: TestServer) -> Agent:
+        agents.append(Agent(server))
+        return agents[-1]
+
+    yield make
+    for agent in agents:
+        await agent.close()

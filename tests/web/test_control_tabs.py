@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.web.conftest import Agent, ServerFactory, WidgetFactory
+from tests.web.conftest import AgentFactory, ServerFactory, WidgetFactory
 
 
 def session_of(view: dict[str, Any], session_id: str) -> dict[str, Any]:
@@ -13,93 +13,90 @@ def session_of(view: dict[str, Any], session_id: str) -> dict[str, Any]:
 
 
 async def test_agent_opens_focuses_and_closes_tabs(
-    serve: ServerFactory, connect_widget: WidgetFactory
+    serve: ServerFactory,
+    connect_widget: WidgetFactory,
+    agent_for: AgentFactory,
 ) -> None:
     server = await serve()
     widget = await connect_widget(server)
     sid = await widget.value("createSession", {"templateName": "msdyn_chat_session"})
-    agent = Agent(server)
-    try:
-        status, view = await agent.request(
-            "POST",
-            f"/api/sessions/{sid}/tabs",
-            {"templateName": "msdyn_search", "templateParameters": {"searchText": "printers"}},
-        )
-        assert status == 200
-        shown = session_of(view, sid)
-        assert shown["focusedTabId"] == "tab-id-3"
-        assert shown["tabs"][-1]["title"] == "Search: printers"
-        assert await widget.value("getFocusedTab") == "tab-id-3"
+    agent = agent_for(server)
+    status, view = await agent.request(
+        "POST",
+        f"/api/sessions/{sid}/tabs",
+        {"templateName": "msdyn_search", "templateParameters": {"searchText": "printers"}},
+    )
+    assert status == 200
+    shown = session_of(view, sid)
+    assert shown["focusedTabId"] == "tab-id-3"
+    assert shown["tabs"][-1]["title"] == "Search: printers"
+    assert await widget.value("getFocusedTab") == "tab-id-3"
 
-        status, view = await agent.request("POST", f"/api/sessions/{sid}/tabs/tab-id-2/focus")
-        assert (status, session_of(view, sid)["focusedTabId"]) == (200, "tab-id-2")
-        assert await widget.value("getFocusedTab") == "tab-id-2"
+    status, view = await agent.request("POST", f"/api/sessions/{sid}/tabs/tab-id-2/focus")
+    assert (status, session_of(view, sid)["focusedTabId"]) == (200, "tab-id-2")
+    assert await widget.value("getFocusedTab") == "tab-id-2"
 
-        status, view = await agent.request("DELETE", f"/api/sessions/{sid}/tabs/tab-id-2")
-        assert status == 200
-        assert [t["id"] for t in session_of(view, sid)["tabs"]] == ["tab-id-1", "tab-id-3"]
-        assert session_of(view, sid)["focusedTabId"] == "tab-id-3"
-        assert await widget.value("getTabs", "msdyn_kbsearch") is None
-    finally:
-        await agent.close()
+    status, view = await agent.request("DELETE", f"/api/sessions/{sid}/tabs/tab-id-2")
+    assert status == 200
+    assert [t["id"] for t in session_of(view, sid)["tabs"]] == ["tab-id-1", "tab-id-3"]
+    assert session_of(view, sid)["focusedTabId"] == "tab-id-3"
+    assert await widget.value("getTabs", "msdyn_kbsearch") is None
 
 
 async def test_agent_tab_refusals_use_the_one_error_shape(
-    serve: ServerFactory, connect_widget: WidgetFactory
+    serve: ServerFactory,
+    connect_widget: WidgetFactory,
+    agent_for: AgentFactory,
 ) -> None:
     server = await serve()
     widget = await connect_widget(server)
     sid = await widget.value("createSession", {"templateName": "msdyn_chat_session"})
-    agent = Agent(server)
-    try:
-        refusals = [
-            ("DELETE", f"/api/sessions/{sid}/tabs/tab-id-1", None, 409,
-             "The anchor tab of a session cannot be closed"),
-            ("DELETE", f"/api/sessions/{sid}/tabs/tab-id-9", None, 404,
-             f"Tab tab-id-9 is not open in session {sid}"),
-            ("POST", "/api/sessions/session-id-7/tabs/tab-id-1/focus", None, 404,
-             "Session session-id-7 is not open"),
-            ("POST", f"/api/sessions/{sid}/tabs", {"templateName": "cifb_nosuch"}, 404,
-             "Did not find application tab template by name (cifb_nosuch)"),
-            ("POST", f"/api/sessions/{sid}/tabs", {}, 400,
-             "templateName must be the unique name of a tab template"),
-            ("POST", f"/api/sessions/{sid}/tabs",
-             {"templateName": "msdyn_search", "templateParameters": [1]}, 400,
-             "templateParameters must be an object"),
-        ]  # fmt: skip
-        for method, path, body, status, message in refusals:
-            got = await agent.request(method, path, body)
-            assert got == (status, {"error": {"message": message}}), (method, path, body)
-        view = await (await agent.session.get(server.make_url("/api/workspace"))).json()
-        assert [t["id"] for t in session_of(view, sid)["tabs"]] == ["tab-id-1", "tab-id-2"]
-    finally:
-        await agent.close()
+    agent = agent_for(server)
+    refusals = [
+        ("DELETE", f"/api/sessions/{sid}/tabs/tab-id-1", None, 409,
+         "The anchor tab of a session cannot be closed"),
+        ("DELETE", f"/api/sessions/{sid}/tabs/tab-id-9", None, 404,
+         f"Tab tab-id-9 is not open in session {sid}"),
+        ("POST", "/api/sessions/session-id-7/tabs/tab-id-1/focus", None, 404,
+         "Session session-id-7 is not open"),
+        ("POST", f"/api/sessions/{sid}/tabs", {"templateName": "cifb_nosuch"}, 404,
+         "Did not find application tab template by name (cifb_nosuch)"),
+        ("POST", f"/api/sessions/{sid}/tabs", {}, 400,
+         "templateName must be the unique name of a tab template"),
+        ("POST", f"/api/sessions/{sid}/tabs",
+         {"templateName": "msdyn_search", "templateParameters": [1]}, 400,
+         "templateParameters must be an object"),
+    ]  # fmt: skip
+    for method, path, body, status, message in refusals:
+        got = await agent.request(method, path, body)
+        assert got == (status, {"error": {"message": message}}), (method, path, body)
+    view = await (await agent.session.get(server.make_url("/api/workspace"))).json()
+    assert [t["id"] for t in session_of(view, sid)["tabs"]] == ["tab-id-1", "tab-id-2"]
 
 
 async def test_workspace_view_offers_templates_and_counts_refreshes(
-    serve: ServerFactory, connect_widget: WidgetFactory
+    serve: ServerFactory,
+    connect_widget: WidgetFactory,
+    agent_for: AgentFactory,
 ) -> None:
     server = await serve()
     widget = await connect_widget(server)
     sid = await widget.value("createSession", {"templateName": "msdyn_chat_session"})
     assert await widget.value("refreshTab", "tab-id-2") is None
-    agent = Agent(server)
-    try:
-        async with agent.session.get(server.make_url("/api/workspace")) as response:
-            view = await response.json()
-        menu = {t["uniqueName"]: t for t in view["tabTemplates"]}
-        assert menu["msdyn_search"] == {
-            "uniqueName": "msdyn_search",
-            "name": "Search",
-            "pageType": "search",
-        }
-        tabs = session_of(view, sid)["tabs"]
-        assert [(t["id"], t["refreshCount"], t["closable"]) for t in tabs] == [
-            ("tab-id-1", 0, False),
-            ("tab-id-2", 1, True),
-        ]
-    finally:
-        await agent.close()
+    agent = agent_for(server)
+    async with agent.session.get(server.make_url("/api/workspace")) as response:
+        view = await response.json()
+    menu = {t["uniqueName"]: t for t in view["tabTemplates"]}
+    assert menu["msdyn_search"] == {
+        "uniqueName": "msdyn_search",
+        "name": "Search",
+        "pageType": "search",
+    }
+    tabs = session_of(view, sid)["tabs"]
+    assert [(t["id"], t["refreshCount"], t["closable"]) for t in tabs] == [
+        ("tab-id-1", 0, False),
+        ("tab-id-2", 1, True),
+    ]
 
 
 async def test_tab_errors_reach_the_widget_with_their_error_code(
