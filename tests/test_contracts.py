@@ -131,7 +131,7 @@ def test_loader_rejects_unknown_apis(schemas: SchemaSet, tmp_path: Path) -> None
 def test_loader_reports_yaml_syntax_errors(schemas: SchemaSet, tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("cases: [\n", encoding="utf-8")
-    with pytest.raises(ContractError, match=r"broken\.yaml: not valid yaml"):
+    with pytest.raises(ContractError, match=r"broken\.yaml: not valid YAML"):
         load_file(schemas, path)
 
 

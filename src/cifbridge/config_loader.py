@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .api.validation import SchemaSet
+from .documents import DocumentError, read_document
 from .engine import WorkspaceConfig, config_from_dict
 from .engine.channel_config import channel_config_problems, merge_channel_config
 from .engine.entities import merge_record_config, record_config_problems
@@ -30,14 +28,9 @@ class ConfigError(ValueError):
 def read_config_file(path: Path) -> dict[str, Any]:
     """Parse a YAML or JSON configuration file into a dict."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(f"{path}: {error.strerror}") from error
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as error:
-        kind = "JSON" if path.suffix == ".json" else "YAML"
-        raise ConfigError(f"{path}: not valid {kind}: {error}") from error
+        data = read_document(path)
+    except DocumentError as error:
+        raise ConfigError(str(error)) from error
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the configuration must be a mapping")
     return data

@@ -6,18 +6,17 @@ A file holds one case, or several under `cases:`; every file is checked against
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from ..api.catalog import APIS
 from ..api.validation import SchemaSet
+from ..documents import DocumentError, read_document
 
 CASE_SCHEMA = "urn:cifbridge:contract-case"
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -160,13 +159,9 @@ def _hint(error: ValidationError) -> str | None:
 
 def _read(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ContractError(f"{path}: {error.strerror}") from error
-    try:
-        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as error:
-        raise ContractError(f"{path}: not valid {path.suffix.lstrip('.')}: {error}") from error
+        return read_document(path)
+    except DocumentError as error:
+        raise ContractError(str(error)) from error
 
 
 def _case(path: Path, index: int | None, raw: dict[str, Any]) -> Case:

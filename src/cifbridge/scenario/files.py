@@ -8,14 +8,12 @@ Failures name the file and the JSON path inside it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..api.validation import SchemaSet
+from ..documents import DocumentError, read_document
 
 SCENARIO_SCHEMA = "urn:cifbridge:scenario"
 STEP_OPTIONS = ("refused", "note")
@@ -68,13 +66,9 @@ def load_scenario(schemas: SchemaSet, path: Path) -> Scenario:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ScenarioError(f"{path}: {error.strerror}") from error
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as error:
-        raise ScenarioError(f"{path}: not valid YAML or JSON: {error}") from error
+        data = read_document(path)
+    except DocumentError as error:
+        raise ScenarioError(str(error)) from error
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}: a scenario is a mapping with name and steps")
     return data

@@ -1,0 +1,26 @@
+"""Read the YAML or JSON files users write: configurations, contract cases, scenarios."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class DocumentError(ValueError):
+    """A file could not be read or parsed; the message starts with its path."""
+
+
+def read_document(path: Path) -> Any:
+    """Parse a `.json` file as JSON and anything else as YAML."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise DocumentError(f"{path}: {error.strerror}") from error
+    try:
+        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as error:
+        kind = "JSON" if path.suffix == ".json" else "YAML"
+        raise DocumentError(f"{path}: not valid {kind}: {error}") from error
