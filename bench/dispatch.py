@@ -12,9 +12,9 @@ from _timing import median_us, report
 from cifbridge.api.dispatcher import Caller, Dispatcher, api_schema_id
 from cifbridge.api.signatures import normalize
 from cifbridge.api.validation import SchemaSet
-from cifbridge.config_loader import load_config
 from cifbridge.engine import Engine
-from cifbridge.resources import data_dir
+from cifbridge.files.config import load_config
+from cifbridge.files.resources import data_dir
 
 REQUEST = {
     "templateName": "msdyn_voicecall_session",

@@ -9,9 +9,9 @@ import pytest
 
 from cifbridge.api.dispatcher import Caller, Dispatcher, Outcome
 from cifbridge.api.validation import SchemaSet
-from cifbridge.config_loader import merge_config, read_config_file
 from cifbridge.engine import Engine, config_from_dict
-from cifbridge.resources import data_dir, default_config_path
+from cifbridge.files.config import merge_config, read_config_file
+from cifbridge.files.resources import data_dir, default_config_path
 
 SOFTPHONE = "cifb_softphone"
 CHAT = "cifb_chatdesk"

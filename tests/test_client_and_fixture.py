@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cifbridge.client import BridgeClient, BridgeError, CifCallError, WidgetClient
+from cifbridge.clients.bridge import BridgeClient, BridgeError, CifCallError, WidgetClient
 
 pytest_plugins = ["pytester"]
 
@@ -63,7 +63,7 @@ def test_plugin_fixture_in_a_partner_suite(pytester: pytest.Pytester) -> None:
     pytester.makefile(".yaml", workspace="limits: {maxSessions: 1}\n")
     pytester.makepyfile(
         """
-        from cifbridge.client import CifCallError, WidgetClient
+        from cifbridge.clients import CifCallError, WidgetClient
         import pytest
 
         def test_limit_from_the_partner_config(cifbridge):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cifbridge.api.validation import SchemaSet
-from cifbridge.config_loader import ConfigError, load_config
+from cifbridge.files.config import ConfigError, load_config
 
 
 def test_bundled_default_has_the_out_of_box_templates(schemas: SchemaSet) -> None:

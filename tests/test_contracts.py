@@ -24,7 +24,7 @@ from cifbridge.contracts import (
 from cifbridge.contracts.cli import main as contracts_main
 from cifbridge.contracts.outcome import disagreements
 from cifbridge.engine import core
-from cifbridge.resources import data_dir
+from cifbridge.files.resources import data_dir
 
 CONTRACTS = data_dir("contracts")
 FILES = case_files([CONTRACTS])

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestServer
 
 from cifbridge.api.validation import SchemaSet
 from cifbridge.cli import main as cifbridge_main
-from cifbridge.client import BridgeClient
+from cifbridge.clients.bridge import BridgeClient
 from cifbridge.scenario.cli import main as scenario_main
 from cifbridge.scenario.files import ScenarioError, load_scenario
 from cifbridge.scenario.runner import ScenarioRunner

@@ -11,7 +11,7 @@ from cifbridge.api.dispatcher import api_schema_id
 from cifbridge.api.signatures import normalize
 from cifbridge.api.validation import SchemaSet
 from cifbridge.contracts.cases import Call, case_files, load_file
-from cifbridge.resources import data_dir
+from cifbridge.files.resources import data_dir
 
 CRAFTED: list[tuple[str, list[Any]]] = [
     ("createSession", []),

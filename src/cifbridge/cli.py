@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .settings import Settings
+from cifbridge.settings import Settings
 
 
 def _env(name: str, default: str) -> str:
@@ -72,12 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit status."""
     args = build_parser().parse_args(argv)
     if args.command == "contracts":
-        from .contracts.cli import main as contracts_main
+        from cifbridge.contracts.cli import main as contracts_main
 
         status: int = contracts_main(args.rest)
         return status
     if args.command == "scenario":
-        from .scenario.cli import main as scenario_main
+        from cifbridge.scenario.cli import main as scenario_main
 
         return scenario_main(args.rest)
     settings = Settings(
@@ -97,8 +97,8 @@ def serve(settings: Settings) -> int:
     """Run the bridge until interrupted."""
     from aiohttp import web
 
-    from .config_loader import ConfigError
-    from .web.app import create_app
+    from cifbridge.files.config import ConfigError
+    from cifbridge.web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)

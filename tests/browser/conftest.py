@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from cifbridge.browser import CHROMIUM, CHROMIUM_ARGS
+from cifbridge.contracts.browser import CHROMIUM, CHROMIUM_ARGS
 
 STARTUP_SECONDS = 30.0
 LOG_TAIL_CHARS = 6000
@@ -259,7 +259,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 @pytest.fixture
 def workspace(page: Page, live_bridge: LiveBridge) -> Page:
     """The agent workspace page, live."""
-    from .workspace_page import open_workspace  # it imports this module: load it late
+    from tests.browser.workspace_page import open_workspace
 
     return open_workspace(page, live_bridge)
 
@@ -269,6 +269,6 @@ def widget(
     context: BrowserContext, workspace: Page, live_bridge: LiveBridge, widget_site: WidgetSite
 ) -> Page:
     """A test widget on the second origin, next to the workspace page (modules may override)."""
-    from .workspace_page import open_test_widget
+    from tests.browser.workspace_page import open_test_widget
 
     return open_test_widget(context, workspace, live_bridge, widget_site)

@@ -20,13 +20,12 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from cifbridge.api.validation import SchemaSet
-from cifbridge.client import BridgeClient
-from cifbridge.resources import data_dir
+from cifbridge.clients.bridge import BridgeClient
+from cifbridge.files.resources import data_dir
 from cifbridge.scenario.files import Scenario, Step, load_scenario
 from cifbridge.scenario.runner import ScenarioRunner
-
-from .conftest import LiveBridge
-from .workspace_page import (
+from tests.browser.conftest import LiveBridge
+from tests.browser.workspace_page import (
     SCREENSHOT_SIZE,
     XSS_NAME,
     expect_focused,

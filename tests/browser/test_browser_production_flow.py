@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from cifbridge.client import BridgeClient
+from cifbridge.clients.bridge import BridgeClient
 from tests.browser.conftest import LiveBridge, WidgetSite
 from tests.browser.helpers import open_widget, resolved, wait_for_events
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from .conftest import LiveBridge, WidgetSite
-from .helpers import VOICE_TEMPLATE, open_widget, relay
+from tests.browser.conftest import LiveBridge, WidgetSite
+from tests.browser.helpers import VOICE_TEMPLATE, open_widget, relay
 
 pytestmark = pytest.mark.browser
 

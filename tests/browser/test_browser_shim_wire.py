@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from .conftest import LiveBridge, WidgetSite, start_bridge
-from .helpers import cif, open_widget, rejected, relay
+from tests.browser.conftest import LiveBridge, WidgetSite, start_bridge
+from tests.browser.helpers import cif, open_widget, rejected, relay
 
 pytestmark = pytest.mark.browser
 

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page
 
-from .conftest import LiveBridge, WidgetSite, start_bridge
-from .helpers import (
+from tests.browser.conftest import LiveBridge, WidgetSite, start_bridge
+from tests.browser.helpers import (
     VOICE_TEMPLATE,
     create_session,
     open_widget,

@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from .conftest import LiveBridge
-from .helpers import resolved
-from .workspace_page import (
+from tests.browser.conftest import LiveBridge
+from tests.browser.helpers import resolved
+from tests.browser.workspace_page import (
     MARIA,
     NANCY,
     SCREENSHOT_SIZE,

@@ -8,9 +8,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import LiveBridge
-from .helpers import rejected, resolved
-from .workspace_page import (
+from tests.browser.conftest import LiveBridge
+from tests.browser.helpers import rejected, resolved
+from tests.browser.workspace_page import (
     MARIA,
     SCREENSHOT_SIZE,
     create_session,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import LiveBridge, WidgetSite, start_bridge
-from .workspace_page import expect_focused, focus, open_workspace, sessions
+from tests.browser.conftest import LiveBridge, WidgetSite, start_bridge
+from tests.browser.workspace_page import expect_focused, focus, open_workspace, sessions
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import resolved
-from .workspace_page import (
+from tests.browser.helpers import resolved
+from tests.browser.workspace_page import (
     MARIA,
     NANCY,
     SCREENSHOT_SIZE,

@@ -16,8 +16,8 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from .conftest import LiveBridge, WidgetSite
-from .helpers import open_widget, resolved
+from tests.browser.conftest import LiveBridge, WidgetSite
+from tests.browser.helpers import open_widget, resolved
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
 MARIA = "d8378461-2f3a-4cd2-8048-1451d3dbef2e"  # a bundled contact with two phone numbers

@@ -11,7 +11,7 @@ from cifbridge.api.dispatcher import api_schema_id
 from cifbridge.api.signatures import normalize
 from cifbridge.api.validation import SchemaSet
 from cifbridge.engine import core
-from cifbridge.resources import data_dir
+from cifbridge.files.resources import data_dir
 from tests.conftest import Bridge
 
 # Values of the wrong kind for nearly every parameter; the first that the function's schema

@@ -6,7 +6,7 @@ import pytest
 
 from cifbridge.api.dispatcher import Caller
 from cifbridge.engine import core
-from cifbridge.engine.messages import ORIGIN_NOT_TRUSTED
+from cifbridge.engine.base.texts import ORIGIN_NOT_TRUSTED
 from tests.conftest import SOFTPHONE, Bridge
 
 

@@ -8,13 +8,7 @@ from typing import Any
 
 import socketio
 
-from tests.web.conftest import (
-    AgentFactory,
-    ServerFactory,
-    Widget,
-    WidgetFactory,
-    wait_for_events,
-)
+from tests.web.conftest import AgentFactory, ServerFactory, Widget, WidgetFactory, wait_for_events
 
 CHAT_PROVIDER = {
     "providers": [

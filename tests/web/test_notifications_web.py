@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cifbridge.client import BridgeClient, BridgeError
+from cifbridge.clients.bridge import BridgeClient, BridgeError
 from tests.web.conftest import AgentFactory, ServerFactory, Widget, WidgetFactory
 
 CHAT = "msdyn_chat_incoming_authenticated"

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 import socketio
 
-from cifbridge.engine.messages import ORIGIN_NOT_TRUSTED
+from cifbridge.engine.base.texts import ORIGIN_NOT_TRUSTED
 from tests.web.conftest import ServerFactory, WidgetFactory, wait_for_events
 
 

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import DEFERRED, CifError, Delivery, Engine, InvalidInput, Settlement
-from ..engine.errors import HostError, OriginNotTrusted, XrmError
-from ..engine.messages import ORIGIN_NOT_TRUSTED
-from .catalog import APIS
-from .signatures import normalize
-from .validation import SchemaSet
+from cifbridge.api.catalog import APIS
+from cifbridge.api.signatures import normalize
+from cifbridge.api.validation import SchemaSet
+from cifbridge.engine import DEFERRED, CifError, Delivery, Engine, InvalidInput, Settlement
+from cifbridge.engine.base.errors import HostError, OriginNotTrusted, XrmError
+from cifbridge.engine.base.texts import ORIGIN_NOT_TRUSTED
 
 RECENT_REQUESTS_KEPT = 256
 

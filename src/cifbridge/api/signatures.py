@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .catalog import APIS
+from cifbridge.api.catalog import APIS
 
 Named = dict[str, Any]
 

@@ -1,7 +1,7 @@
 """Contract cases: language-neutral files pinning the CIF input format, and the one runner
 that plays each through the engine, Socket.IO and the shim in Chromium (all must agree)."""
 
-from .cases import (
+from cifbridge.contracts.cases import (
     AdvanceClock,
     AgentAction,
     Call,
@@ -11,7 +11,7 @@ from .cases import (
     load_cases,
     load_file,
 )
-from .runner import PATH_NAMES, CaseResult, ContractRunner
+from cifbridge.contracts.runner import PATH_NAMES, CaseResult, ContractRunner
 
 __all__ = [
     "PATH_NAMES",

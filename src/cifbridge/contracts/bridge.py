@@ -16,11 +16,11 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from ..settings import Settings
-from ..web.app import create_app
-from .agent_routes import ROUTES, control_request
-from .cases import AgentAction, Case
-from .configs import CaseConfigs, config_key
+from cifbridge.contracts.agent_routes import ROUTES, control_request
+from cifbridge.contracts.cases import AgentAction, Case
+from cifbridge.contracts.configs import CaseConfigs, config_key
+from cifbridge.settings import Settings
+from cifbridge.web.app import create_app
 
 LOOPBACK = "127.0.0.1"
 WIDGET_PAGE_PATH = "/__contracts__/widget.html"

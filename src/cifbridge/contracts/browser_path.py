@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from ..api.catalog import APIS, BUILT_IN_EVENTS
-from ..browser import CHROMIUM, CHROMIUM_ARGS
-from .bridge import WIDGET_PAGE_PATH, Bridges, ServedBridge
-from .cases import Call, Case
-from .configs import CaseConfigError, CaseConfigs
-from .outcome import Outcome, failed, pending, rejected, resolved
-from .served import BARRIER, WidgetError, decode_event, play_served
+from cifbridge.api.catalog import APIS, BUILT_IN_EVENTS
+from cifbridge.contracts.bridge import WIDGET_PAGE_PATH, Bridges, ServedBridge
+from cifbridge.contracts.browser import CHROMIUM, CHROMIUM_ARGS
+from cifbridge.contracts.cases import Call, Case
+from cifbridge.contracts.configs import CaseConfigError, CaseConfigs
+from cifbridge.contracts.outcome import Outcome, failed, pending, rejected, resolved
+from cifbridge.contracts.served import BARRIER, WidgetError, decode_event, play_served
 
 DEFAULT_CHROMIUM = Path(CHROMIUM)
 # Not a timing assertion: only how long a page may take to load the shim before we give up.

@@ -14,9 +14,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from ..api.catalog import APIS
-from ..api.validation import SchemaSet
-from ..documents import DocumentError, read_document
+from cifbridge.api.catalog import APIS
+from cifbridge.api.validation import SchemaSet
+from cifbridge.files.documents import DocumentError, read_document
 
 CASE_SCHEMA = "urn:cifbridge:contract-case"
 CASE_SUFFIXES = (".yaml", ".yml", ".json")

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from ..api.validation import SchemaSet
-from ..resources import data_dir
-from .browser_path import DEFAULT_CHROMIUM, BrowserUnavailable
-from .cases import Case, ContractError, load_cases
-from .runner import PATH_NAMES, CaseResult, ContractRunner
+from cifbridge.api.validation import SchemaSet
+from cifbridge.contracts.browser_path import DEFAULT_CHROMIUM, BrowserUnavailable
+from cifbridge.contracts.cases import Case, ContractError, load_cases
+from cifbridge.contracts.runner import PATH_NAMES, CaseResult, ContractRunner
+from cifbridge.files.resources import data_dir
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,10 +12,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from ..api.validation import SchemaSet
-from ..config_loader import load_config
-from ..engine import WorkspaceConfig
-from .cases import Call, Case
+from cifbridge.api.validation import SchemaSet
+from cifbridge.contracts.cases import Call, Case
+from cifbridge.engine import WorkspaceConfig
+from cifbridge.files.config import load_config
 
 
 class CaseConfigError(ValueError):

@@ -10,15 +10,15 @@ import itertools
 from collections.abc import Iterable
 from typing import Any
 
-from ..api.catalog import APIS
-from ..api.dispatcher import Caller, Dispatcher
-from ..api.dispatcher import Outcome as CallOutcome
-from ..api.validation import SchemaSet
-from ..engine import ANY_PROVIDER, AgentActionRefused, Delivery, Engine, Result
-from .agent_routes import ROUTES
-from .cases import AdvanceClock, AgentAction, Call, Case, Step
-from .configs import CaseConfigError, CaseConfigs
-from .outcome import Outcome, acted, failed, pending, rejected, resolved
+from cifbridge.api.catalog import APIS
+from cifbridge.api.dispatcher import Caller, Dispatcher
+from cifbridge.api.dispatcher import Outcome as CallOutcome
+from cifbridge.api.validation import SchemaSet
+from cifbridge.contracts.agent_routes import ROUTES
+from cifbridge.contracts.cases import AdvanceClock, AgentAction, Call, Case, Step
+from cifbridge.contracts.configs import CaseConfigError, CaseConfigs
+from cifbridge.contracts.outcome import Outcome, acted, failed, pending, rejected, resolved
+from cifbridge.engine import ANY_PROVIDER, AgentActionRefused, Delivery, Engine, Result
 
 FIXED_NOW = 1_700_000_000.0
 

@@ -19,9 +19,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from ..api.catalog import APIS
-from ..api.validation import SchemaSet, describe
-from .cases import Call, Case
+from cifbridge.api.catalog import APIS
+from cifbridge.api.validation import SchemaSet, describe
+from cifbridge.contracts.cases import Call, Case
 
 Outcome = dict[str, Any]
 REPORT_TIME = "<UTC date>"

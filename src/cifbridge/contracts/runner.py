@@ -15,14 +15,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Protocol
 
-from ..api.validation import SchemaSet
-from .bridge import Bridges
-from .browser_path import DEFAULT_CHROMIUM, BrowserPath
-from .cases import Case
-from .configs import CaseConfigs
-from .engine_path import EnginePath
-from .outcome import Outcome, check, disagreements
-from .socketio_path import SocketIOPath
+from cifbridge.api.validation import SchemaSet
+from cifbridge.contracts.bridge import Bridges
+from cifbridge.contracts.browser_path import DEFAULT_CHROMIUM, BrowserPath
+from cifbridge.contracts.cases import Case
+from cifbridge.contracts.configs import CaseConfigs
+from cifbridge.contracts.engine_path import EnginePath
+from cifbridge.contracts.outcome import Outcome, check, disagreements
+from cifbridge.contracts.socketio_path import SocketIOPath
 
 PATH_NAMES = ("engine", "socketio", "browser")
 

@@ -18,11 +18,11 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from ..api.catalog import APIS
-from .bridge import AgentRefused, Bridges, ServedBridge
-from .cases import AdvanceClock, AgentAction, Call, Case, Step
-from .configs import CaseConfigError, CaseConfigs
-from .outcome import Outcome, acted, failed
+from cifbridge.api.catalog import APIS
+from cifbridge.contracts.bridge import AgentRefused, Bridges, ServedBridge
+from cifbridge.contracts.cases import AdvanceClock, AgentAction, Call, Case, Step
+from cifbridge.contracts.configs import CaseConfigError, CaseConfigs
+from cifbridge.contracts.outcome import Outcome, acted, failed
 
 # A harmless call whose acknowledgement follows every event sent before it.
 BARRIER = Call("canCreateSession", ())

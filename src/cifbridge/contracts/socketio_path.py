@@ -7,12 +7,12 @@ from typing import Any
 
 import socketio
 
-from ..api.catalog import APIS
-from .bridge import Bridges, ServedBridge
-from .cases import Call, Case
-from .configs import CaseConfigs
-from .outcome import Outcome, pending, rejected, resolved
-from .served import BARRIER, WidgetError, decode_event, play_served
+from cifbridge.api.catalog import APIS
+from cifbridge.contracts.bridge import Bridges, ServedBridge
+from cifbridge.contracts.cases import Call, Case
+from cifbridge.contracts.configs import CaseConfigs
+from cifbridge.contracts.outcome import Outcome, pending, rejected, resolved
+from cifbridge.contracts.served import BARRIER, WidgetError, decode_event, play_served
 
 NAMESPACE = "/widget"
 PAGE_HREF = "http://127.0.0.1/contract"

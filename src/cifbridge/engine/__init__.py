@@ -1,9 +1,9 @@
 """The sans-I/O session engine: all CIF semantics, no transport, no storage, no clock of its own."""
 
-from .config import HOME_SESSION_ID, WorkspaceConfig, config_from_dict
-from .context import ANY_PROVIDER, DEFERRED, Deferred, Delivery, Settlement
-from .core import Engine, Result
-from .errors import AgentActionRefused, CifError, HostError, InvalidInput
+from cifbridge.engine.base.context import ANY_PROVIDER, DEFERRED, Deferred, Delivery, Settlement
+from cifbridge.engine.base.errors import AgentActionRefused, CifError, HostError, InvalidInput
+from cifbridge.engine.config.workspace import HOME_SESSION_ID, WorkspaceConfig, config_from_dict
+from cifbridge.engine.core import Engine, Result
 
 __all__ = [
     "ANY_PROVIDER",

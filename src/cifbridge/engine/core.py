@@ -18,32 +18,34 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from . import (
+from cifbridge.engine.base.context import CallContext, Delivery, Settlement
+from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.state import JSON, Workspace, dumps, from_json, new_workspace, to_json
+from cifbridge.engine.cif import (
     analytics,
-    arrivals,
-    completion,
-    context_api,
-    conversations,
-    custom_events,
-    elevation,
     focus,
     indicators,
-    messaging,
-    misc,
     notifications,
     panel,
-    persistent_chat,
     presence,
-    reconnection,
-    record_agent,
-    record_api,
     sessions,
-    tab_api,
 )
-from .config import WorkspaceConfig
-from .context import CallContext, Delivery, Settlement
-from .errors import AgentActionRefused
-from .state import JSON, Workspace, dumps, from_json, new_workspace, to_json
+from cifbridge.engine.cif import context as context_api
+from cifbridge.engine.cif import events as custom_events
+from cifbridge.engine.cif import library as misc
+from cifbridge.engine.cif import record_forms as record_agent
+from cifbridge.engine.cif import records as record_api
+from cifbridge.engine.cif import tabs as tab_api
+from cifbridge.engine.config.workspace import WorkspaceConfig
+from cifbridge.engine.omnichannel import (
+    arrivals,
+    completion,
+    conversations,
+    elevation,
+    messaging,
+    persistent_chat,
+    reconnection,
+)
 
 Handler = Callable[[CallContext, dict[str, Any]], Any]
 AgentAction = Callable[..., Any]

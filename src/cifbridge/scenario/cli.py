@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from ..api.validation import SchemaSet
-from ..client import BridgeClient, BridgeError
-from ..resources import data_dir
-from .files import ScenarioError, load_scenario
-from .runner import ScenarioRunner, StepFailed
+from cifbridge.api.validation import SchemaSet
+from cifbridge.clients.bridge import BridgeClient, BridgeError
+from cifbridge.files.resources import data_dir
+from cifbridge.scenario.files import ScenarioError, load_scenario
+from cifbridge.scenario.runner import ScenarioRunner, StepFailed
 
 DEFAULT_URL = "http://127.0.0.1:8765"
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..api.validation import SchemaSet
-from ..documents import DocumentError, read_document
+from cifbridge.api.validation import SchemaSet
+from cifbridge.files.documents import DocumentError, read_document
 
 SCENARIO_SCHEMA = "urn:cifbridge:scenario"
 STEP_OPTIONS = ("refused", "note")

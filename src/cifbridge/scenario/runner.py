@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from ..client import BridgeClient, BridgeError
-from ..omnichannel_client import ConversationAgent, CustomerClient
-from .expect import MISSING, at_path, check
-from .files import Scenario, Step
+from cifbridge.clients.bridge import BridgeClient, BridgeError
+from cifbridge.clients.omnichannel import ConversationAgent, CustomerClient
+from cifbridge.scenario.expect import MISSING, at_path, check
+from cifbridge.scenario.files import Scenario, Step
 
 TARGETS = ("conversation", "session", "workspace", "last")
 

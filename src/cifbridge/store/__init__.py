@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..settings import Settings
-from .base import Store
-from .memory import MemoryStore
-from .sqlite import SqliteStore
+from cifbridge.settings import Settings
+from cifbridge.store.base import Store
+from cifbridge.store.memory import MemoryStore
+from cifbridge.store.sqlite import SqliteStore
 
 
 def open_store(settings: Settings) -> Store:
@@ -13,7 +13,7 @@ def open_store(settings: Settings) -> Store:
     if settings.store == "memory":
         return MemoryStore()
     if settings.store == "redis":
-        from .redis import RedisStore  # only processes that use Redis need the client loaded
+        from cifbridge.store.redis import RedisStore
 
         return RedisStore(settings.redis_url, settings.redis_key)
     return SqliteStore(settings.state_path)

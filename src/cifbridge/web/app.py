@@ -7,27 +7,27 @@ from collections.abc import AsyncIterator
 import socketio
 from aiohttp import web
 
-from ..api.dispatcher import Dispatcher
-from ..api.validation import SchemaSet
-from ..clock import OffsetClock
-from ..config_loader import load_config
-from ..engine import Engine
-from ..journal import Journal
-from ..resources import data_dir
-from ..settings import Settings
-from ..store import open_store
-from .control import agent_errors, setup_control_routes
-from .control_agent import setup_agent_routes
-from .control_conversations import setup_conversations_routes
-from .control_notifications import setup_notifications_routes
-from .control_records import setup_records_routes
-from .control_tabs import setup_tabs_routes
-from .hub import Hub
-from .keys import HUB, SETTINGS, SHIM, SIO
-from .routes import setup_routes
-from .shim import build_shim
-from .widgets import WidgetNamespace
-from .workspace_ns import WorkspaceNamespace
+from cifbridge.api.dispatcher import Dispatcher
+from cifbridge.api.validation import SchemaSet
+from cifbridge.engine import Engine
+from cifbridge.files.config import load_config
+from cifbridge.files.resources import data_dir
+from cifbridge.settings import Settings
+from cifbridge.store import open_store
+from cifbridge.web.clock import OffsetClock
+from cifbridge.web.control.agent import setup_agent_routes
+from cifbridge.web.control.conversations import setup_conversations_routes
+from cifbridge.web.control.notifications import setup_notifications_routes
+from cifbridge.web.control.records import setup_records_routes
+from cifbridge.web.control.tabs import setup_tabs_routes
+from cifbridge.web.control.workspace import agent_errors, setup_control_routes
+from cifbridge.web.hub import Hub
+from cifbridge.web.journal import Journal
+from cifbridge.web.keys import HUB, SETTINGS, SHIM, SIO
+from cifbridge.web.namespaces.widgets import WidgetNamespace
+from cifbridge.web.namespaces.workspace import WorkspaceNamespace
+from cifbridge.web.routes import setup_routes
+from cifbridge.web.shim import build_shim
 
 
 def create_app(settings: Settings) -> web.Application:

@@ -14,13 +14,13 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..api.dispatcher import Answer, Caller, Dispatcher, Outcome
-from ..clock import OffsetClock
-from ..engine import ANY_PROVIDER, Delivery, Engine, Result
-from ..engine.context import WORKSPACE_PAGE
-from ..journal import Journal
-from ..store import Store
-from ..views import workspace_view
+from cifbridge.api.dispatcher import Answer, Caller, Dispatcher, Outcome
+from cifbridge.engine import ANY_PROVIDER, Delivery, Engine, Result
+from cifbridge.engine.base.context import WORKSPACE_PAGE
+from cifbridge.engine.views.workspace import workspace_view
+from cifbridge.store import Store
+from cifbridge.web.clock import OffsetClock
+from cifbridge.web.journal import Journal
 
 log = logging.getLogger("cifbridge")
 

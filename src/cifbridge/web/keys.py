@@ -6,8 +6,8 @@ from typing import Any
 
 from aiohttp import web
 
-from ..settings import Settings
-from .hub import Hub
+from cifbridge.settings import Settings
+from cifbridge.web.hub import Hub
 
 SETTINGS = web.AppKey("settings", Settings)
 HUB = web.AppKey("hub", Hub)

@@ -6,9 +6,9 @@ import mimetypes
 
 from aiohttp import web
 
-from ..resources import data_dir
-from .keys import SHIM
-from .shim import socket_io_client_path
+from cifbridge.files.resources import data_dir
+from cifbridge.web.keys import SHIM
+from cifbridge.web.shim import socket_io_client_path
 
 JS = "application/javascript"
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..api.catalog import BUILT_IN_EVENTS, shim_table
-from ..engine.messages import TIMEOUT
-from ..resources import data_dir, node_modules_dir
-from ..settings import Settings
-from .hub import WIDGET_NAMESPACE
+from cifbridge.api.catalog import BUILT_IN_EVENTS, shim_table
+from cifbridge.engine.base.texts import TIMEOUT
+from cifbridge.files.resources import data_dir, node_modules_dir
+from cifbridge.settings import Settings
+from cifbridge.web.hub import WIDGET_NAMESPACE
 
 SOCKET_IO_PLACEHOLDER = "/*CIFBRIDGE_SOCKET_IO_CLIENT*/"
 CONFIG_PLACEHOLDER = "/*CIFBRIDGE_CONFIG*/null"

@@ -1,0 +1,77 @@
+"""What one engine call works with: config, state, caller, clock, and what the call caused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cifbridge.engine.base.state import JSON, Workspace
+from cifbridge.engine.config.workspace import WorkspaceConfig
+
+ANY_PROVIDER = "*"
+# Not a provider: the agent workspace page (raiseEvent reaches it as well as the widgets).
+WORKSPACE_PAGE = "#workspace"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """An event for the widgets of one provider (or of every provider, ANY_PROVIDER)."""
+
+    provider: str
+    name: str
+    payload: JSON
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """The late answer to a deferred call (e.g. notifyEvent, answered when the agent acts)."""
+
+    provider: str
+    request_id: str
+    api: str
+    ok: bool
+    value: JSON = None
+    error: Exception | None = None
+
+
+class Deferred:
+    """Returned by a handler whose answer comes later, as a Settlement for `ctx.request_id`."""
+
+    def __repr__(self) -> str:
+        return "DEFERRED"
+
+
+DEFERRED = Deferred()
+
+
+@dataclass
+class CallContext:
+    """The mutable scratchpad of one engine call or agent action."""
+
+    config: WorkspaceConfig
+    workspace: Workspace
+    provider: str | None
+    clock: Callable[[], float]
+    request_id: str = ""
+    deliveries: list[Delivery] = field(default_factory=list)
+    settlements: list[Settlement] = field(default_factory=list)
+    mutated: bool = False
+
+    def emit(self, provider: str | None, name: str, payload: JSON) -> None:
+        """Queue an event for a provider's widgets; sessions without a provider notify nobody."""
+        if provider is not None:
+            self.deliveries.append(Delivery(provider, name, payload))
+
+    def settle(self, provider: str, request_id: str, api: str, value: JSON) -> None:
+        """Answer a deferred call successfully."""
+        self.settlements.append(Settlement(provider, request_id, api, True, value))
+        self.changed()
+
+    def settle_error(self, provider: str, request_id: str, api: str, error: Exception) -> None:
+        """Answer a deferred call with a CIF error."""
+        self.settlements.append(Settlement(provider, request_id, api, False, error=error))
+        self.changed()
+
+    def changed(self) -> None:
+        """Mark the workspace as changed so the transport persists it before the ack."""
+        self.mutated = True

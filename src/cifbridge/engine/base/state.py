@@ -1,0 +1,178 @@
+"""Workspace state as plain data that round-trips through JSON.
+
+A store saves `dumps(workspace)` after every mutating call and any process can rebuild it with
+`from_json(json.loads(text))`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, is_dataclass
+from typing import Any
+
+from cifbridge.engine.base.conversation_state import Omnichannel
+from cifbridge.engine.config.workspace import DEFAULT_WIDGET_WIDTH, HOME_SESSION_ID
+
+JSON = Any
+STATE_VERSION = 1
+
+
+@dataclass
+class Tab:
+    """An application tab inside a session."""
+
+    id: str
+    template: str
+    title: str
+    page_type: str
+    parameters: dict[str, JSON]
+    anchor: bool = False
+    closable: bool = True
+    refresh_count: int = 0  # refreshTab calls, so the workspace page knows to reload it
+    runtime: dict[str, JSON] = field(default_factory=dict)  # createTab's values, for setTabTitle
+
+
+@dataclass
+class Session:
+    """A session in the workspace; `provider` is None for the Home session."""
+
+    id: str
+    provider: str | None
+    template: str | None
+    title: str
+    context: JSON = None
+    conversation_id: str | None = None
+    parameters: dict[str, JSON] = field(default_factory=dict)
+    tab_parameters: dict[str, dict[str, JSON]] = field(default_factory=dict)
+    tabs: list[Tab] = field(default_factory=list)
+    focused_tab: str | None = None
+    unread: int = 0
+    attention: bool = False
+    attention_count: int | None = None
+    kpi_breach: bool = False
+    created_at: float = 0.0
+    new_activity: bool = False  # notifyNewActivity's badge: `unread`, or a dot when 0
+    kpi_details: str | None = None
+
+    @property
+    def is_home(self) -> bool:
+        """Tell whether this is the Home session, which always exists."""
+        return self.id == HOME_SESSION_ID
+
+
+@dataclass
+class Panel:
+    """The communication panel shared by every session."""
+
+    mode: int = 1
+    width: int = DEFAULT_WIDGET_WIDTH
+
+
+@dataclass
+class Notification:
+    """A notifyEvent waiting for the agent: displayed (`shown_at` set) or queued behind it."""
+
+    id: str
+    provider: str
+    request_id: str
+    template: str
+    title: str
+    icon: str
+    fields: list[dict[str, JSON]]
+    cancellation_token: str | None
+    timeout: float  # display seconds, from the template when it was raised
+    queued_at: float
+    queue_deadline: float  # a queued one is rejected when it has waited until then
+    shown_at: float | None = None
+    display_deadline: float | None = None
+    host: str | None = None  # raised by the host itself (an incoming conversation): no widget waits
+    subject: str | None = None  # what a host notification is about (a conversation id)
+
+
+@dataclass
+class Workspace:
+    """Everything that changes while agents and widgets work."""
+
+    sessions: dict[str, Session]
+    focused: str = HOME_SESSION_ID
+    focus_history: list[str] = field(default_factory=list)
+    next_session: int = 1
+    next_tab: int = 1
+    panel: Panel = field(default_factory=Panel)
+    revision: int = 0
+    next_anonymous: int = 0
+    recent_requests: dict[str, JSON] = field(default_factory=dict)
+    notifications: list[Notification] = field(default_factory=list)
+    next_notification: int = 1
+    notifications_resume_at: float = 0.0  # no queued notification is shown before this
+    presence: dict[str, JSON] | None = None  # presenceInfo in effect; None: the configured one
+    presence_list: list[dict[str, JSON]] | None = None  # initializeAgentPresenceList's list
+    click_to_act: dict[str, bool] = field(default_factory=dict)  # setClickToAct, by provider
+    conversations: dict[str, dict[str, JSON]] = field(default_factory=dict)  # by lowercase id
+    analytics: list[dict[str, JSON]] = field(default_factory=list)
+    records: dict[str, JSON] = field(default_factory=dict)  # record store changes (records.py)
+    omnichannel: Omnichannel = field(default_factory=Omnichannel)  # conversations.py
+
+    def session(self, session_id: str) -> Session | None:
+        """Return the session with this id, if open."""
+        return self.sessions.get(session_id)
+
+
+def new_workspace(now: float) -> Workspace:
+    """Return a fresh workspace holding only the Home session."""
+    home = Session(id=HOME_SESSION_ID, provider=None, template=None, title="Home", created_at=now)
+    return Workspace(sessions={HOME_SESSION_ID: home})
+
+
+def dumps(workspace: Workspace) -> str:
+    """Serialize the workspace to JSON text in one pass.
+
+    Dataclasses are written through their attribute dicts, without the deep copies
+    `dataclasses.asdict` makes: saving runs after every mutating call.
+    """
+    return json.dumps(workspace, default=_plain, separators=(",", ":"))
+
+
+def _plain(value: object) -> dict[str, JSON]:
+    if isinstance(value, Workspace):
+        return {"version": STATE_VERSION, **vars(value)}
+    if is_dataclass(value) and not isinstance(value, type):
+        return dict(vars(value))
+    raise TypeError(f"{type(value).__name__} is not part of the workspace state")
+
+
+def to_json(workspace: Workspace) -> dict[str, JSON]:
+    """Return the workspace as JSON-ready data."""
+    data: dict[str, JSON] = json.loads(dumps(workspace))
+    return data
+
+
+def from_json(data: dict[str, JSON]) -> Workspace:
+    """Rebuild a workspace saved by `to_json`."""
+    sessions = {}
+    saved = data["sessions"]
+    for raw in saved.values() if isinstance(saved, dict) else saved:
+        tabs = [Tab(**t) for t in raw.get("tabs", [])]
+        session = Session(**{**raw, "tabs": tabs})
+        sessions[session.id] = session
+    return Workspace(
+        sessions=sessions,
+        focused=data["focused"],
+        focus_history=list(data.get("focus_history", [])),
+        next_session=data["next_session"],
+        next_tab=data["next_tab"],
+        panel=Panel(**data.get("panel", {})),
+        revision=int(data.get("revision", 0)),
+        next_anonymous=int(data.get("next_anonymous", 0)),
+        recent_requests=dict(data.get("recent_requests", {})),
+        notifications=[Notification(**n) for n in data.get("notifications", [])],
+        next_notification=int(data.get("next_notification", 1)),
+        notifications_resume_at=float(data.get("notifications_resume_at", 0.0)),
+        presence=data.get("presence"),
+        presence_list=data.get("presence_list"),
+        click_to_act=dict(data.get("click_to_act", {})),
+        conversations=dict(data.get("conversations", {})),
+        analytics=list(data.get("analytics", [])),
+        records=dict(data.get("records", {})),
+        omnichannel=Omnichannel.from_json(data.get("omnichannel")),
+    )

@@ -1,0 +1,161 @@
+"""Events between the page and the widgets: raiseEvent, click-to-act, navigation, KB articles.
+
+Rules (reference §2.3, §2.4, §3, §8.11):
+- raiseEvent(eventName, eventInputParameters) resolves true and delivers the parameters to the
+  handlers of that name in every widget (the caller's too) and to the workspace page; a JSON
+  string is delivered as the JSON it holds, so handlers get the text they would parse, like
+  every other event. A built-in event name reaches only the page: widgets hear built-in
+  events from the host alone;
+- the agent side (control API) raises a custom event to one provider's widgets or to all;
+- click-to-act is per provider: the configured `clickToAct` until setClickToAct changes it
+  (no value means false, as in the library); when the agent clicks a phone number,
+  onclicktoact goes to the active provider (or the one named) only while it is enabled;
+- onpagenavigate {"value": url} and onsendkbarticle {"title", "link"} go to the active
+  provider (or the one named), as the host sends them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cifbridge.engine.base.context import ANY_PROVIDER, WORKSPACE_PAGE, CallContext
+from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.state import Workspace
+from cifbridge.engine.cif.panel import active_provider
+from cifbridge.engine.config.workspace import WorkspaceConfig
+
+CLICK_TO_ACT = "onclicktoact"
+PAGE_NAVIGATE = "onpagenavigate"
+SEND_KB_ARTICLE = "onsendkbarticle"
+BUILT_IN_EVENTS = frozenset(
+    {
+        CLICK_TO_ACT,
+        "onmodechanged",
+        "onsizechanged",
+        PAGE_NAVIGATE,
+        SEND_KB_ARTICLE,
+        "onSessionSwitched",
+        "onSessionClosed",
+        "onPresenceChange",
+    }
+)
+
+
+def raise_event(ctx: CallContext, args: dict[str, Any]) -> bool:
+    """Deliver a custom event to every widget's handlers and to the workspace page."""
+    name, payload = args["eventName"], _event_data(args.get("eventInputParameters"))
+    if name not in BUILT_IN_EVENTS:
+        ctx.emit(ANY_PROVIDER, name, payload)
+    ctx.emit(WORKSPACE_PAGE, name, payload)
+    return True
+
+
+def _event_data(value: Any) -> Any:
+    # The docs type it as a JSON string, widgets pass objects too; handlers get JSON text.
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def set_click_to_act(ctx: CallContext, args: dict[str, Any]) -> None:
+    """Turn the caller's click-to-act (outbound communication) on or off."""
+    ctx.workspace.click_to_act[ctx.provider or ""] = bool(args.get("value", False))
+    ctx.changed()
+
+
+def get_click_to_act(ctx: CallContext, args: dict[str, Any]) -> bool:
+    """Tell whether click-to-act is on for the caller."""
+    return click_to_act_enabled(ctx.workspace, ctx.config, ctx.provider or "")
+
+
+def click_to_act_enabled(workspace: Workspace, config: WorkspaceConfig, provider: str) -> bool:
+    """Return a provider's click-to-act flag: set by setClickToAct, else configured."""
+    if provider in workspace.click_to_act:
+        return workspace.click_to_act[provider]
+    configured = config.provider(provider)
+    return configured is not None and configured.click_to_act
+
+
+def agent_clicks_to_act(ctx: CallContext, **params: Any) -> dict[str, Any]:
+    """Agent action: click a click-to-act field (a phone number) on a form."""
+    fields = _fields(
+        params,
+        required=("value", "name", "entityLogicalName"),
+        optional=("format", "entityId", "recordTitle", "provider"),
+    )
+    target = _target(ctx, fields.pop("provider", None))
+    payload = {"value": fields["value"], "name": fields["name"]}
+    payload["format"] = fields.get("format", "phone")
+    for key in ("entityLogicalName", "entityId", "recordTitle"):
+        if key in fields:
+            payload[key] = fields[key]
+    delivered = target is not None and click_to_act_enabled(ctx.workspace, ctx.config, target)
+    if delivered:
+        ctx.emit(target, CLICK_TO_ACT, payload)
+    return {"provider": target, "delivered": delivered}
+
+
+def agent_navigates(ctx: CallContext, **params: Any) -> dict[str, Any]:
+    """Agent action: navigate the main page (the widget hears it before it happens)."""
+    fields = _fields(params, required=("url",), optional=("provider",))
+    target = _target(ctx, fields.get("provider"))
+    ctx.emit(target, PAGE_NAVIGATE, {"value": fields["url"]})
+    return {"provider": target, "delivered": target is not None}
+
+
+def agent_sends_kb_article(ctx: CallContext, **params: Any) -> dict[str, Any]:
+    """Agent action: press Send on a knowledge article in the KB control."""
+    fields = _fields(params, required=("title", "link"), optional=("provider",))
+    target = _target(ctx, fields.get("provider"))
+    ctx.emit(target, SEND_KB_ARTICLE, {"title": fields["title"], "link": fields["link"]})
+    return {"provider": target, "delivered": target is not None}
+
+
+def agent_raises_event(ctx: CallContext, **params: Any) -> dict[str, Any]:
+    """Agent action: the page raises a custom event to one provider's widgets, or to all."""
+    unknown = set(params) - {"eventName", "data", "provider"}
+    name, provider = params.get("eventName"), params.get("provider")
+    if unknown or not isinstance(name, str) or not name:
+        raise AgentActionRefused("give eventName, and optionally data and provider", 400)
+    if name in BUILT_IN_EVENTS:
+        raise AgentActionRefused(f"{name} is a built-in event; use its own agent action", 400)
+    target = ANY_PROVIDER if provider is None else _target(ctx, provider)
+    ctx.emit(target, name, params.get("data"))
+    return {"provider": provider, "delivered": True}
+
+
+def _target(ctx: CallContext, provider: Any) -> str | None:
+    if provider is None:
+        return active_provider(ctx.workspace, ctx.config)
+    if not isinstance(provider, str) or ctx.config.provider(provider) is None:
+        raise AgentActionRefused(f"No channel provider is configured as {provider!r}", 404)
+    return provider
+
+
+def _fields(
+    params: dict[str, Any], *, required: tuple[str, ...], optional: tuple[str, ...]
+) -> dict[str, Any]:
+    unknown = sorted(set(params) - set(required) - set(optional))
+    missing = [k for k in required if not isinstance(params.get(k), str)]
+    if unknown or missing:
+        problem = f"unknown {', '.join(unknown)}" if unknown else f"missing {', '.join(missing)}"
+        wanted = ", ".join(required)
+        raise AgentActionRefused(f"give {wanted} as strings ({problem})", 400)
+    return dict(params)
+
+
+HANDLERS = {
+    "raiseEvent": raise_event,
+    "setClickToAct": set_click_to_act,
+    "getClickToAct": get_click_to_act,
+}
+AGENT_ACTIONS = {
+    "clickToAct": agent_clicks_to_act,
+    "navigate": agent_navigates,
+    "sendKbArticle": agent_sends_kb_article,
+    "raiseEvent": agent_raises_event,
+}

@@ -1,0 +1,1 @@
+"""The Dataverse-like record store and its query languages (OData); imports no CIF feature."""

@@ -1,0 +1,1 @@
+"""The omnichannel customer side: conversations, arrivals, messaging, reconnection, completion."""

@@ -1,0 +1,118 @@
+"""Completing work: the agent ends contacts, wraps them up, and closes their sessions.
+
+Rules (issue 5; conversation states and wrap-up [DOC-OC]):
+- End moves an active contact to wrap-up (ended by the agent): a chat can no longer be
+  reconnected, a call hangs up;
+- wrap-up is the post-contact work: the agent gives a disposition (non-empty text), which
+  closes the contact; a contact is complete once closed with its disposition;
+- a session is complete only when every contact in it is complete: one holding an elevated
+  call stays incomplete while the call, or its wrap-up, goes on;
+- closing a session (its X) settles every contact in it: wrap-up ones close as they are
+  (no disposition); an active persistent chat waits for its customer (persistent_chat.py);
+  every other active one closes, ended by the session: a disconnected chat frees the
+  capacity it held and can no longer be reconnected.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cifbridge.engine.base.context import CallContext
+from cifbridge.engine.base.conversation_state import Conversation
+from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.state import Session
+from cifbridge.engine.cif import focus
+from cifbridge.engine.omnichannel import persistent_chat
+from cifbridge.engine.omnichannel.conversations import (
+    ACTIVE,
+    CLOSED,
+    WRAPUP,
+    contacts,
+    find,
+    move,
+    require,
+    take,
+)
+
+COMPLETED, IN_WRAP_UP, IN_PROGRESS = "completed", "wrapup", "active"
+
+
+def end_conversation(ctx: CallContext, **params: Any) -> dict[str, Any]:
+    """Agent action: end an active contact (End); it moves to wrap-up."""
+    conversation = find(ctx, take(params, ("conversationId",))["conversationId"])
+    require(conversation, (ACTIVE,), "be ended")
+    conversation.ended_by = "agent"
+    conversation.reconnect_deadline = None
+    move(ctx, conversation, "end")
+    return _status(ctx, conversation)
+
+
+def wrap_up(ctx: CallContext, **params: Any) -> dict[str, Any]:
+    """Agent action: finish a contact's post-contact work with a disposition; it closes."""
+    take(params, ("conversationId", "disposition"))
+    conversation = find(ctx, params["conversationId"])
+    disposition = params["disposition"]
+    if not isinstance(disposition, str) or not disposition.strip():
+        raise AgentActionRefused("disposition is a non-empty text", status=400)
+    require(conversation, (WRAPUP,), "be wrapped up (end it first)")
+    conversation.disposition = disposition
+    move(ctx, conversation, "complete")
+    return _status(ctx, conversation)
+
+
+def close_session_of(ctx: CallContext, **params: Any) -> dict[str, Any]:
+    """Agent action: close the session holding a contact (its X), settling its contacts."""
+    conversation = find(ctx, take(params, ("conversationId",))["conversationId"])
+    session_id = conversation.session_id or ""
+    if ctx.workspace.session(session_id) is None:
+        raise AgentActionRefused(f"Conversation {conversation.id} has no open session")
+    focus.close(ctx, session_id)
+    return _status(ctx, conversation)
+
+
+def is_complete(conversation: Conversation) -> bool:
+    """Tell whether a contact is done: closed, with its disposition."""
+    return conversation.state == CLOSED and conversation.disposition is not None
+
+
+def session_status(ctx: CallContext, session_id: str) -> str | None:
+    """Return completed, wrapup or active for a session with contacts; None without any."""
+    held = contacts(ctx, session_id)
+    if not held:
+        return None
+    if all(is_complete(c) for c in held):
+        return COMPLETED
+    if any(c.state == ACTIVE for c in held):
+        return IN_PROGRESS
+    return IN_WRAP_UP
+
+
+def session_closed(ctx: CallContext, session: Session) -> None:
+    """Settle the contacts of a session the agent closed (a focus.CLOSED_HOOKS hook)."""
+    for conversation in contacts(ctx, session.id):
+        if conversation.state == WRAPUP:
+            move(ctx, conversation, "complete")
+        elif conversation.state == ACTIVE and persistent_chat.applies(ctx, conversation):
+            persistent_chat.park(ctx, conversation)
+        elif conversation.state == ACTIVE:
+            conversation.ended_by = "session"
+            conversation.reconnect_deadline = None
+            move(ctx, conversation, "drop")
+
+
+def _status(ctx: CallContext, conversation: Conversation) -> dict[str, Any]:
+    session_id = conversation.session_id or ""
+    return {
+        "conversationId": conversation.id,
+        "state": conversation.state,
+        "sessionId": conversation.session_id,
+        "sessionStatus": session_status(ctx, session_id) if session_id else None,
+    }
+
+
+AGENT_ACTIONS = {
+    "endConversation": end_conversation,
+    "wrapUpConversation": wrap_up,
+    "closeConversationSession": close_session_of,
+}
+CLOSED_HOOKS = [session_closed]

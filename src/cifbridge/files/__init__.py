@@ -1,0 +1,1 @@
+"""Locating and loading package data and users' YAML/JSON files."""

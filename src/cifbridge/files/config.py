@@ -1,0 +1,95 @@
+"""Load a workspace configuration file (YAML or JSON), validate it, merge it into the defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from cifbridge.api.validation import SchemaSet
+from cifbridge.engine import WorkspaceConfig, config_from_dict
+from cifbridge.engine.config.channels import channel_config_problems, merge_channel_config
+from cifbridge.engine.config.entities import merge_record_config, record_config_problems
+from cifbridge.files.documents import DocumentError, read_document
+from cifbridge.files.resources import default_config_path
+
+CONFIG_SCHEMA = "urn:cifbridge:workspace-config"
+_MERGED_LISTS = (
+    "providers",
+    "sessionTemplates",
+    "applicationTabTemplates",
+    "notificationTemplates",
+)
+
+
+class ConfigError(ValueError):
+    """The configuration file is unreadable, invalid or inconsistent."""
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Parse a YAML or JSON configuration file into a dict."""
+    try:
+        data = read_document(path)
+    except DocumentError as error:
+        raise ConfigError(str(error)) from error
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the configuration must be a mapping")
+    return data
+
+
+def merge_config(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Merge a user's configuration into the defaults; same uniqueName replaces."""
+    if override.get("extends") == "none":
+        return {k: v for k, v in override.items() if k != "extends"}
+    merged = {**base, "limits": {**base.get("limits", {}), **override.get("limits", {})}}
+    for key in _MERGED_LISTS:
+        entries = {e["uniqueName"]: e for e in base.get(key, [])}
+        entries.update({e["uniqueName"]: e for e in override.get(key, [])})
+        merged[key] = list(entries.values())
+    for key in ("organization", "agent"):  # key by key
+        merged[key] = {**base.get(key, {}), **override.get(key, {})}
+    if "presences" in override:  # a presence list replaces the bundled one
+        merged["presences"] = override["presences"]
+    merged.update(merge_record_config(base, override))  # same logical name / record id replaces
+    merged.update(merge_channel_config(base, override))  # channel by channel, key by key
+    return merged
+
+
+def load_config(schemas: SchemaSet, path: Path | None = None) -> WorkspaceConfig:
+    """Return the effective configuration: the defaults, merged with `path` if given."""
+    data = read_config_file(default_config_path())
+    if path is not None:
+        user = read_config_file(path)
+        _check(schemas, user, str(path))
+        data = merge_config(data, user)
+    _check(schemas, data, "effective configuration")
+    _check_references(data)
+    return config_from_dict(data)
+
+
+def _check(schemas: SchemaSet, data: dict[str, Any], where: str) -> None:
+    problems = schemas.all_errors(CONFIG_SCHEMA, data)
+    if problems:
+        raise ConfigError(f"{where}: " + "; ".join(problems))
+
+
+def _check_references(data: dict[str, Any]) -> None:
+    tabs = {t["uniqueName"] for t in data.get("applicationTabTemplates", [])}
+    problems = []
+    for template in data.get("sessionTemplates", []):
+        wanted = [template.get("anchorTab"), *template.get("additionalTabs", [])]
+        for name in filter(None, wanted):
+            if name not in tabs:
+                problems.append(
+                    f"session template {template['uniqueName']} names application tab "
+                    f"template {name}, which is not configured"
+                )
+    if not data.get("providers"):
+        problems.append("at least one channel provider must be configured")
+    problems.extend(record_config_problems(data))
+    problems.extend(channel_config_problems(data))
+    presence = data.get("agent", {}).get("presence", "Available")
+    texts = [p["presenceText"] for p in data.get("presences", [])]
+    if texts and presence not in texts:
+        problems.append(f"agent presence {presence!r} is not one of the configured presences")
+    if problems:
+        raise ConfigError("; ".join(problems))

@@ -1,0 +1,1 @@
+"""The Socket.IO namespaces: /widget for partner widgets, /workspace for agent pages."""

@@ -1,0 +1,83 @@
+"""The `/widget` Socket.IO namespace: partner widgets' CIF calls in, CIF events out.
+
+A handler here never raises: an exception would mean no acknowledgement, and the widget's
+promise would hang until its 10 s timeout. Every failure becomes an error acknowledgement.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import socketio
+from socketio.exceptions import ConnectionRefusedError as Refused
+
+from cifbridge.api.dispatcher import Caller
+from cifbridge.engine import WorkspaceConfig
+from cifbridge.web.hub import WIDGET_NAMESPACE, Hub, provider_room
+from cifbridge.web.origins import hostname_of, is_trusted, match_provider, trusted_domains
+
+log = logging.getLogger("cifbridge")
+
+
+class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
+    """Knows which provider each connection speaks for and relays its calls to the hub."""
+
+    def __init__(self, hub: Hub, config: WorkspaceConfig) -> None:
+        super().__init__(WIDGET_NAMESPACE)
+        self.hub = hub
+        self.config = config
+        self.callers: dict[str, Caller] = {}
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        """Identify the provider (explicit, by landing URL, or the first) and check the origin."""
+        auth = auth if isinstance(auth, dict) else {}
+        href = auth.get("href") if isinstance(auth.get("href"), str) else ""
+        wanted = auth.get("provider")
+        if isinstance(wanted, str) and wanted:
+            provider = self.config.provider(wanted)
+            if provider is None:
+                raise Refused(f"cifbridge: no channel provider is configured as {wanted!r}")
+        else:
+            provider = match_provider(href, self.config.providers) or self.config.providers[0]
+        origin = environ.get("HTTP_ORIGIN") or href
+        bridge_host = hostname_of(f"http://{environ.get('HTTP_HOST', '')}")
+        domains = trusted_domains(provider, bridge_host)
+        caller = Caller(provider.unique_name, trusted=is_trusted(hostname_of(origin), domains))
+        if not caller.trusted:
+            log.warning("widget at %s is not trusted by %s", origin, provider.unique_name)
+        self.callers[sid] = caller
+        await self.enter_room(sid, provider_room(provider.unique_name))
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        """Forget the connection."""
+        self.callers.pop(sid, None)
+
+    async def on_cif(self, sid: str, data: Any = None, *extra: Any) -> dict[str, Any]:
+        """Run one CIF call and return its acknowledgement (frames of any arity are answered)."""
+        api = data.get("api") if isinstance(data, dict) else None
+        try:
+            problem = _malformed(data)
+            if problem:
+                return {"ok": False, "error": {"message": problem}, "origin": "client"}
+            caller = self.callers[sid]
+            return await self.hub.widget_call(
+                caller, data["api"], data.get("args") or [], data.get("requestId")
+            )
+        except Exception as error:  # a handler must always acknowledge
+            log.exception("CIF call %s failed inside cifbridge", api)
+            message = f"cifbridge internal error: {error}"
+            return {"ok": False, "error": {"message": message, "msdyn_name": api}, "origin": "host"}
+
+
+def _malformed(data: Any) -> str | None:
+    if not isinstance(data, dict):
+        return "cifbridge: a call must be an object {api, args, requestId, correlationId}"
+    if not isinstance(data.get("api"), str):
+        return "cifbridge: the call has no api name"
+    if not isinstance(data.get("args", []), list):
+        return "cifbridge: args must be the array of positional arguments"
+    request_id = data.get("requestId")
+    if request_id is not None and not isinstance(request_id, str):
+        return "cifbridge: requestId must be a string"
+    return None
