@@ -10,8 +10,8 @@ import pytest
 from cifbridge.api.dispatcher import Caller, Dispatcher, Outcome
 from cifbridge.api.validation import SchemaSet
 from cifbridge.engine import Engine, config_from_dict
-from cifbridge.files.config import merge_config, read_config_file
-from cifbridge.files.resources import data_dir, default_config_path
+from cifbridge.files.config import default_config_data, merge_config
+from cifbridge.files.resources import data_dir
 
 SOFTPHONE = "cifb_softphone"
 CHAT = "cifb_chatdesk"
@@ -51,9 +51,10 @@ class Bridge:
     """A dispatcher over a fresh engine, with one caller per provider."""
 
     def __init__(self, schemas: SchemaSet, overrides: dict[str, Any] | None = None) -> None:
-        data = read_config_file(default_config_path())
-        if overrides:
-            data = merge_config(data, overrides)
+        # The defaults are parsed once per run and shared; merge_config returns a copy.
+        data = (
+            merge_config(default_config_data(), overrides) if overrides else default_config_data()
+        )
         self.clock = FakeClock()
         self.engine = Engine(config_from_dict(data), clock=self.clock)
         self.dispatcher = Dispatcher(self.engine, schemas)

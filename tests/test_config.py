@@ -5,9 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cifbridge.api.validation import SchemaSet
-from cifbridge.files.config import ConfigError, load_config
+from cifbridge.engine import config_from_dict
+from cifbridge.files.config import (
+    ConfigError,
+    default_config_data,
+    load_config,
+    merge_config,
+    read_config_file,
+)
+from cifbridge.files.documents import YAML_LOADER
+from cifbridge.files.resources import default_config_path
 
 
 def test_bundled_default_has_the_out_of_box_templates(schemas: SchemaSet) -> None:
@@ -67,3 +77,30 @@ def test_unreadable_and_malformed_files(schemas: SchemaSet, tmp_path: Path) -> N
     broken.write_text("limits: [\n")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_config(schemas, broken)
+
+
+def test_the_shared_defaults_survive_merges_and_changes_to_their_results() -> None:
+    fresh = read_config_file(default_config_path())
+    override = {
+        "limits": {"maxSessions": 3},
+        "providers": [{"uniqueName": "extra", "landingUrl": "http://localhost/x.html"}],
+        "channels": {"chat": {"reconnection": {"enabled": True}}},
+        "records": {"contact": [{"firstname": "Zed"}]},
+    }
+    for merged in (merge_config(default_config_data(), override), merge_config({}, override)):
+        merged["limits"]["maxSessions"] = 1
+        merged["providers"][0]["label"] = "changed"
+        merged["presences"] = []
+        merged["channels"]["chat"]["reconnection"]["enabled"] = False
+        merged["records"]["contact"].clear()
+        for entity in merged.get("entities", []):
+            entity["logicalName"] = "changed"
+    config_from_dict(default_config_data())
+    assert default_config_data() == fresh
+    assert override["limits"] == {"maxSessions": 3}
+    assert override["records"] == {"contact": [{"firstname": "Zed"}]}
+
+
+def test_the_bundled_yaml_reads_the_same_with_either_loader() -> None:
+    text = default_config_path().read_text(encoding="utf-8")
+    assert yaml.load(text, YAML_LOADER) == yaml.load(text, yaml.SafeLoader)

@@ -3,11 +3,13 @@
 This table is the single source for the Python side and for the shim, which receives it as JSON
 when it is served, so the two can never disagree about names, encodings or timeouts.
 Encodings (reference §1.2): "json" resolves a JSON string, "map" a JS Map, "plain" the value.
+Functions are grouped by section, the name of the feature that handles them (one name per
+feature: tests/test_feature_names.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Encoding = Literal["json", "map", "plain"]
@@ -15,13 +17,14 @@ Encoding = Literal["json", "map", "plain"]
 
 @dataclass(frozen=True)
 class ApiSpec:
-    """One CIF function as the widget sees it."""
+    """One CIF function as the widget sees it; `section` names the feature that handles it."""
 
     name: str
     params: tuple[str, ...]
     message_type: str
     encoding: Encoding = "plain"
     timeout: bool = True
+    section: str = ""  # filled from SECTIONS
 
 
 def _spec(
@@ -38,15 +41,18 @@ def _json(name: str, params: str, message_type: str = "", timeout: bool = True) 
     return _spec(name, params, message_type, "json", timeout)
 
 
-APIS: dict[str, ApiSpec] = {
-    s.name: s
-    for s in (
-        # Communication panel (§2.1)
+# Section -> its functions. A section is the name of the feature that handles its functions
+# (engine/cif/<section>.py), of its contract folder and of its engine tests.
+SECTIONS: dict[str, tuple[ApiSpec, ...]] = {
+    # Communication panel (§2.1)
+    "panel": (
         _spec("setWidth", "value correlationId", "setwidth"),
         _spec("getWidth", "correlationId", "getwidth"),
         _spec("setMode", "value correlationId", "setmode"),
         _spec("getMode", "correlationId", "getmode"),
-        # Records (§2.2, §2.3)
+    ),
+    # Records, search and forms (§2.2, §2.3)
+    "records": (
         _json("createRecord", "entityName data correlationId", "createrecord"),
         _json("retrieveRecord", "entityName entityId query correlationId", "retrieverecord"),
         _json("updateRecord", "entityName entityId data correlationId", "updaterecord"),
@@ -60,21 +66,29 @@ APIS: dict[str, ApiSpec] = {
         _json(
             "openForm", "entityFormOptions formParameters correlationId", "openform", timeout=False
         ),
-        _json("refreshForm", "save correlationId", "refreshform"),
-        _json("getEnvironment", "correlationId", "getenvironment"),
         _json("getEntityMetadata", "entityName attributes correlationId"),
-        _spec("setClickToAct", "value correlationId", "setclicktoact"),
-        _spec("getClickToAct", "correlationId", "getclicktoact"),
+    ),
+    # The host's context around a call (§2.3)
+    "context": (
+        _json("getEnvironment", "correlationId", "getenvironment"),
         _spec("updateContext", "input sessionId isDelete correlationId"),
         _json("updateConversation", "id data correlationId"),
-        # Events (§2.4)
+    ),
+    # Events and click-to-act (§2.3, §2.4)
+    "events": (
+        _spec("setClickToAct", "value correlationId", "setclicktoact"),
+        _spec("getClickToAct", "correlationId", "getclicktoact"),
         _spec("addHandler", "eventName handler", "addGenericHandler"),
         _spec("removeHandler", "eventName handler", "removeGenericHandler"),
         _spec("raiseEvent", "eventName eventInputParameters correlationId"),
-        # Notifications (§2.5)
+    ),
+    # Notifications (§2.5)
+    "notifications": (
         _json("notifyEvent", "input correlationId cancellationToken", timeout=False),
         _spec("cancelEvent", "cancellationToken correlationId"),
-        # Tabs (§2.6)
+    ),
+    # Tabs (§2.6)
+    "tabs": (
         _spec("createTab", "input correlationId"),
         _spec("createTabInHomeSession", "input correlationId"),
         _spec("getTabs", "name tags correlationId", "getTabsByTagOrName"),
@@ -83,7 +97,9 @@ APIS: dict[str, ApiSpec] = {
         _spec("refreshTab", "tabId correlationId"),
         _spec("setTabTitle", "tabId input correlationId"),
         _spec("closeTab", "tabId correlationId"),
-        # Sessions (§2.7)
+    ),
+    # Sessions (§2.7)
+    "sessions": (
         _spec("canCreateSession", "correlationId"),
         _spec("createSession", "input correlationId providerSessionId"),
         _spec("getSession", "sessionId correlationId", encoding="map"),
@@ -91,25 +107,42 @@ APIS: dict[str, ApiSpec] = {
         _spec("getAllSessions", "correlationId"),
         _spec("setSessionTitle", "input correlationId"),
         _spec("requestFocusSession", "sessionId messagesCount correlationId"),
-        # Indicators, presence, analytics (§2.8-2.10)
+    ),
+    # Session indicators (§2.8)
+    "indicators": (
         _spec("notifyKpiBreach", "sessionId shouldReset details correlationId"),
         _spec("notifyNewActivity", "sessionId count shouldReset correlationId"),
+    ),
+    # Presence (§2.9), with the legacy presence control of the library (§2.11)
+    "presence": (
         _spec("setPresence", "presenceText correlationId"),
         _spec("getPresence", "correlationId"),
+        _spec("setAgentPresence", "presenceInfo correlationId"),
+        _spec("initializeAgentPresenceList", "presenceList correlationId"),
+    ),
+    # Analytics (§2.10)
+    "analytics": (
         _spec("logAnalyticsEvent", "data eventName correlationId"),
         _spec("initLogAnalytics", "data correlationId"),
-        # Present in the library, not in the public docs (§2.11)
+    ),
+    # Present in the library, not in the public docs (§2.11)
+    "library": (
         _spec("isConsoleApp", "correlationId"),
+        _json("refreshForm", "save correlationId", "refreshform"),
+        _spec("openKBSearchControl", "value correlationId", "openkbsearchcontrol"),
         _json(
             "insertNotes",
             "entityName entitySetName entityId annotationId correlationId",
             timeout=False,
         ),
         _spec("closeNotes", "correlationId"),
-        _spec("openKBSearchControl", "value correlationId", "openkbsearchcontrol"),
-        _spec("setAgentPresence", "presenceInfo correlationId"),
-        _spec("initializeAgentPresenceList", "presenceList correlationId"),
-    )
+    ),
+}
+
+APIS: dict[str, ApiSpec] = {
+    spec.name: replace(spec, section=section)
+    for section, specs in SECTIONS.items()
+    for spec in specs
 }
 
 BUILT_IN_EVENTS = (

@@ -2,7 +2,9 @@
 
 Pure and synchronous like the engine it wraps, so the contract runner's "engine" path and the
 Socket.IO transport go through exactly the same steps. It never raises for a failed call: every
-failure becomes an `Outcome` carrying the CIF error, mapped to the wire in `Outcome.to_wire`.
+failure becomes an `Outcome` carrying the CIF error as envelope.py maps it to the wire. The
+answers kept for retried requests live in the workspace, behind the engine's `recall` and
+`remember`.
 """
 
 from __future__ import annotations
@@ -11,14 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cifbridge.api import envelope
 from cifbridge.api.catalog import APIS
 from cifbridge.api.signatures import normalize
 from cifbridge.api.validation import SchemaSet
 from cifbridge.engine import DEFERRED, CifError, Delivery, Engine, InvalidInput, Settlement
-from cifbridge.engine.base.errors import HostError, OriginNotTrusted, XrmError
+from cifbridge.engine.base.errors import HostError, OriginNotTrusted
 from cifbridge.engine.base.texts import ORIGIN_NOT_TRUSTED
-
-RECENT_REQUESTS_KEPT = 256
 
 
 def api_schema_id(api: str) -> str:
@@ -59,10 +60,10 @@ class Outcome:
     def to_wire(self) -> dict[str, Any]:
         """Return the Socket.IO acknowledgement envelope."""
         if self.deferred:
-            return {"ok": True, "deferred": True}
+            return envelope.deferred()
         if self.ok:
-            return {"ok": True, "value": self.value}
-        return {"ok": False, "error": self.error, "origin": self.origin}
+            return envelope.resolved(self.value)
+        return envelope.rejected(self.error, self.origin)
 
 
 class Dispatcher:
@@ -79,39 +80,31 @@ class Dispatcher:
         spec = APIS.get(api)
         if spec is None:
             return _failure(InvalidInput(f"Microsoft.CIFramework.{api} is not a CIF function"), api)
-        recent = self.engine.workspace.recent_requests
-        key = request_key(caller.provider, api, request_id) if request_id else None
-        if key is not None and key in recent:
-            return Outcome(**recent[key])
+        remembered = self.engine.recall(caller.provider, api, request_id) if request_id else None
+        if remembered is not None:
+            return Outcome(**remembered)
         try:
-            outcome = self._run(caller, api, args, request_id or self._anonymous_id())
+            outcome = self._run(caller, api, args, request_id or self.engine.ticket())
         except CifError as error:
             return _failure(error, spec.message_type)
-        if key is not None and (outcome.mutated or outcome.deferred):
-            _remember(recent, key, outcome)
+        if request_id and (outcome.mutated or outcome.deferred):
+            self.engine.remember(caller.provider, api, request_id, _remembered(outcome))
         return outcome
 
     def settle(self, settlements: Sequence[Settlement]) -> list[Answer]:
         """Turn late answers into `cif:result` messages, remembering each so that a widget
         which retries after missing the message gets the answer in its acknowledgement."""
         messages = []
-        recent = self.engine.workspace.recent_requests
         for settlement in settlements:
             if isinstance(settlement.error, CifError):
                 outcome = _failure(settlement.error, APIS[settlement.api].message_type)
             else:
                 outcome = Outcome(True, settlement.value)
-            key = request_key(settlement.provider, settlement.api, settlement.request_id)
-            if key in recent:
-                _remember(recent, key, outcome)
-            message = {"requestId": settlement.request_id, **outcome.to_wire()}
+            provider, api, request_id = settlement.provider, settlement.api, settlement.request_id
+            self.engine.remember(provider, api, request_id, _remembered(outcome), if_known=True)
+            message = envelope.late_answer(request_id, outcome.to_wire())
             messages.append(Answer(settlement.provider, settlement.api, message))
         return messages
-
-    def _anonymous_id(self) -> str:
-        # Calls without a requestId (plain clients) still need a ticket for deferred answers.
-        self.engine.workspace.next_anonymous += 1
-        return f"anonymous-{self.engine.workspace.next_anonymous}"
 
     def _run(self, caller: Caller, api: str, args: Sequence[Any], request_id: str) -> Outcome:
         if not caller.trusted:
@@ -134,31 +127,16 @@ class Dispatcher:
         )
 
 
-def request_key(provider: str, api: str, request_id: str) -> str:
-    """Return the key under which a request's answer is remembered."""
-    return f"{provider}:{api}:{request_id}"
-
-
 def _failure(error: CifError, message_type: str) -> Outcome:
-    if error.origin == "client":
-        return Outcome(False, error={"message": error.message}, origin="client")
-    if isinstance(error, XrmError):  # the host's IErrorHandler, not {message, msdyn_name}
-        return Outcome(False, error=error.body, origin="host")
-    # Documented errors keep the docs' msdyn_name ("NotifyEvent"), others the message type.
-    name = error.msdyn_name or message_type
-    body: dict[str, Any] = {"message": error.message, "msdyn_name": name}
-    if error.error_code is not None:
-        body["errorCode"] = error.error_code
-    return Outcome(False, error=body, origin="host")
+    body, origin = envelope.error_body(error, message_type)
+    return Outcome(False, error=body, origin=origin)
 
 
-def _remember(recent: dict[str, Any], key: str, outcome: Outcome) -> None:
+def _remembered(outcome: Outcome) -> dict[str, Any]:
     # Only what the widget saw is kept: a replay must not deliver the events a second time.
     remembered: dict[str, Any] = {"ok": outcome.ok, "value": outcome.value}
     if outcome.deferred:
         remembered["deferred"] = True
     if not outcome.ok:
         remembered.update(error=outcome.error, origin=outcome.origin)
-    recent[key] = remembered
-    while len(recent) > RECENT_REQUESTS_KEPT:
-        del recent[next(iter(recent))]
+    return remembered

@@ -22,6 +22,8 @@ CASE_SCHEMA = "urn:cifbridge:contract-case"
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 FUNCTION_MARKER = "$function"
 HINT = "x-message"
+# The agent's session moves, by the short names case files give them: the engine's actions.
+SESSION_ACTIONS = {"focus": "focusSession", "close": "closeSession"}
 
 
 class ContractError(ValueError):
@@ -50,6 +52,11 @@ class AgentAction:
     session_id: str = ""
     notification_id: str | None = None
     params: dict[str, Any] = field(default_factory=dict)  # agent_routes.ROUTES actions
+
+    @property
+    def engine_action(self) -> str:
+        """Return the engine's name of the action (focus and close have short names here)."""
+        return SESSION_ACTIONS.get(self.action, self.action)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from cifbridge.api.dispatcher import Caller, Dispatcher
 from cifbridge.api.dispatcher import Outcome as CallOutcome
 from cifbridge.api.validation import SchemaSet
 from cifbridge.contracts.agent_routes import ROUTES
-from cifbridge.contracts.cases import AdvanceClock, AgentAction, Call, Case, Step
+from cifbridge.contracts.cases import SESSION_ACTIONS, AdvanceClock, AgentAction, Call, Case, Step
 from cifbridge.contracts.configs import CaseConfigError, CaseConfigs
 from cifbridge.contracts.outcome import Outcome, acted, failed, pending, rejected, resolved
 from cifbridge.engine import ANY_PROVIDER, AgentActionRefused, Delivery, Engine, Result
@@ -129,10 +129,8 @@ def _settled(call: Call, answer: dict[str, Any], events: list[dict[str, Any]]) -
 
 
 def _act(engine: Engine, action: AgentAction) -> Result:
-    if action.action == "focus":
-        return engine.focus_session(action.session_id)
-    if action.action == "close":
-        return engine.close_session(action.session_id)
+    if action.action in SESSION_ACTIONS:
+        return engine.agent(action.engine_action, session_id=action.session_id)
     if action.action in ROUTES:
         return engine.agent(action.action, **action.params)
     return engine.agent(action.action, notification_id=action.notification_id)

@@ -7,101 +7,31 @@ schedules the wake-up). Each returns a `Result`: the value (or DEFERRED for an a
 later as a Settlement), the events to deliver, the late answers, and whether the workspace
 changed (the transport then persists before it acknowledges).
 
-Feature modules register themselves in the three tables below: CIF functions, agent actions,
-and timers. Keeping the tables here, filled from each module's own table, lets a feature live
-in one module without touching the others.
+The tables below (CIF functions, agent actions, timers, hooks) are built from the one feature
+list, engine/features.py; a feature lives in its own module and touches no other. Only the
+engine writes the workspace: the revision it bumps on each change, the answers remembered for
+retried requests (`recall`, `remember`) and the tickets of calls without a request id.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from cifbridge.engine.base.context import CallContext, Delivery, Settlement
-from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.errors import AgentActionRefused, RecordError
+from cifbridge.engine.base.feature import AgentAction, Handler, Timer, collect_hooks
 from cifbridge.engine.base.state import JSON, Workspace, dumps, from_json, new_workspace, to_json
-from cifbridge.engine.cif import (
-    analytics,
-    focus,
-    indicators,
-    notifications,
-    panel,
-    presence,
-    sessions,
-)
-from cifbridge.engine.cif import context as context_api
-from cifbridge.engine.cif import events as custom_events
-from cifbridge.engine.cif import library as misc
-from cifbridge.engine.cif import record_forms as record_agent
-from cifbridge.engine.cif import records as record_api
-from cifbridge.engine.cif import tabs as tab_api
 from cifbridge.engine.config.workspace import WorkspaceConfig
-from cifbridge.engine.omnichannel import (
-    arrivals,
-    completion,
-    conversations,
-    elevation,
-    messaging,
-    persistent_chat,
-    reconnection,
-)
+from cifbridge.engine.features import FEATURES
 
-Handler = Callable[[CallContext, dict[str, Any]], Any]
-AgentAction = Callable[..., Any]
+RECENT_REQUESTS_KEPT = 256
 
-
-class Timer(Protocol):
-    """A source of deadlines: when it is next due, and what happens when it is."""
-
-    def next_due(self, workspace: Workspace) -> float | None:
-        """Return the earliest time something is due, or None."""
-
-    def fire_due(self, ctx: CallContext, now: float) -> None:
-        """Apply everything due at or before `now`."""
-
-
-HANDLERS: dict[str, Handler] = {
-    **sessions.HANDLERS,
-    **tab_api.HANDLERS,
-    **notifications.HANDLERS,
-    **presence.HANDLERS,
-    **panel.HANDLERS,
-    **context_api.HANDLERS,
-    **indicators.HANDLERS,
-    **analytics.HANDLERS,
-    **custom_events.HANDLERS,
-    **misc.HANDLERS,
-    **record_api.HANDLERS,
-}
-AGENT_ACTIONS: dict[str, AgentAction] = {
-    **focus.AGENT_ACTIONS,
-    **tab_api.AGENT_ACTIONS,
-    **notifications.AGENT_ACTIONS,
-    **presence.AGENT_ACTIONS,
-    **panel.AGENT_ACTIONS,
-    **context_api.AGENT_ACTIONS,
-    **custom_events.AGENT_ACTIONS,
-    **record_agent.AGENT_ACTIONS,
-    **arrivals.AGENT_ACTIONS,
-    **messaging.AGENT_ACTIONS,
-    **elevation.AGENT_ACTIONS,
-    **reconnection.AGENT_ACTIONS,
-    **completion.AGENT_ACTIONS,
-}
-TIMERS: list[Timer] = [
-    notifications.TIMER,
-    reconnection.TIMER,
-    persistent_chat.TIMER,
-    messaging.TIMER,
-]
-# Host features that hook into others: conversations answer their own notifications and
-# settle their contacts when a session closes.
-notifications.HOST_LISTENERS.update(conversations.HOST_LISTENERS)
-focus.CLOSED_HOOKS.extend(completion.CLOSED_HOOKS)
-focus.CLOSED_HOOKS.append(record_agent.abandon_session_forms)
-tab_api.TAB_CLOSED_HOOKS.append(record_agent.abandon_form)
-RESET_HOOKS: list[Callable[[CallContext], None]] = [notifications.abandon_all]
+HANDLERS: dict[str, Handler] = {n: h for f in FEATURES for n, h in f.handlers.items()}
+AGENT_ACTIONS: dict[str, AgentAction] = {n: a for f in FEATURES for n, a in f.agent_actions.items()}
+TIMERS: tuple[Timer, ...] = tuple(t for f in FEATURES for t in f.timers)
+HOOKS = collect_hooks(FEATURES)
 
 
 @dataclass(frozen=True)
@@ -144,7 +74,10 @@ class Engine:
         if handler is None:
             raise AgentActionRefused(f"Unknown agent action {action}", status=404)
         ctx = self._context(None)
-        value = handler(ctx, **params)
+        try:
+            value = handler(ctx, **params)
+        except RecordError as error:  # the record store's failures, for every action at once
+            raise AgentActionRefused(error.message, error.status) from error
         return self._result(ctx, value)
 
     def focus_session(self, session_id: str) -> Result:
@@ -174,7 +107,7 @@ class Engine:
         Calls still waiting for an answer (notifyEvent) are answered with an error first.
         """
         ctx = self._context(None)
-        for hook in RESET_HOOKS:
+        for hook in HOOKS.on_reset:
             hook(ctx)
         self.workspace = new_workspace(self.clock())
         ctx.changed()
@@ -192,9 +125,56 @@ class Engine:
         """Replace the workspace with one a store saved."""
         self.workspace = from_json(data)
 
-    def _context(self, provider: str | None, request_id: str = "") -> CallContext:
-        return CallContext(self.config, self.workspace, provider, self.clock, request_id)
+    @property
+    def revision(self) -> int:
+        """Return the workspace's revision: how many changes it has seen since it began."""
+        return self.workspace.revision
 
-    @staticmethod
-    def _result(ctx: CallContext, value: Any) -> Result:
+    def recall(self, provider: str, api: str, request_id: str) -> dict[str, JSON] | None:
+        """Return the answer remembered for a request, when a retry of it comes again."""
+        found: dict[str, JSON] | None = self.workspace.recent_requests.get(
+            _request_key(provider, api, request_id)
+        )
+        return found
+
+    def remember(
+        self,
+        provider: str,
+        api: str,
+        request_id: str,
+        answer: dict[str, JSON],
+        *,
+        if_known: bool = False,
+    ) -> None:
+        """Keep a request's answer for its retries (with `if_known`, only replace one kept)."""
+        recent = self.workspace.recent_requests
+        key = _request_key(provider, api, request_id)
+        if if_known and key not in recent:
+            return
+        recent[key] = answer
+        while len(recent) > RECENT_REQUESTS_KEPT:
+            del recent[next(iter(recent))]
+
+    def ticket(self) -> str:
+        """Return a request id for a call that came without one (a deferred answer needs one)."""
+        self.workspace.next_anonymous += 1
+        return f"anonymous-{self.workspace.next_anonymous}"
+
+    def _context(self, provider: str | None, request_id: str = "") -> CallContext:
+        return CallContext(
+            config=self.config,
+            workspace=self.workspace,
+            provider=provider,
+            clock=self.clock,
+            hooks=HOOKS,
+            request_id=request_id,
+        )
+
+    def _result(self, ctx: CallContext, value: Any) -> Result:
+        if ctx.mutated:
+            self.workspace.revision += 1  # the transport saves this revision
         return Result(value, tuple(ctx.deliveries), ctx.mutated, tuple(ctx.settlements))
+
+
+def _request_key(provider: str, api: str, request_id: str) -> str:
+    return f"{provider}:{api}:{request_id}"

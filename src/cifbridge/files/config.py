@@ -1,7 +1,17 @@
-"""Load a workspace configuration file (YAML or JSON), validate it, merge it into the defaults."""
+"""Load a workspace configuration file (YAML or JSON), validate it, merge it into the defaults.
+
+Rules:
+- the bundled defaults are parsed once per process and shared (`default_config_data`): nobody
+  writes into them. `merge_config` builds new containers for everything it changes and never
+  writes into either input, and the typed configuration is built from the data, not into it;
+- a user's file is validated on its own, then the merged whole is validated and cross-checked.
+"""
 
 from __future__ import annotations
 
+import copy
+import functools
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +46,16 @@ def read_config_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def merge_config(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Merge a user's configuration into the defaults; same uniqueName replaces."""
+@functools.cache
+def default_config_data() -> Mapping[str, Any]:
+    """Return the bundled default configuration, parsed once; shared, so never mutate it."""
+    return read_config_file(default_config_path())
+
+
+def merge_config(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge a user's configuration into a copy of the defaults; same uniqueName replaces."""
     if override.get("extends") == "none":
-        return {k: v for k, v in override.items() if k != "extends"}
+        return copy.deepcopy({k: v for k, v in override.items() if k != "extends"})
     merged = {**base, "limits": {**base.get("limits", {}), **override.get("limits", {})}}
     for key in _MERGED_LISTS:
         entries = {e["uniqueName"]: e for e in base.get(key, [])}
@@ -51,12 +67,13 @@ def merge_config(base: dict[str, Any], override: dict[str, Any]) -> dict[str, An
         merged["presences"] = override["presences"]
     merged.update(merge_record_config(base, override))  # same logical name / record id replaces
     merged.update(merge_channel_config(base, override))  # channel by channel, key by key
-    return merged
+    # A copy all the way down: a caller may change its result, never the shared defaults.
+    return copy.deepcopy(merged)
 
 
 def load_config(schemas: SchemaSet, path: Path | None = None) -> WorkspaceConfig:
     """Return the effective configuration: the defaults, merged with `path` if given."""
-    data = read_config_file(default_config_path())
+    data: Mapping[str, Any] = default_config_data()
     if path is not None:
         user = read_config_file(path)
         _check(schemas, user, str(path))
@@ -66,13 +83,13 @@ def load_config(schemas: SchemaSet, path: Path | None = None) -> WorkspaceConfig
     return config_from_dict(data)
 
 
-def _check(schemas: SchemaSet, data: dict[str, Any], where: str) -> None:
+def _check(schemas: SchemaSet, data: Mapping[str, Any], where: str) -> None:
     problems = schemas.all_errors(CONFIG_SCHEMA, data)
     if problems:
         raise ConfigError(f"{where}: " + "; ".join(problems))
 
 
-def _check_references(data: dict[str, Any]) -> None:
+def _check_references(data: Mapping[str, Any]) -> None:
     tabs = {t["uniqueName"] for t in data.get("applicationTabTemplates", [])}
     problems = []
     for template in data.get("sessionTemplates", []):

@@ -55,6 +55,7 @@ class Hub:
             if saved is not None:
                 self.engine.restore(json.loads(saved))
             else:
+                self.engine.reset()  # a fresh workspace, saved as its first revision
                 await self._save()
         self._schedule()
 
@@ -125,13 +126,13 @@ class Hub:
 
     async def _catch_up(self) -> None:
         if self.store.shared:
-            saved = await self.store.load(self.engine.workspace.revision)
+            saved = await self.store.load(self.engine.revision)
             if saved is not None:
                 self.engine.restore(json.loads(saved))
 
     async def _save(self) -> None:
-        self.engine.workspace.revision += 1
-        await self.store.save(self.engine.snapshot_text(), self.engine.workspace.revision)
+        # The engine bumped the revision with the change; the store keeps it beside the text.
+        await self.store.save(self.engine.snapshot_text(), self.engine.revision)
 
     async def _publish(
         self,

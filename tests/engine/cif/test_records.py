@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from cifbridge.api.validation import SchemaSet
-from cifbridge.engine import AgentActionRefused, Engine
+from cifbridge.engine import Engine
 from cifbridge.engine.config.entities import derived_guid
 from cifbridge.files.config import ConfigError, load_config
 from tests.conftest import CHAT, Bridge, BridgeFactory
@@ -165,99 +165,6 @@ def test_navigation_is_refused_in_another_providers_session(two_providers: Bridg
     assert len(two_providers.engine.workspace.sessions["session-id-1"].tabs) == 2
 
 
-def open_quick_create(bridge: Bridge) -> tuple[str, str]:
-    outcome = bridge.call(
-        "openForm",
-        '{"entityName":"contact","useQuickCreateForm":true}',
-        '{"lastname":"Lee","mobilephone":"+1 555 0100"}',
-        rid="form-1",
-    )
-    assert outcome.ok and outcome.deferred
-    return "form-1", focused_tab(bridge).id
-
-
-def test_quick_create_answers_when_the_agent_saves(bridge: Bridge) -> None:
-    session_id = bridge.create("Ana")
-    request_id, tab_id = open_quick_create(bridge)
-    form = bridge.engine.agent("getForm", tab_id=tab_id).value
-    assert form["data"] == {"lastname": "Lee", "mobilephone": "+1 555 0100"}
-    assert form["quickCreate"] is True
-    result = bridge.engine.agent("saveForm", tab_id=tab_id, data={"firstname": "Ann"})
-    reference = {"entityType": "contact", "id": created_id("contact", 1), "name": "Ann Lee"}
-    assert result.value == reference
-    (answer,) = bridge.dispatcher.settle(result.settlements)
-    assert (answer.provider, answer.api) == ("cifb_softphone", "openForm")
-    assert answer.message == {
-        "requestId": request_id,
-        "ok": True,
-        "value": {"savedEntityReference": [reference]},
-    }
-    session = bridge.engine.workspace.sessions[session_id]
-    assert tab_id not in [t.id for t in session.tabs]  # the quick create form closed
-    saved = bridge.ok("retrieveRecord", "contact", reference["id"], "?$select=mobilephone")
-    assert saved["mobilephone"] == "+1 555 0100"
-
-
-def test_quick_create_cancelled_answers_nothing_saved(bridge: Bridge) -> None:
-    bridge.create("Ana")
-    _, tab_id = open_quick_create(bridge)
-    result = bridge.engine.agent("cancelForm", tab_id=tab_id)
-    (answer,) = bridge.dispatcher.settle(result.settlements)
-    assert answer.message["value"] == {"savedEntityReference": []}
-    with pytest.raises(AgentActionRefused) as refused:
-        bridge.engine.agent("saveForm", tab_id=tab_id, data={})
-    assert refused.value.status == 404
-
-
-def test_a_saved_main_create_form_shows_the_new_record(bridge: Bridge) -> None:
-    bridge.create("Ana")
-    answer = bridge.ok("openForm", {"entityName": "account"}, {"name": "Wingtip Toys"})
-    assert answer == {"savedEntityReference": []}
-    tab = focused_tab(bridge)
-    assert tab.parameters["data"] == {"name": "Wingtip Toys"}
-    result = bridge.engine.agent("saveForm", tab_id=tab.id, data={"telephone1": "555"})
-    assert result.settlements == ()
-    assert tab.parameters["entityId"] == result.value["id"]
-
-
-def test_a_bad_form_save_is_refused_and_the_form_stays(bridge: Bridge) -> None:
-    bridge.create("Ana")
-    bridge.ok("openForm", '{"entityName":"contact"}')
-    tab = focused_tab(bridge)
-    with pytest.raises(AgentActionRefused) as refused:
-        bridge.engine.agent("saveForm", tab_id=tab.id, data={"nickname": "x"})
-    assert refused.value.status == 400
-    assert "nickname" in refused.value.message
-    assert bridge.engine.agent("getForm", tab_id=tab.id).value["entityName"] == "contact"
-
-
-def test_agent_edits_and_refusals(bridge: Bridge) -> None:
-    edited = bridge.engine.agent(
-        "updateRecord", entity_name="contact", record_id=MARIA, data={"jobtitle": "CEO"}
-    ).value
-    assert edited["jobtitle"] == "CEO" and edited["contactid"] == MARIA
-    listed = bridge.engine.agent(
-        "listRecords", entity_name="contact", query="$filter=jobtitle eq 'ceo'&$select=fullname"
-    ).value
-    assert [r["fullname"] for r in listed["value"]] == ["Maria Campbell"]
-    for action, params, status in [
-        ("getRecord", {"entity_name": "nothing", "record_id": MARIA}, 404),
-        ("getRecord", {"entity_name": "contact", "record_id": CONTOSO}, 404),
-        ("listRecords", {"entity_name": "contact", "query": "$filter=x eq"}, 400),
-        ("createRecord", {"entity_name": "contact", "data": {"lastname": 1}}, 400),
-    ]:
-        with pytest.raises(AgentActionRefused) as refused:
-            bridge.engine.agent(action, **params)
-        assert refused.value.status == status, action
-
-
-def test_entities_are_listed_with_every_attribute(bridge: Bridge) -> None:
-    entities = {e["LogicalName"]: e for e in bridge.engine.agent("listEntities").value}
-    assert set(entities) == {"account", "contact", "incident", "phonecall"}
-    names = [a["LogicalName"] for a in entities["contact"]["Attributes"]]
-    assert names[:2] == ["contactid", "fullname"] and "parentcustomerid" in names
-
-
 def test_anchor_slugs_reach_additional_tabs(make_bridge: BridgeFactory) -> None:
     bridge = make_bridge(
         {
@@ -294,20 +201,3 @@ def test_anchor_slugs_reach_additional_tabs(make_bridge: BridgeFactory) -> None:
     web = session.tabs[1]
     assert web.parameters["data"] == "CAS-01003-P3B7G1"
     assert web.title == "Look up CAS-01003-P3B7G1"
-
-
-def test_quick_create_answers_cancelled_when_its_tab_is_closed(bridge: Bridge) -> None:
-    session_id = bridge.create("Ana")
-    request_id, tab_id = open_quick_create(bridge)
-    result = bridge.engine.agent("closeTab", session_id=session_id, tab_id=tab_id)
-    [settlement] = result.settlements
-    assert (settlement.request_id, settlement.value) == (request_id, {"savedEntityReference": []})
-
-
-def test_quick_create_answers_cancelled_when_its_session_is_closed(bridge: Bridge) -> None:
-    session_id = bridge.create("Ana")
-    request_id, _ = open_quick_create(bridge)
-    result = bridge.engine.close_session(session_id)
-    assert [(s.request_id, s.value) for s in result.settlements] == [
-        (request_id, {"savedEntityReference": []})
-    ]

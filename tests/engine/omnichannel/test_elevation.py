@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cifbridge.engine.config.channels import CHANNELS
-from cifbridge.engine.omnichannel.elevation import ELEVATIONS
+from cifbridge.engine.omnichannel.queries import ELEVATIONS
 from tests.conftest import Bridge
 from tests.engine.omnichannel.desk import MARIA, Desk
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cifbridge.engine.base.state import JSON, Workspace
 from cifbridge.engine.config.workspace import WorkspaceConfig
+
+if TYPE_CHECKING:
+    from cifbridge.engine.base.feature import Hooks
 
 ANY_PROVIDER = "*"
 # Not a provider: the agent workspace page (raiseEvent reaches it as well as the widgets).
@@ -46,12 +50,16 @@ DEFERRED = Deferred()
 
 @dataclass
 class CallContext:
-    """The mutable scratchpad of one engine call or agent action."""
+    """The mutable scratchpad of one engine call or agent action.
+
+    `hooks` are every feature's hooks (feature.py), for the code that fires them.
+    """
 
     config: WorkspaceConfig
     workspace: Workspace
     provider: str | None
     clock: Callable[[], float]
+    hooks: Hooks
     request_id: str = ""
     deliveries: list[Delivery] = field(default_factory=list)
     settlements: list[Settlement] = field(default_factory=list)

@@ -1,8 +1,8 @@
 """Conversations as plain data: what the omnichannel modules keep in the workspace.
 
-The rules live in conversations.py (states), messaging.py, elevation.py, reconnection.py and
-persistent_chat.py; this module only holds the data, which round-trips through JSON with the
-rest of the workspace.
+The rules live in conversations.py (states and their transitions), messaging.py,
+elevation.py, reconnection.py and persistent_chat.py; this module only holds the data, which
+round-trips through JSON with the rest of the workspace, and the names of its states.
 """
 
 from __future__ import annotations
@@ -11,6 +11,11 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 JSON = Any
+# Conversation.state
+OPEN, ACTIVE, WAITING, WRAPUP, CLOSED = "open", "active", "waiting", "wrapup", "closed"
+STATES = (OPEN, ACTIVE, WAITING, WRAPUP, CLOSED)
+# Conversation.offer, besides the responseReason of the last answer
+QUEUED, OFFERED = "queued", "offered"
 
 
 @dataclass

@@ -1,27 +1,42 @@
 """The one error tree of the engine; transports map it to the wire in one place each.
 
-CifError                 carries the CIF message; `api` is filled in by the dispatcher
- ├── InvalidInput        argument checks the real library makes in the widget
- │                       (wire: a JSON string '{"message": ...}', no msdyn_name)
- └── HostError           failures the real host reports (wire: {message, msdyn_name})
-      ├── TemplateNotFound
-      ├── SessionNotFound
-      ├── SessionLimitReached
-      ├── NotAllowedForProvider
-      ├── TabNotFound
-      ├── TabNotClosable
-      ├── OriginNotTrusted
-      ├── NotifyEventFailed   msdyn_name "NotifyEvent", as the docs spell it
-      ├── CancelEventFailed   msdyn_name "CancelEvent", as the docs spell it
-      └── XrmError            an Xrm.WebApi / Xrm.Navigation / Xrm.Utility failure (records);
-                              wire: {"value": {errorMsg, sourceFunc, reportTime, errorType}}
-AgentActionRefused       control-API refusals (closing the Home session, ...)
+EngineError                   every failure the engine raises; `message` is what the caller sees
+ ├── CifError                 a widget's CIF call failed (api/envelope.py maps it to the ack)
+ │    ├── InvalidInput        argument checks the real library makes in the widget
+ │    │                       (wire: a JSON string '{"message": ...}', no msdyn_name)
+ │    └── HostError           failures the real host reports (wire: {message, msdyn_name})
+ │         ├── TemplateNotFound
+ │         ├── SessionNotFound
+ │         ├── SessionLimitReached
+ │         ├── NotAllowedForProvider
+ │         ├── TabNotFound
+ │         ├── TabNotClosable
+ │         ├── OriginNotTrusted
+ │         ├── NotifyEventFailed   msdyn_name "NotifyEvent", as the docs spell it
+ │         ├── CancelEventFailed   msdyn_name "CancelEvent", as the docs spell it
+ │         └── XrmError       an Xrm.WebApi / Xrm.Navigation / Xrm.Utility failure (records);
+ │                            wire: {"value": {errorMsg, sourceFunc, reportTime, errorType}}
+ ├── RecordError              the record store (dataverse/) failed, with Dataverse's text and
+ │                            `status` 404 or 400. Nobody answers it as it is: a CIF record
+ │                            function turns it into its XrmError (cif/records.py names the
+ │                            sourceFunc), and Engine.agent into an AgentActionRefused with
+ │                            the same status, for every agent action at once
+ └── AgentActionRefused       control-API refusals (closing the Home session, ...); `status`
+                              is the HTTP status the control API answers
 """
 
 from __future__ import annotations
 
 
-class CifError(Exception):
+class EngineError(Exception):
+    """Something the engine was asked cannot be done; `message` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class CifError(EngineError):
     """A CIF call failed with a message the widget sees."""
 
     origin = "host"
@@ -30,7 +45,6 @@ class CifError(Exception):
 
     def __init__(self, message: str, error_code: int | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.error_code = error_code
 
 
@@ -107,7 +121,15 @@ class XrmError(HostError):
         }
 
 
-class AgentActionRefused(Exception):
+class RecordError(EngineError):
+    """A Dataverse-style failure; `status` is what the control API answers (404 or 400)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class AgentActionRefused(EngineError):
     """An agent action from the control API cannot be carried out."""
 
     def __init__(self, message: str, status: int = 409) -> None:

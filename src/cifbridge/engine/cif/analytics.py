@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
+from cifbridge.engine.base.feature import Feature
 
 SUCCESS = "Success"
 RECORDS_KEPT = 200
@@ -52,7 +53,10 @@ def _record(ctx: CallContext, api: str, data: dict[str, Any], event_name: str | 
     ctx.changed()
 
 
-HANDLERS = {
-    "logAnalyticsEvent": log_analytics_event,
-    "initLogAnalytics": init_log_analytics,
-}
+FEATURE = Feature(
+    name="analytics",
+    handlers={
+        "logAnalyticsEvent": log_analytics_event,
+        "initLogAnalytics": init_log_analytics,
+    },
+)

@@ -22,6 +22,7 @@ from typing import Any
 
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.errors import AgentActionRefused, HostError, InvalidInput
+from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Session, Tab
 from cifbridge.engine.base.texts import (
     INVALID_SESSION_ID,
@@ -171,9 +172,12 @@ def _non_empty(value: Any) -> bool:
     return isinstance(value, str) and value != ""
 
 
-HANDLERS = {
-    "getEnvironment": get_environment,
-    "updateContext": update_context,
-    "updateConversation": update_conversation,
-}
-AGENT_ACTIONS = {"linkConversation": link_conversation}
+FEATURE = Feature(
+    name="context",
+    handlers={
+        "getEnvironment": get_environment,
+        "updateContext": update_context,
+        "updateConversation": update_conversation,
+    },
+    agent_actions={"linkConversation": link_conversation},
+)

@@ -1,6 +1,9 @@
-"""Events between the page and the widgets: raiseEvent, click-to-act, navigation, KB articles.
+"""Events between the page and the widgets: handlers, raiseEvent, click-to-act, navigation, KB.
 
 Rules (reference §2.3, §2.4, §3, §8.11):
+- addHandler and removeHandler register nothing here: the widget keeps its functions and the
+  shim runs them; the host only acknowledges (removeHandler answers true, the shim says
+  whether its handler was registered);
 - raiseEvent(eventName, eventInputParameters) resolves true and delivers the parameters to the
   handlers of that name in every widget (the caller's too) and to the workspace page; a JSON
   string is delivered as the JSON it holds, so handlers get the text they would parse, like
@@ -21,9 +24,8 @@ from typing import Any
 
 from cifbridge.engine.base.context import ANY_PROVIDER, WORKSPACE_PAGE, CallContext
 from cifbridge.engine.base.errors import AgentActionRefused
-from cifbridge.engine.base.state import Workspace
-from cifbridge.engine.cif.panel import active_provider
-from cifbridge.engine.config.workspace import WorkspaceConfig
+from cifbridge.engine.base.feature import Feature
+from cifbridge.engine.cif.queries import active_provider, click_to_act_enabled
 
 CLICK_TO_ACT = "onclicktoact"
 PAGE_NAVIGATE = "onpagenavigate"
@@ -40,6 +42,15 @@ BUILT_IN_EVENTS = frozenset(
         "onPresenceChange",
     }
 )
+
+
+def add_handler(ctx: CallContext, args: dict[str, Any]) -> None:
+    """Accept a handler registration; the widget keeps the function itself."""
+
+
+def remove_handler(ctx: CallContext, args: dict[str, Any]) -> bool:
+    """Accept a handler removal; the shim answers whether its handler was registered."""
+    return True
 
 
 def raise_event(ctx: CallContext, args: dict[str, Any]) -> bool:
@@ -70,14 +81,6 @@ def set_click_to_act(ctx: CallContext, args: dict[str, Any]) -> None:
 def get_click_to_act(ctx: CallContext, args: dict[str, Any]) -> bool:
     """Tell whether click-to-act is on for the caller."""
     return click_to_act_enabled(ctx.workspace, ctx.config, ctx.provider or "")
-
-
-def click_to_act_enabled(workspace: Workspace, config: WorkspaceConfig, provider: str) -> bool:
-    """Return a provider's click-to-act flag: set by setClickToAct, else configured."""
-    if provider in workspace.click_to_act:
-        return workspace.click_to_act[provider]
-    configured = config.provider(provider)
-    return configured is not None and configured.click_to_act
 
 
 def agent_clicks_to_act(ctx: CallContext, **params: Any) -> dict[str, Any]:
@@ -148,14 +151,19 @@ def _fields(
     return dict(params)
 
 
-HANDLERS = {
-    "raiseEvent": raise_event,
-    "setClickToAct": set_click_to_act,
-    "getClickToAct": get_click_to_act,
-}
-AGENT_ACTIONS = {
-    "clickToAct": agent_clicks_to_act,
-    "navigate": agent_navigates,
-    "sendKbArticle": agent_sends_kb_article,
-    "raiseEvent": agent_raises_event,
-}
+FEATURE = Feature(
+    name="events",
+    handlers={
+        "addHandler": add_handler,
+        "removeHandler": remove_handler,
+        "raiseEvent": raise_event,
+        "setClickToAct": set_click_to_act,
+        "getClickToAct": get_click_to_act,
+    },
+    agent_actions={
+        "clickToAct": agent_clicks_to_act,
+        "navigate": agent_navigates,
+        "sendKbArticle": agent_sends_kb_article,
+        "raiseEvent": agent_raises_event,
+    },
+)

@@ -6,25 +6,23 @@ Rules:
 - a switch sends `onSessionSwitched` to the provider of each session involved, one payload per
   session, carrying both `focused` (library) and `focussed` (docs);
 - closing a session sends `onSessionClosed` to its provider, lets the features that keep work
-  in it settle that work (CLOSED_HOOKS: conversations), then focus moves to the most recently
+  in it settle that work (the features' `on_session_closed` hooks: conversations, record
+  forms), then focus moves to the most recently
   focused session still open (Home at last), which may send `onSessionSwitched`;
 - the Home session can't be closed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Session
 from cifbridge.engine.base.texts import HOME_NOT_CLOSABLE
 from cifbridge.engine.config.workspace import HOME_SESSION_ID
 
 SESSION_SWITCHED = "onSessionSwitched"
 SESSION_CLOSED = "onSessionClosed"
-# Filled by the engine's composition root (core.py): called with each session just closed.
-CLOSED_HOOKS: list[Callable[[CallContext, Session], None]] = []
 
 
 def switch_payload(session: Session, focused: bool) -> dict[str, object]:
@@ -77,7 +75,7 @@ def close(ctx: CallContext, session_id: str) -> None:
         session.provider, SESSION_CLOSED, {"sessionId": session.id, "context": session.context}
     )
     ctx.changed()
-    for hook in CLOSED_HOOKS:
+    for hook in ctx.hooks.on_session_closed:
         hook(ctx, session)
     if workspace.focused == session_id:
         # The closed session is gone, so focus() sends only the successor's "focused" event.
@@ -85,4 +83,6 @@ def close(ctx: CallContext, session_id: str) -> None:
         focus(ctx, successor)
 
 
-AGENT_ACTIONS = {"focusSession": focus_session, "closeSession": close}
+FEATURE = Feature(
+    name="focus", agent_actions={"focusSession": focus_session, "closeSession": close}
+)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
+from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.cif.sessions import own_session
 
 
@@ -42,7 +43,10 @@ def notify_kpi_breach(ctx: CallContext, args: dict[str, Any]) -> None:
     ctx.changed()
 
 
-HANDLERS = {
-    "notifyNewActivity": notify_new_activity,
-    "notifyKpiBreach": notify_kpi_breach,
-}
+FEATURE = Feature(
+    name="indicators",
+    handlers={
+        "notifyNewActivity": notify_new_activity,
+        "notifyKpiBreach": notify_kpi_breach,
+    },
+)

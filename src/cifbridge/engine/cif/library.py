@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
+from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.cif.panel import require_active_provider
 from cifbridge.engine.cif.tabs import acting_session
 
@@ -53,8 +54,11 @@ def refresh_form(ctx: CallContext, args: dict[str, Any]) -> None:
         ctx.changed()
 
 
-HANDLERS = {
-    "isConsoleApp": is_console_app,
-    "refreshForm": refresh_form,
-    "openKBSearchControl": open_kb_search_control,
-}
+FEATURE = Feature(
+    name="library",
+    handlers={
+        "isConsoleApp": is_console_app,
+        "refreshForm": refresh_form,
+        "openKBSearchControl": open_kb_search_control,
+    },
+)

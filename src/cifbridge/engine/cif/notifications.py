@@ -21,9 +21,9 @@ Rules:
   RejectAfterClientError (msdyn_name "CancelEvent");
 - the host raises notifications of its own (an incoming conversation, `raise_for_host`): they
   queue, show and time out like the others, but no widget waits for them: their answer goes to
-  the host feature named by `Notification.host` (HOST_LISTENERS), which may refuse the agent's
-  answer beforehand (accepting needs room for a session);
-- time moves only on the injected clock: TIMERS fire deadlines in the order they fell due, and
+  the feature named by `Notification.host` (its `notification_hosts` hook), which may refuse
+  the agent's answer beforehand (accepting needs room for a session);
+- time moves only on the injected clock: the timer fires deadlines in the order they fell due, and
   notifyEvent first applies what fell due before it (cancelEvent and the agent act on the
   state as of the last deadline fired, so that a refusal never loses an answer already due).
 """
@@ -31,22 +31,25 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from cifbridge.engine.base import slugs
 from cifbridge.engine.base.context import DEFERRED, CallContext
+from cifbridge.engine.base.deadlines import DeadlineTimer, Due
 from cifbridge.engine.base.errors import (
     AgentActionRefused,
     CancelEventFailed,
     HostError,
     NotifyEventFailed,
 )
+from cifbridge.engine.base.feature import Feature, NotificationAnswer
 from cifbridge.engine.base.state import JSON, Notification, Workspace
 from cifbridge.engine.base.texts import (
     NOTIFICATION_TEMPLATE_NOT_FOUND,
     REJECT_AFTER_CLIENT_ERROR,
     WORKSPACE_RESET,
 )
+from cifbridge.engine.cif.queries import displayed, queued
 from cifbridge.engine.config.workspace import NotificationTemplate
 
 NOTIFY_EVENT = "notifyEvent"
@@ -54,7 +57,7 @@ MAX_FIELDS = 4
 DISPLAY_GAP_SECONDS = 2.0
 
 # (actionName, responseReason) pairs the widget's notifyEvent promise resolves with.
-Response = tuple[str, str]
+Response = NotificationAnswer
 ACCEPTED: Response = ("Accept", "Accept")
 AUTO_ACCEPTED: Response = ("Accept", "AutoAccept")
 DECLINED: Response = ("Reject", "DeclinedByAgent")
@@ -66,34 +69,10 @@ DISPLAY_TIMEOUT: Response = ("Timeout", "DisplayTimeout")
 CANCELLED: Response = ("Cancel", "Cancelled")
 
 
-class HostListener(Protocol):
-    """A host feature that raises notifications of its own and acts on their answers."""
-
-    def refusal(self, ctx: CallContext, notification: Notification, answer: Response) -> str | None:
-        """Say why the agent can't give this answer now, or None."""
-
-    def answered(self, ctx: CallContext, notification: Notification, answer: Response) -> None:
-        """Act on the answer; the notification is already gone."""
-
-
-# Filled by the engine's composition root (core.py), keyed by Notification.host.
-HOST_LISTENERS: dict[str, HostListener] = {}
-
-
 def response(answer: Response) -> dict[str, str]:
     """Return the object the notifyEvent promise carries (the shim makes it a JSON string)."""
     action, reason = answer
     return {"actionName": action, "responseReason": reason}
-
-
-def displayed(workspace: Workspace) -> Notification | None:
-    """Return the notification the agent sees now, if any."""
-    return next((n for n in workspace.notifications if n.shown_at is not None), None)
-
-
-def queued(workspace: Workspace) -> list[Notification]:
-    """Return the notifications waiting behind the displayed one, oldest first."""
-    return [n for n in workspace.notifications if n.shown_at is None]
 
 
 def notify_event(ctx: CallContext, args: dict[str, Any]) -> Any:
@@ -106,7 +85,7 @@ def notify_event(ctx: CallContext, args: dict[str, Any]) -> Any:
     if template is None:
         raise NotifyEventFailed(NOTIFICATION_TEMPLATE_NOT_FOUND)
     # Only now, past every refusal: a raise would lose the answers that catching up settles.
-    catch_up(ctx)
+    DEADLINES.catch_up(ctx)
     if template.auto_accept:
         return _answer_now(ctx, AUTO_ACCEPTED)
     provider = ctx.provider or ""
@@ -170,7 +149,7 @@ def raise_for_host(
 ) -> Notification | None:
     """Raise a notification the host answers itself; None when the queue is full."""
     template = ctx.config.notification_templates[template_name]
-    catch_up(ctx)
+    DEADLINES.catch_up(ctx)
     workspace = ctx.workspace
     if not _can_show(workspace, ctx.clock()) and (
         len(queued(workspace)) >= ctx.config.max_queued_notifications
@@ -214,7 +193,7 @@ def close(ctx: CallContext, notification: Notification, answer: Response, at: fl
     if notification.shown_at is not None:
         workspace.notifications_resume_at = at + DISPLAY_GAP_SECONDS
     if notification.host is not None:
-        HOST_LISTENERS[notification.host].answered(ctx, notification, answer)
+        ctx.hooks.notification_hosts[notification.host].answered(ctx, notification, answer)
         ctx.changed()
         return
     ctx.settle(notification.provider, notification.request_id, NOTIFY_EVENT, response(answer))
@@ -237,13 +216,13 @@ def cancel_event(ctx: CallContext, args: dict[str, Any]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Time: display timeouts, queue expiry, and the next notification after the gap
+# Time
 # ---------------------------------------------------------------------------------------------
 
 _TIMED_OUT, _EXPIRED, _SHOWN = 0, 1, 2  # at equal times, in this order
 
 
-def _next_event(workspace: Workspace) -> tuple[float, int, Notification] | None:
+def _next_event(workspace: Workspace) -> Due | None:
     events: list[tuple[float, int, Notification]] = []
     shown = displayed(workspace)
     if shown is not None and shown.display_deadline is not None:
@@ -254,33 +233,18 @@ def _next_event(workspace: Workspace) -> tuple[float, int, Notification] | None:
         # Never before it was raised, even when a deadline is applied late.
         at = max(workspace.notifications_resume_at, waiting[0].queued_at)
         events.append((at, _SHOWN, waiting[0]))
-    return min(events, key=lambda e: (e[0], e[1]), default=None)
+    event = min(events, key=lambda e: (e[0], e[1]), default=None)
+    if event is None:
+        return None
+    at, kind, notification = event
+    if kind == _SHOWN:
+        return at, lambda ctx, when: _show(ctx, notification, when)
+    answer = DISPLAY_TIMEOUT if kind == _TIMED_OUT else QUEUE_EXPIRED
+    return at, lambda ctx, when: close(ctx, notification, answer, when)
 
 
-def catch_up(ctx: CallContext, now: float | None = None) -> None:
-    """Apply, in the order they fell due, every deadline up to `now` (default: the clock)."""
-    now = ctx.clock() if now is None else now
-    while (event := _next_event(ctx.workspace)) is not None and event[0] <= now:
-        at, kind, notification = event
-        if kind == _TIMED_OUT:
-            close(ctx, notification, DISPLAY_TIMEOUT, at)
-        elif kind == _EXPIRED:
-            close(ctx, notification, QUEUE_EXPIRED, at)
-        else:
-            _show(ctx, notification, at)
-
-
-class NotificationTimer:
-    """The notification deadlines, for the engine's timer table."""
-
-    def next_due(self, workspace: Workspace) -> float | None:
-        """Return when the next notification deadline falls due."""
-        event = _next_event(workspace)
-        return None if event is None else event[0]
-
-    def fire_due(self, ctx: CallContext, now: float) -> None:
-        """Apply every notification deadline due at or before `now`."""
-        catch_up(ctx, now)
+# Display timeouts, queue expiry, and the next notification after the gap.
+DEADLINES = DeadlineTimer(_next_event)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,7 +289,7 @@ def reject_notification(ctx: CallContext, notification_id: str | None = None) ->
 
 def _refuse_for_host(ctx: CallContext, notification: Notification, answer: Response) -> None:
     if notification.host is not None:
-        reason = HOST_LISTENERS[notification.host].refusal(ctx, notification, answer)
+        reason = ctx.hooks.notification_hosts[notification.host].refusal(ctx, notification, answer)
         if reason is not None:
             raise AgentActionRefused(reason)
 
@@ -343,9 +307,13 @@ def abandon_all(ctx: CallContext) -> None:
         ctx.settle_error(notification.provider, notification.request_id, NOTIFY_EVENT, error)
 
 
-HANDLERS = {"notifyEvent": notify_event, "cancelEvent": cancel_event}
-AGENT_ACTIONS = {
-    "acceptNotification": accept_notification,
-    "rejectNotification": reject_notification,
-}
-TIMER = NotificationTimer()
+FEATURE = Feature(
+    name="notifications",
+    handlers={"notifyEvent": notify_event, "cancelEvent": cancel_event},
+    agent_actions={
+        "acceptNotification": accept_notification,
+        "rejectNotification": reject_notification,
+    },
+    timers=(DEADLINES,),
+    on_reset=(abandon_all,),
+)

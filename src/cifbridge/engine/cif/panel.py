@@ -20,22 +20,14 @@ from typing import Any
 
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.errors import AgentActionRefused, NotAllowedForProvider
-from cifbridge.engine.base.state import Workspace
+from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.texts import NOT_ACTIVE_PROVIDER
-from cifbridge.engine.config.workspace import WorkspaceConfig
+from cifbridge.engine.cif.queries import active_provider
 
 MIN_WIDTH = 300
 MODES = (0, 1, 2)
 MODE_CHANGED = "onmodechanged"
 SIZE_CHANGED = "onsizechanged"
-
-
-def active_provider(workspace: Workspace, config: WorkspaceConfig) -> str | None:
-    """Return the provider whose widget the panel shows: the focused session's, else the default."""
-    focused = workspace.sessions[workspace.focused]
-    if focused.provider is not None:
-        return focused.provider
-    return config.providers[0].unique_name if config.providers else None
 
 
 def require_active_provider(ctx: CallContext) -> None:
@@ -99,10 +91,13 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-HANDLERS = {
-    "setMode": set_mode,
-    "getMode": get_mode,
-    "setWidth": set_width,
-    "getWidth": get_width,
-}
-AGENT_ACTIONS = {"setPanel": agent_sets_panel}
+FEATURE = Feature(
+    name="panel",
+    handlers={
+        "setMode": set_mode,
+        "getMode": get_mode,
+        "setWidth": set_width,
+        "getWidth": get_width,
+    },
+    agent_actions={"setPanel": agent_sets_panel},
+)

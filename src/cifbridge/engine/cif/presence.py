@@ -20,27 +20,12 @@ from typing import Any
 
 from cifbridge.engine.base.context import ANY_PROVIDER, CallContext
 from cifbridge.engine.base.errors import AgentActionRefused, InvalidInput
-from cifbridge.engine.base.state import Workspace
+from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.texts import PRESENCE_INFO_INVALID, PRESENCE_LIST_INVALID
-from cifbridge.engine.config.workspace import WorkspaceConfig
+from cifbridge.engine.cif.queries import current_presence, presence_list
 
 PRESENCE_CHANGED = "onPresenceChange"
 INFO_KEYS = ("basePresenceStatus", "presenceColor", "presenceId", "presenceText")
-
-
-def presence_list(workspace: Workspace, config: WorkspaceConfig) -> list[dict[str, Any]]:
-    """Return the presences the agent can choose from, as presenceInfo objects."""
-    if workspace.presence_list is not None:
-        return workspace.presence_list
-    return [p.info() for p in config.presences]
-
-
-def current_presence(workspace: Workspace, config: WorkspaceConfig) -> dict[str, Any] | None:
-    """Return the presence in effect, as a presenceInfo object (None: no presence at all)."""
-    if workspace.presence is not None:
-        return workspace.presence
-    wanted = config.initial_presence
-    return next((p.info() for p in config.presences if p.text == wanted), None)
 
 
 def change_presence(ctx: CallContext, info: dict[str, Any]) -> None:
@@ -125,10 +110,13 @@ def _is_info(value: Any) -> bool:
     )
 
 
-HANDLERS = {
-    "setPresence": set_presence,
-    "getPresence": get_presence,
-    "setAgentPresence": set_agent_presence,
-    "initializeAgentPresenceList": initialize_agent_presence_list,
-}
-AGENT_ACTIONS = {"setPresence": agent_sets_presence}
+FEATURE = Feature(
+    name="presence",
+    handlers={
+        "setPresence": set_presence,
+        "getPresence": get_presence,
+        "setAgentPresence": set_agent_presence,
+        "initializeAgentPresenceList": initialize_agent_presence_list,
+    },
+    agent_actions={"setPresence": agent_sets_presence},
+)

@@ -3,7 +3,8 @@
 Rules:
 - the agent reads and writes the same store the widgets do, with the same payload and query
   forms (Web API attributes, OData options); a failure is refused with Dataverse's message,
-  404 for an unknown entity or record, 400 for anything else;
+  404 for an unknown entity or record, 400 for anything else (the store's RecordError, which
+  the engine refuses for every agent action);
 - a create form (opened by openForm without an entityId) is saved with the form's defaults
   under the agent's values; the tab then shows the saved record, except a quick create form,
   whose tab closes and whose openForm answers {"savedEntityReference": [{entityType, id, name}]};
@@ -14,25 +15,16 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Session, Tab
 from cifbridge.engine.cif.records import NOTHING_SAVED, entity_metadata
 from cifbridge.engine.cif.tabs import remove_tab
 from cifbridge.engine.dataverse import odata, records
-
-
-@contextmanager
-def refused() -> Iterator[None]:
-    """Turn a store failure into the control API's refusal."""
-    try:
-        yield
-    except records.RecordError as error:
-        raise AgentActionRefused(error.message, error.status) from error
 
 
 def list_entities(ctx: CallContext) -> list[dict[str, Any]]:
@@ -45,41 +37,36 @@ def list_entities(ctx: CallContext) -> list[dict[str, Any]]:
 
 def list_records(ctx: CallContext, entity_name: str, query: str = "") -> dict[str, Any]:
     """Answer an entity's records, as the Web API's collection does."""
-    with refused():
-        meta = records.entity(ctx, entity_name)
-        return {"value": odata.run(ctx, meta, odata.parse(ctx, meta, query, odata.LIST_OPTIONS))}
+    meta = records.entity(ctx, entity_name)
+    return {"value": odata.run(ctx, meta, odata.parse(ctx, meta, query, odata.LIST_OPTIONS))}
 
 
 def get_record(
     ctx: CallContext, entity_name: str, record_id: str, query: str = ""
 ) -> dict[str, Any]:
     """Answer one record in the Web API form."""
-    with refused():
-        return odata.retrieve(ctx, records.entity(ctx, entity_name), record_id, query)
+    return odata.retrieve(ctx, records.entity(ctx, entity_name), record_id, query)
 
 
 def create_record(ctx: CallContext, entity_name: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """Create a record as the agent does on a new form, and answer it."""
-    with refused():
-        meta = records.entity(ctx, entity_name)
-        record_id = records.create(ctx, meta, data)
-        return records.view(ctx, meta, records.get(ctx, meta, record_id))
+    meta = records.entity(ctx, entity_name)
+    record_id = records.create(ctx, meta, data)
+    return records.view(ctx, meta, records.get(ctx, meta, record_id))
 
 
 def update_record(
     ctx: CallContext, entity_name: str, record_id: str, data: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Save the agent's edits to a record, and answer it."""
-    with refused():
-        meta = records.entity(ctx, entity_name)
-        key = records.update(ctx, meta, record_id, data)
-        return records.view(ctx, meta, records.get(ctx, meta, key))
+    meta = records.entity(ctx, entity_name)
+    key = records.update(ctx, meta, record_id, data)
+    return records.view(ctx, meta, records.get(ctx, meta, key))
 
 
 def delete_record(ctx: CallContext, entity_name: str, record_id: str) -> None:
     """Delete a record as the agent does."""
-    with refused():
-        records.delete(ctx, records.entity(ctx, entity_name), record_id)
+    records.delete(ctx, records.entity(ctx, entity_name), record_id)
 
 
 def _form(ctx: CallContext, tab_id: str) -> dict[str, Any]:
@@ -111,10 +98,9 @@ def get_form(ctx: CallContext, tab_id: str) -> dict[str, Any]:
 def save_form(ctx: CallContext, tab_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """Create the record of a create form and answer its reference."""
     form = _form(ctx, tab_id)
-    with refused():
-        meta = records.entity(ctx, form["entityName"])
-        record_id = records.create(ctx, meta, {**form["data"], **data})
-        name = records.primary_name(ctx, meta.logical_name, record_id)
+    meta = records.entity(ctx, form["entityName"])
+    record_id = records.create(ctx, meta, {**form["data"], **data})
+    name = records.primary_name(ctx, meta.logical_name, record_id)
     reference = {"entityType": meta.logical_name, "id": record_id, "name": name}
     _close_form(ctx, tab_id, form, {"savedEntityReference": [reference]}, record_id)
     return reference
@@ -159,14 +145,19 @@ def abandon_session_forms(ctx: CallContext, session: Session) -> None:
         abandon_form(ctx, tab)
 
 
-AGENT_ACTIONS: dict[str, Callable[..., Any]] = {
-    "listEntities": list_entities,
-    "listRecords": list_records,
-    "getRecord": get_record,
-    "createRecord": create_record,
-    "updateRecord": update_record,
-    "deleteRecord": delete_record,
-    "getForm": get_form,
-    "saveForm": save_form,
-    "cancelForm": cancel_form,
-}
+FEATURE = Feature(
+    name="record_forms",
+    agent_actions={
+        "listEntities": list_entities,
+        "listRecords": list_records,
+        "getRecord": get_record,
+        "createRecord": create_record,
+        "updateRecord": update_record,
+        "deleteRecord": delete_record,
+        "getForm": get_form,
+        "saveForm": save_form,
+        "cancelForm": cancel_form,
+    },
+    on_session_closed=(abandon_session_forms,),
+    on_tab_closed=(abandon_form,),
+)

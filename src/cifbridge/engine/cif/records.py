@@ -28,7 +28,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from cifbridge.engine.base.context import DEFERRED, CallContext, Deferred
-from cifbridge.engine.base.errors import InvalidInput, NotAllowedForProvider, XrmError
+from cifbridge.engine.base.errors import (
+    InvalidInput,
+    NotAllowedForProvider,
+    RecordError,
+    XrmError,
+)
+from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Session
 from cifbridge.engine.base.texts import ACTIVE_PROVIDER_ONLY, FORM_ENTITY_NAME_MISSING
 from cifbridge.engine.cif.tab_templates import open_tab
@@ -58,7 +64,7 @@ def dataverse(ctx: CallContext, api: str) -> Iterator[None]:
     """Turn a store failure into the host's Xrm error for `api`."""
     try:
         yield
-    except records.RecordError as error:
+    except RecordError as error:
         report_time = records.utc_string(ctx.clock())
         raise XrmError(error.message, SOURCE_FUNCS[api], report_time) from error
 
@@ -175,7 +181,7 @@ def open_form(ctx: CallContext, args: dict[str, Any]) -> dict[str, Any] | Deferr
     session = ctx.workspace.sessions[ctx.workspace.focused]
     with dataverse(ctx, "openForm"):
         if not form_options.get("entityName"):
-            raise records.RecordError(FORM_ENTITY_NAME_MISSING)
+            raise RecordError(FORM_ENTITY_NAME_MISSING)
         meta = records.entity(ctx, str(form_options["entityName"]))
         if form_options.get("entityId"):
             row = records.get(ctx, meta, str(form_options["entityId"]))
@@ -234,13 +240,16 @@ def get_entity_metadata(ctx: CallContext, args: dict[str, Any]) -> dict[str, Any
     return entity_metadata(meta, args.get("attributes"))
 
 
-HANDLERS = {
-    "createRecord": create_record,
-    "retrieveRecord": retrieve_record,
-    "updateRecord": update_record,
-    "deleteRecord": delete_record,
-    "searchAndOpenRecords": search_and_open_records,
-    "renderSearchPage": render_search_page,
-    "openForm": open_form,
-    "getEntityMetadata": get_entity_metadata,
-}
+FEATURE = Feature(
+    name="records",
+    handlers={
+        "createRecord": create_record,
+        "retrieveRecord": retrieve_record,
+        "updateRecord": update_record,
+        "deleteRecord": delete_record,
+        "searchAndOpenRecords": search_and_open_records,
+        "renderSearchPage": render_search_page,
+        "openForm": open_form,
+        "getEntityMetadata": get_entity_metadata,
+    },
+)

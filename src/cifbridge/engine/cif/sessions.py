@@ -23,6 +23,7 @@ from cifbridge.engine.base.errors import (
     SessionNotFound,
     TemplateNotFound,
 )
+from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Session
 from cifbridge.engine.base.texts import (
     GENERIC_ONLY,
@@ -189,23 +190,15 @@ def request_focus_session(ctx: CallContext, args: dict[str, Any]) -> None:
     ctx.changed()
 
 
-def add_handler(ctx: CallContext, args: dict[str, Any]) -> None:
-    """Accept a handler registration; the widget keeps the function itself."""
-
-
-def remove_handler(ctx: CallContext, args: dict[str, Any]) -> bool:
-    """Accept a handler removal; the shim answers whether its handler was registered."""
-    return True
-
-
-HANDLERS = {
-    "canCreateSession": can_create_session,
-    "createSession": create_session,
-    "getSession": get_session,
-    "getFocusedSession": get_focused_session,
-    "getAllSessions": get_all_sessions,
-    "setSessionTitle": set_session_title,
-    "requestFocusSession": request_focus_session,
-    "addHandler": add_handler,
-    "removeHandler": remove_handler,
-}
+FEATURE = Feature(
+    name="sessions",
+    handlers={
+        "canCreateSession": can_create_session,
+        "createSession": create_session,
+        "getSession": get_session,
+        "getFocusedSession": get_focused_session,
+        "getAllSessions": get_all_sessions,
+        "setSessionTitle": set_session_title,
+        "requestFocusSession": request_focus_session,
+    },
+)

@@ -29,7 +29,7 @@ are cifbridge's and stable):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from cifbridge.engine.base import slugs
@@ -41,6 +41,7 @@ from cifbridge.engine.base.errors import (
     TabNotFound,
     TemplateNotFound,
 )
+from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Session, Tab
 from cifbridge.engine.base.texts import (
     ANCHOR_TAB_NOT_CLOSABLE,
@@ -193,13 +194,10 @@ def closing_refusal(tab: Tab) -> str | None:
     return None
 
 
-# Work a tab holds that must be settled when the tab goes (a quick create form's openForm).
-TAB_CLOSED_HOOKS: list[Callable[[CallContext, Tab], None]] = []
-
-
 def remove_tab(ctx: CallContext, session: Session, tab: Tab) -> None:
     """Remove a tab; if it had focus, its right-hand neighbour (else left-hand) takes it."""
-    for hook in TAB_CLOSED_HOOKS:
+    # Work a tab holds is settled first (a quick create form's openForm): on_tab_closed hooks.
+    for hook in ctx.hooks.on_tab_closed:
         hook(ctx, tab)
     index = session.tabs.index(tab)
     session.tabs.pop(index)
@@ -257,19 +255,21 @@ def agent_close_tab(ctx: CallContext, session_id: str, tab_id: str) -> None:
     remove_tab(ctx, session, tab)
 
 
-HANDLERS: dict[str, Callable[[CallContext, dict[str, Any]], Any]] = {
-    "createTab": create_tab,
-    "createTabInHomeSession": create_tab_in_home_session,
-    "getTabs": get_tabs,
-    "focusTab": focus_tab,
-    "getFocusedTab": get_focused_tab,
-    "refreshTab": refresh_tab,
-    "setTabTitle": set_tab_title,
-    "closeTab": close_tab,
-}
-
-AGENT_ACTIONS: dict[str, Callable[..., Any]] = {
-    "openTab": agent_open_tab,
-    "focusTab": agent_focus_tab,
-    "closeTab": agent_close_tab,
-}
+FEATURE = Feature(
+    name="tabs",
+    handlers={
+        "createTab": create_tab,
+        "createTabInHomeSession": create_tab_in_home_session,
+        "getTabs": get_tabs,
+        "focusTab": focus_tab,
+        "getFocusedTab": get_focused_tab,
+        "refreshTab": refresh_tab,
+        "setTabTitle": set_tab_title,
+        "closeTab": close_tab,
+    },
+    agent_actions={
+        "openTab": agent_open_tab,
+        "focusTab": agent_focus_tab,
+        "closeTab": agent_close_tab,
+    },
+)

@@ -28,6 +28,7 @@ from odata_query import ast
 
 from cifbridge.engine.base import texts as messages
 from cifbridge.engine.base.context import CallContext
+from cifbridge.engine.base.errors import RecordError
 from cifbridge.engine.base.slugs import as_text
 from cifbridge.engine.config.entities import Attribute, Entity
 from cifbridge.engine.dataverse import odata_filter, records
@@ -84,9 +85,9 @@ def options(text: str, allowed: tuple[str, ...], separator: str = "&") -> dict[s
         name, _, value = part.partition("=")
         name = unquote(name).strip()
         if name not in allowed:
-            raise records.RecordError(messages.unsupported_query_option(name))
+            raise RecordError(messages.unsupported_query_option(name))
         if name in found:
-            raise records.RecordError(
+            raise RecordError(
                 f"Query option '{name}' was specified more than once, "
                 "but it must be specified at most once."
             )
@@ -111,7 +112,7 @@ def parse(ctx: CallContext, meta: Entity, text: str, allowed: tuple[str, ...]) -
 def _property(meta: Entity, name: str) -> Attribute:
     attribute = meta.by_value_key(name)
     if attribute is None:
-        raise records.RecordError(messages.property_not_found(meta.logical_name, name))
+        raise RecordError(messages.property_not_found(meta.logical_name, name))
     return attribute
 
 
@@ -127,14 +128,14 @@ def _order(meta: Entity, text: str) -> tuple[tuple[Attribute, bool], ...]:
         name, _, direction = item.partition(" ")
         direction = direction.strip().lower() or "asc"
         if direction not in ("asc", "desc"):
-            raise records.RecordError(f"$orderby: '{item}' must end in asc or desc")
+            raise RecordError(f"$orderby: '{item}' must end in asc or desc")
         keys.append((_property(meta, name), direction == "desc"))
     return tuple(keys)
 
 
 def _top(text: str) -> int:
     if not text.isdigit():
-        raise records.RecordError(
+        raise RecordError(
             f"Invalid value '{text}' for $top query option found. "
             "The $top query option requires a non-negative integer value."
         )
@@ -146,7 +147,7 @@ def _expand(ctx: CallContext, meta: Entity, item: str) -> Expand:
     nav = nav.strip()
     found = meta.by_navigation(nav)
     if found is None:
-        raise records.RecordError(messages.property_not_found(meta.logical_name, nav))
+        raise RecordError(messages.property_not_found(meta.logical_name, nav))
     attribute, target = found
     target_meta = records.entity(ctx, target)
     nested = options(rest.removesuffix(")"), ("$select",), ";") if rest else {}
@@ -215,7 +216,7 @@ def first_value(ctx: CallContext, slug: str) -> str:
     try:
         meta = records.entity(ctx, entity_name)
         rows = run(ctx, meta, parse(ctx, meta, query_text, LIST_OPTIONS))
-    except records.RecordError:
+    except RecordError:
         return ""  # unresolved slugs become empty strings (reference §4.4)
     value = rows[0].get(attribute) if rows else None
     if value is None:

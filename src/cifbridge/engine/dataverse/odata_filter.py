@@ -26,6 +26,7 @@ from odata_query.visitor import NodeVisitor
 
 from cifbridge.engine.base import texts as messages
 from cifbridge.engine.base.context import CallContext
+from cifbridge.engine.base.errors import RecordError
 from cifbridge.engine.config.entities import Attribute, Entity
 from cifbridge.engine.dataverse import records
 
@@ -56,12 +57,12 @@ def parse_filter(ctx: CallContext, meta: Entity, text: str) -> ast._Node:
     try:
         tree: ast._Node = ODataParser().parse(ODataLexer().tokenize(text))
     except TokenizingException as error:
-        raise records.RecordError(messages.odata_syntax_error(error.token.index, text)) from error
+        raise RecordError(messages.odata_syntax_error(error.token.index, text)) from error
     except ParsingException as error:
         at = len(text) if error.eof or error.token is None else error.token.index
-        raise records.RecordError(messages.odata_syntax_error(at, text)) from error
+        raise RecordError(messages.odata_syntax_error(at, text)) from error
     except ODataException as error:
-        raise records.RecordError(f"$filter: {error}") from error
+        raise RecordError(f"$filter: {error}") from error
     matches(ctx, meta, tree, {})  # a record with nothing set still checks every name
     return tree
 
@@ -91,13 +92,13 @@ class _Evaluate(NodeVisitor):
         self.attrs = attrs
 
     def generic_visit(self, node: ast._Node) -> Any:
-        raise records.RecordError(f"$filter: {type(node).__name__} is not supported")
+        raise RecordError(f"$filter: {type(node).__name__} is not supported")
 
     def visit_Identifier(self, node: ast.Identifier) -> Any:
         attribute = None if node.namespace else self.meta.by_value_key(node.name)
         if attribute is None:
             name = _full_name(node)
-            raise records.RecordError(messages.property_not_found(self.meta.logical_name, name))
+            raise RecordError(messages.property_not_found(self.meta.logical_name, name))
         return comparable(attribute, self.attrs.get(attribute.logical_name))
 
     def visit_Attribute(self, node: ast.Attribute) -> Any:
@@ -105,7 +106,7 @@ class _Evaluate(NodeVisitor):
         nav = owner.name if isinstance(owner, ast.Identifier) else str(owner)
         found = self.meta.by_navigation(nav)
         if found is None:
-            raise records.RecordError(messages.property_not_found(self.meta.logical_name, nav))
+            raise RecordError(messages.property_not_found(self.meta.logical_name, nav))
         attribute, target = found
         target_meta = records.entity(self.ctx, target)
         reference = self.attrs.get(attribute.logical_name)
@@ -168,7 +169,7 @@ class _Evaluate(NodeVisitor):
         function = TEXT_FUNCTIONS.get(name)
         if function is None or len(node.args) != 2:
             supported = ", ".join(TEXT_FUNCTIONS)
-            raise records.RecordError(
+            raise RecordError(
                 f"$filter: the function '{name}' is not supported (cifbridge knows {supported})"
             )
         haystack, needle = (self.visit(arg) for arg in node.args)
@@ -201,7 +202,7 @@ def _check_types(operator: str, left: Any, right: Any, want: type | None = None)
     numeric = {"Int32", "Double"}
     same = kinds[0] == kinds[1] or set(kinds) <= numeric
     if not same or (want is str and kinds[0] != "String"):
-        raise records.RecordError(
+        raise RecordError(
             "A binary operator with incompatible types was detected. Found operand types "
             f"'Edm.{kinds[0]}' and 'Edm.{kinds[1]}' for operator kind '{operator}'."
         )

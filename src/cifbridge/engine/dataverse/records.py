@@ -12,7 +12,8 @@ Rules (reference §2.2; Dataverse Web API conventions):
   modifiedon, autonumbers, and names composed of other attributes (fullname);
 - reads show the Web API form: `_x_value` with its formatted-value, navigation-property and
   logical-name annotations, option labels, and @odata.etag from a version bumped on each write;
-- failures raise RecordError with Dataverse's text; callers turn it into their own error form.
+- failures raise RecordError (base/errors.py) with Dataverse's text; a CIF function turns it
+  into its XrmError, the engine into a refusal of the agent action.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 
 from cifbridge.engine.base import texts as messages
 from cifbridge.engine.base.context import CallContext
+from cifbridge.engine.base.errors import RecordError
 from cifbridge.engine.config.entities import EDM_TYPES, Attribute, Entity, derived_guid
 
 Row = dict[str, Any]  # {"attrs": {logical name: value}, "version": int}; never mutated
@@ -39,15 +41,6 @@ INTEGER_TYPES = ("integer", "bigint", "picklist", "state", "status")
 RANDSTRING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-class RecordError(ValueError):
-    """A Dataverse-style failure; `status` is what the control API answers (404 or 400)."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 def entity(ctx: CallContext, name: str) -> Entity:

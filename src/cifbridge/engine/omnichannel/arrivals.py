@@ -20,15 +20,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
-from cifbridge.engine.base.conversation_state import Conversation
+from cifbridge.engine.base.conversation_state import OFFERED, OPEN, QUEUED, Conversation
 from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.cif import notifications
 from cifbridge.engine.config.channels import Channel
 from cifbridge.engine.omnichannel import persistent_chat
 from cifbridge.engine.omnichannel.conversations import (
-    OFFERED,
-    OPEN,
-    QUEUED,
     find,
     offer,
     open_conversation,
@@ -48,7 +46,7 @@ def arrive(ctx: CallContext, **params: Any) -> dict[str, Any]:
     case = params.get("case")
     if case is not None and not isinstance(case, str):
         raise AgentActionRefused("case is an incident's id or title", status=400)
-    persistent_chat.catch_up(ctx)  # a waiting period that ended by now is over
+    persistent_chat.WAITING_PERIODS.catch_up(ctx)  # a waiting period that ended by now is over
     customer = resolve_customer(ctx, spec, case)
     conversation, resumed = start(ctx, channel, customer, details, provider)
     return {**summary(conversation), "resumed": resumed}
@@ -144,9 +142,12 @@ def offer_conversation(ctx: CallContext, **params: Any) -> dict[str, Any]:
     return {"conversationId": conversation.id, "offer": conversation.offer}
 
 
-AGENT_ACTIONS = {
-    "arriveConversation": arrive,
-    "acceptConversation": accept_conversation,
-    "rejectConversation": reject_conversation,
-    "offerConversation": offer_conversation,
-}
+FEATURE = Feature(
+    name="arrivals",
+    agent_actions={
+        "arriveConversation": arrive,
+        "acceptConversation": accept_conversation,
+        "rejectConversation": reject_conversation,
+        "offerConversation": offer_conversation,
+    },
+)

@@ -18,23 +18,14 @@ from __future__ import annotations
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
-from cifbridge.engine.base.conversation_state import Conversation
+from cifbridge.engine.base.conversation_state import ACTIVE, WRAPUP, Conversation
 from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Session
 from cifbridge.engine.cif import focus
 from cifbridge.engine.omnichannel import persistent_chat
-from cifbridge.engine.omnichannel.conversations import (
-    ACTIVE,
-    CLOSED,
-    WRAPUP,
-    contacts,
-    find,
-    move,
-    require,
-    take,
-)
-
-COMPLETED, IN_WRAP_UP, IN_PROGRESS = "completed", "wrapup", "active"
+from cifbridge.engine.omnichannel.conversations import find, move, require, take
+from cifbridge.engine.omnichannel.queries import contacts, session_status
 
 
 def end_conversation(ctx: CallContext, **params: Any) -> dict[str, Any]:
@@ -70,26 +61,9 @@ def close_session_of(ctx: CallContext, **params: Any) -> dict[str, Any]:
     return _status(ctx, conversation)
 
 
-def is_complete(conversation: Conversation) -> bool:
-    """Tell whether a contact is done: closed, with its disposition."""
-    return conversation.state == CLOSED and conversation.disposition is not None
-
-
-def session_status(ctx: CallContext, session_id: str) -> str | None:
-    """Return completed, wrapup or active for a session with contacts; None without any."""
-    held = contacts(ctx, session_id)
-    if not held:
-        return None
-    if all(is_complete(c) for c in held):
-        return COMPLETED
-    if any(c.state == ACTIVE for c in held):
-        return IN_PROGRESS
-    return IN_WRAP_UP
-
-
 def session_closed(ctx: CallContext, session: Session) -> None:
-    """Settle the contacts of a session the agent closed (a focus.CLOSED_HOOKS hook)."""
-    for conversation in contacts(ctx, session.id):
+    """Settle the contacts of a session the agent closed (an on_session_closed hook)."""
+    for conversation in contacts(ctx.workspace, session.id):
         if conversation.state == WRAPUP:
             move(ctx, conversation, "complete")
         elif conversation.state == ACTIVE and persistent_chat.applies(ctx, conversation):
@@ -106,13 +80,16 @@ def _status(ctx: CallContext, conversation: Conversation) -> dict[str, Any]:
         "conversationId": conversation.id,
         "state": conversation.state,
         "sessionId": conversation.session_id,
-        "sessionStatus": session_status(ctx, session_id) if session_id else None,
+        "sessionStatus": session_status(ctx.workspace, session_id) if session_id else None,
     }
 
 
-AGENT_ACTIONS = {
-    "endConversation": end_conversation,
-    "wrapUpConversation": wrap_up,
-    "closeConversationSession": close_session_of,
-}
-CLOSED_HOOKS = [session_closed]
+FEATURE = Feature(
+    name="completion",
+    agent_actions={
+        "endConversation": end_conversation,
+        "wrapUpConversation": wrap_up,
+        "closeConversationSession": close_session_of,
+    },
+    on_session_closed=(session_closed,),
+)

@@ -29,19 +29,28 @@ from dataclasses import replace
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
-from cifbridge.engine.base.conversation_state import Conversation
+from cifbridge.engine.base.conversation_state import (
+    ACTIVE,
+    CLOSED,
+    OFFERED,
+    OPEN,
+    QUEUED,
+    WAITING,
+    WRAPUP,
+    Conversation,
+)
 from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Notification, Session
 from cifbridge.engine.base.texts import MAX_SESSIONS, conversation_state_refused
 from cifbridge.engine.cif import notifications, presence, sessions
 from cifbridge.engine.cif.notifications import Response
+from cifbridge.engine.cif.queries import presence_list
 from cifbridge.engine.config.channels import Channel
 from cifbridge.engine.config.entities import derived_guid
+from cifbridge.engine.omnichannel.queries import capacity_used, channel_of, holds_capacity
 
 HOST = "conversation"  # Notification.host of the notifications raised for conversations
-OPEN, ACTIVE, WAITING, WRAPUP, CLOSED = "open", "active", "waiting", "wrapup", "closed"
-STATES = (OPEN, ACTIVE, WAITING, WRAPUP, CLOSED)
-QUEUED, OFFERED = "queued", "offered"
 
 # (state, event) -> new state. Events: what the agent, the customer or time did.
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -74,18 +83,6 @@ def find(ctx: CallContext, conversation_id: Any) -> Conversation:
     return found
 
 
-def channel_of(ctx: CallContext, conversation: Conversation) -> Channel:
-    """Return the configured channel of a conversation."""
-    channels = ctx.config.omnichannel.channels
-    return channels.get(conversation.channel) or Channel(conversation.channel, "", "", "", "")
-
-
-def contacts(ctx: CallContext, session_id: str) -> list[Conversation]:
-    """Return the conversations a session holds, oldest first."""
-    found = ctx.workspace.omnichannel.conversations.values()
-    return [c for c in found if c.session_id == session_id]
-
-
 def require(conversation: Conversation, states: tuple[str, ...], doing: str) -> None:
     """Refuse unless the conversation is in one of `states`."""
     if conversation.state not in states:
@@ -106,7 +103,7 @@ def move(ctx: CallContext, conversation: Conversation, event: str) -> None:
         raise AgentActionRefused(
             conversation_state_refused(conversation.id, conversation.state, doing)
         )
-    held = holds_capacity(ctx, conversation)
+    held = holds_capacity(ctx.config, conversation)
     conversation.state = target
     now = ctx.clock()
     if target in (WRAPUP, CLOSED) and conversation.ended_at is None:
@@ -114,7 +111,7 @@ def move(ctx: CallContext, conversation: Conversation, event: str) -> None:
     if target == CLOSED:
         conversation.closed_at = now
     ctx.changed()
-    if held and not holds_capacity(ctx, conversation):
+    if held and not holds_capacity(ctx.config, conversation):
         capacity_freed(ctx)
 
 
@@ -122,21 +119,6 @@ def note(ctx: CallContext, conversation: Conversation, text: str) -> None:
     """Record an automated message in the conversation's transcript."""
     conversation.messages.append({"from": "system", "text": text, "at": ctx.clock()})
     ctx.changed()
-
-
-def holds_capacity(ctx: CallContext, conversation: Conversation) -> bool:
-    """Tell whether a conversation takes the agent's capacity now."""
-    if conversation.state == ACTIVE:
-        return True
-    if conversation.state == WRAPUP:
-        return ctx.config.omnichannel.block_capacity_in_wrap_up
-    return conversation.state == OPEN and conversation.offer == OFFERED
-
-
-def capacity_used(ctx: CallContext) -> int:
-    """Return the capacity units the agent's conversations take."""
-    found = ctx.workspace.omnichannel.conversations.values()
-    return sum(channel_of(ctx, c).capacity_units for c in found if holds_capacity(ctx, c))
 
 
 def open_conversation(
@@ -168,10 +150,10 @@ def open_conversation(
 
 def offer(ctx: CallContext, conversation: Conversation) -> None:
     """Raise the conversation's notification now, or queue it until capacity frees up."""
-    channel = channel_of(ctx, conversation)
+    channel = channel_of(ctx.config, conversation)
     conversation.offer = QUEUED
     ctx.changed()
-    if ctx.config.omnichannel.capacity - capacity_used(ctx) < channel.capacity_units:
+    if _free_units(ctx) < channel.capacity_units:
         return
     authenticated = conversation.customer.get("authenticated")
     template = (
@@ -202,19 +184,24 @@ def capacity_freed(ctx: CallContext) -> None:
         if c.state == OPEN and c.offer == QUEUED
     ]
     for conversation in waiting:
-        units = channel_of(ctx, conversation).capacity_units
-        if ctx.config.omnichannel.capacity - capacity_used(ctx) < units:
+        units = channel_of(ctx.config, conversation).capacity_units
+        if _free_units(ctx) < units:
             break  # first come, first served: nobody overtakes the oldest
         offer(ctx, conversation)
     idle = ctx.config.omnichannel.presence_when_idle
-    held = any(holds_capacity(ctx, c) for c in ctx.workspace.omnichannel.conversations.values())
+    found = ctx.workspace.omnichannel.conversations.values()
+    held = any(holds_capacity(ctx.config, c) for c in found)
     if idle is not None and not held:
         change_presence(ctx, idle)
 
 
+def _free_units(ctx: CallContext) -> int:
+    return ctx.config.omnichannel.capacity - capacity_used(ctx.workspace, ctx.config)
+
+
 def change_presence(ctx: CallContext, text: str | None) -> None:
     """Switch to the listed presence with this text, when there is one."""
-    listed = presence.presence_list(ctx.workspace, ctx.config)
+    listed = presence_list(ctx.workspace, ctx.config)
     found = next((p for p in listed if p.get("presenceText") == text), None)
     if found is not None:
         presence.change_presence(ctx, dict(found))
@@ -222,13 +209,13 @@ def change_presence(ctx: CallContext, text: str | None) -> None:
 
 def slug_values(ctx: CallContext, conversation: Conversation) -> dict[str, Any]:
     """Return the values the conversation's notification and session templates resolve."""
-    customer = conversation.customer
+    customer, channel = conversation.customer, channel_of(ctx.config, conversation)
     values: dict[str, Any] = {
         **conversation.details,
         "conversationId": conversation.id,
         "channel": conversation.channel,
         "customerName": customer["name"],
-        "queueName": conversation.details.get("queueName", channel_of(ctx, conversation).queue),
+        "queueName": conversation.details.get("queueName", channel.queue),
     }
     if customer.get("recordId"):
         values.update(
@@ -244,14 +231,14 @@ def accept(ctx: CallContext, conversation: Conversation) -> None:
     move(ctx, conversation, "accept")
     conversation.accepted_at = ctx.clock()
     conversation.session_id = start_session(ctx, conversation).id
-    change_presence(ctx, channel_of(ctx, conversation).presence_on_accept)
+    change_presence(ctx, channel_of(ctx.config, conversation).presence_on_accept)
 
 
 def start_session(ctx: CallContext, conversation: Conversation) -> Session:
     """Open the conversation's session from its channel's template, as its provider's."""
     values = slug_values(ctx, conversation)
     request = {
-        "templateName": channel_of(ctx, conversation).session_template,
+        "templateName": channel_of(ctx.config, conversation).session_template,
         "templateParameters": values,
         "context": values,
     }
@@ -302,4 +289,4 @@ def take(
     return params
 
 
-HOST_LISTENERS = {HOST: ConversationNotifications()}
+FEATURE = Feature(name="conversations", notification_hosts={HOST: ConversationNotifications()})

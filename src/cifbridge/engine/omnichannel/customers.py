@@ -18,9 +18,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
-from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.errors import AgentActionRefused, RecordError
 from cifbridge.engine.dataverse import records
-from cifbridge.engine.dataverse.records import RecordError
 
 CUSTOMER_KINDS = ("contact", "account")
 CASE_ENTITY = "incident"
@@ -78,10 +77,7 @@ def _record_customer(ctx: CallContext, entity_name: str, rid: str) -> dict[str, 
 
 def _record(ctx: CallContext, entity_name: str, key: str) -> tuple[str, dict[str, Any]]:
     """Find a record by id, or else by its primary name; refuse when there is none."""
-    try:
-        meta = records.entity(ctx, entity_name)
-    except RecordError as error:
-        raise AgentActionRefused(error.message, status=404) from None
+    meta = records.entity(ctx, entity_name)  # an unknown entity: a RecordError, 404
     try:
         row = records.find(ctx, meta, records.record_id(key))
     except RecordError:

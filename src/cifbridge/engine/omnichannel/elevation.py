@@ -1,8 +1,9 @@
 """Elevation: a contact continues on another channel inside the same omnichannel session.
 
 Rules (issue 5; omnichannel sessions [DOC-OC]):
-- ELEVATIONS is the whole table, exactly: chat to email or phone; email to phone; phone to
-  email; work item to email or phone; voicemail to email or phone. Any other pair (an SMS
+- ELEVATIONS (in queries.py, as the page's offers read it too) is the whole table, exactly:
+  chat to email or phone; email to phone; phone to email; work item to email or phone;
+  voicemail to email or phone. Any other pair (an SMS
   contact, a contact to its own channel, an unknown channel) is refused, saying what the
   contact can become; "phone" and "voice" name the same channel;
 - only an active contact in an open session can be elevated; the new contact is the same
@@ -18,19 +19,14 @@ import copy
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
-from cifbridge.engine.base.conversation_state import Conversation
+from cifbridge.engine.base.conversation_state import ACTIVE, Conversation
 from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.texts import elevation_refused
 from cifbridge.engine.config.entities import derived_guid
-from cifbridge.engine.omnichannel.conversations import ACTIVE, change_presence, find, require, take
+from cifbridge.engine.omnichannel.conversations import change_presence, find, require, take
+from cifbridge.engine.omnichannel.queries import ELEVATIONS
 
-ELEVATIONS: dict[str, tuple[str, ...]] = {
-    "chat": ("email", "voice"),
-    "email": ("voice",),
-    "voice": ("email",),
-    "workitem": ("email", "voice"),
-    "voicemail": ("email", "voice"),
-}
 ALIASES = {"phone": "voice"}
 SPOKEN = {"voice": "phone", "workitem": "work item", "sms": "SMS"}
 
@@ -88,4 +84,4 @@ def _contact(ctx: CallContext, source: Conversation, channel: str) -> Conversati
     return contact
 
 
-AGENT_ACTIONS = {"elevateConversation": elevate}
+FEATURE = Feature(name="elevation", agent_actions={"elevateConversation": elevate})

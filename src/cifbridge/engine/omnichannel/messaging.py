@@ -14,6 +14,7 @@ Rules (issue 5; session indicators and sentiment [DOC-OC] §7):
   an active contact at or below `sentimentThreshold` (default slightly negative) raises the
   sentiment alert on its session, tooltip "<title>. Urgent attention is needed in your
   conversation."
+The wait and the alert are read by queries.py (`waited`, `sentiment_alert`), for the views.
 """
 
 from __future__ import annotations
@@ -21,12 +22,15 @@ from __future__ import annotations
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
-from cifbridge.engine.base.conversation_state import Conversation
+from cifbridge.engine.base.conversation_state import ACTIVE, OPEN, Conversation
+from cifbridge.engine.base.deadlines import DeadlineTimer
 from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Workspace
 from cifbridge.engine.config.channels import SENTIMENTS
 from cifbridge.engine.omnichannel import persistent_chat, reconnection
-from cifbridge.engine.omnichannel.conversations import ACTIVE, OPEN, find, require, take
+from cifbridge.engine.omnichannel.conversations import find, require, take
+from cifbridge.engine.omnichannel.queries import link
 
 MESSAGING_CHANNELS = ("chat", "sms", "email")
 
@@ -66,7 +70,7 @@ def agent_reply(ctx: CallContext, **params: Any) -> dict[str, Any]:
     require(conversation, (ACTIVE,), "be answered")
     text = str(params["text"])
     if reconnection.LINK_SLUG in text:
-        text = text.replace(reconnection.LINK_SLUG, reconnection.link(ctx, conversation) or "")
+        text = text.replace(reconnection.LINK_SLUG, link(ctx.config, conversation) or "")
     conversation.messages.append({"from": "agent", "text": text, "at": ctx.clock()})
     conversation.awaiting_since, conversation.wait_due = None, None
     ctx.changed()
@@ -81,19 +85,6 @@ def set_sentiment(ctx: CallContext, **params: Any) -> dict[str, Any]:
     conversation.sentiment = _level(params["sentiment"])
     ctx.changed()
     return {"conversationId": conversation.id, "sentiment": conversation.sentiment}
-
-
-def sentiment_alert(ctx: CallContext, conversation: Conversation) -> bool:
-    """Tell whether an active contact's sentiment is at or below the configured threshold."""
-    threshold = SENTIMENTS.index(ctx.config.omnichannel.sentiment_threshold)
-    return conversation.state == ACTIVE and SENTIMENTS.index(conversation.sentiment) <= threshold
-
-
-def waited(conversation: Conversation, now: float) -> float | None:
-    """Return how long the customer has waited for a response, or None when nobody waits."""
-    if conversation.awaiting_since is None or conversation.state not in (OPEN, ACTIVE):
-        return None
-    return max(0.0, now - conversation.awaiting_since)
 
 
 def _check_channel(conversation: Conversation) -> None:
@@ -118,33 +109,25 @@ def _status(conversation: Conversation, unread: int) -> dict[str, Any]:
     }
 
 
-class WaitTimer:
-    """Wakes the engine when a customer's wait reaches its threshold (the view's timer turns)."""
-
-    def next_due(self, workspace: Workspace) -> float | None:
-        """Return when the next unanswered wait reaches its threshold."""
-        due = [c.wait_due for c in _running(workspace) if c.wait_due is not None]
-        return min(due, default=None)
-
-    def fire_due(self, ctx: CallContext, now: float) -> None:
-        """Mark the waits that reached their threshold, so pages get the new state."""
-        for conversation in _running(ctx.workspace):
-            if conversation.wait_due is not None and conversation.wait_due <= now:
-                conversation.wait_due = None
-                ctx.changed()
-
-
 def _running(workspace: Workspace) -> list[Conversation]:
-    return [
-        c
-        for c in workspace.omnichannel.conversations.values()
-        if c.wait_due is not None and c.state in (OPEN, ACTIVE)
-    ]
+    return [c for c in workspace.omnichannel.conversations.values() if c.state in (OPEN, ACTIVE)]
 
 
-AGENT_ACTIONS = {
-    "customerMessage": customer_message,
-    "agentReply": agent_reply,
-    "setSentiment": set_sentiment,
-}
-TIMER = WaitTimer()
+def _turn(ctx: CallContext, conversation: Conversation) -> None:
+    # Nothing else changes: the change itself makes the pages get the new state.
+    conversation.wait_due = None
+    ctx.changed()
+
+
+# Wakes the engine when a customer's wait reaches its threshold (the view's timer turns).
+WAIT_THRESHOLDS = DeadlineTimer.over(_running, lambda c: c.wait_due, _turn)
+
+FEATURE = Feature(
+    name="messaging",
+    agent_actions={
+        "customerMessage": customer_message,
+        "agentReply": agent_reply,
+        "setSentiment": set_sentiment,
+    },
+    timers=(WAIT_THRESHOLDS,),
+)

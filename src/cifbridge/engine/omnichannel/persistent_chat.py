@@ -21,24 +21,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
-from cifbridge.engine.base.conversation_state import Conversation
+from cifbridge.engine.base.conversation_state import ACTIVE, WAITING, Conversation
+from cifbridge.engine.base.deadlines import DeadlineTimer
+from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Workspace
-from cifbridge.engine.omnichannel.conversations import (
-    ACTIVE,
-    WAITING,
-    channel_of,
-    move,
-    note,
-    offer,
-)
+from cifbridge.engine.omnichannel.conversations import move, note, offer
 from cifbridge.engine.omnichannel.customers import customer_key
+from cifbridge.engine.omnichannel.queries import channel_of
 
 DAY_SECONDS = 86_400.0
 
 
 def applies(ctx: CallContext, conversation: Conversation) -> bool:
     """Tell whether a conversation is a persistent chat."""
-    settings = channel_of(ctx, conversation).persistent_chat
+    settings = channel_of(ctx.config, conversation).persistent_chat
     return (
         conversation.channel == "chat"
         and settings.enabled
@@ -48,7 +44,7 @@ def applies(ctx: CallContext, conversation: Conversation) -> bool:
 
 def park(ctx: CallContext, conversation: Conversation) -> None:
     """Leave an active persistent chat waiting for its customer (its session closed)."""
-    days = channel_of(ctx, conversation).persistent_chat.waiting_days
+    days = channel_of(ctx.config, conversation).persistent_chat.waiting_days
     move(ctx, conversation, "park")
     conversation.waiting_until = ctx.clock() + days * DAY_SECONDS
     conversation.reconnect_deadline = None
@@ -86,36 +82,17 @@ def resume(ctx: CallContext, conversation: Conversation) -> None:
         offer(ctx, conversation)
 
 
-def _due(workspace: Workspace) -> list[Conversation]:
-    waiting = [
-        c
-        for c in workspace.omnichannel.conversations.values()
-        if c.state == WAITING and c.waiting_until is not None
-    ]
-    return sorted(waiting, key=lambda c: c.waiting_until or 0.0)
+def _waiting(workspace: Workspace) -> list[Conversation]:
+    return [c for c in workspace.omnichannel.conversations.values() if c.state == WAITING]
 
 
-def catch_up(ctx: CallContext, now: float | None = None) -> None:
-    """Close every waiting conversation whose waiting period is over by `now`."""
-    now = ctx.clock() if now is None else now
-    for conversation in _due(ctx.workspace):
-        if conversation.waiting_until is not None and conversation.waiting_until <= now:
-            conversation.waiting_until = None
-            conversation.ended_by = "timeout"
-            move(ctx, conversation, "lapse")
+def _lapse(ctx: CallContext, conversation: Conversation) -> None:
+    conversation.waiting_until = None
+    conversation.ended_by = "timeout"
+    move(ctx, conversation, "lapse")
 
 
-class WaitingTimer:
-    """The end of persistent chats' waiting periods, for the engine's timer table."""
+# The ends of the waiting periods: past one, the waiting conversation closes.
+WAITING_PERIODS = DeadlineTimer.over(_waiting, lambda c: c.waiting_until, _lapse)
 
-    def next_due(self, workspace: Workspace) -> float | None:
-        """Return when the next waiting period ends."""
-        due = _due(workspace)
-        return due[0].waiting_until if due else None
-
-    def fire_due(self, ctx: CallContext, now: float) -> None:
-        """Close the waiting conversations whose period is over."""
-        catch_up(ctx, now)
-
-
-TIMER = WaitingTimer()
+FEATURE = Feature(name="persistent_chat", timers=(WAITING_PERIODS,))

@@ -26,48 +26,20 @@ import re
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
-from cifbridge.engine.base.conversation_state import Conversation
+from cifbridge.engine.base.conversation_state import ACTIVE, OPEN, Conversation
+from cifbridge.engine.base.deadlines import DeadlineTimer
 from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Workspace
 from cifbridge.engine.base.texts import RECONNECT_PROMPT_UNAUTHENTICATED
 from cifbridge.engine.cif import notifications
 from cifbridge.engine.omnichannel import arrivals, persistent_chat
-from cifbridge.engine.omnichannel.conversations import (
-    ACTIVE,
-    OPEN,
-    channel_of,
-    find,
-    move,
-    note,
-    require,
-    take,
-)
+from cifbridge.engine.omnichannel.conversations import find, move, note, require, take
 from cifbridge.engine.omnichannel.customers import resolve_customer
+from cifbridge.engine.omnichannel.queries import channel_of, link, reconnectable
 
-LINK_PARAMETER = "oc.reconnectid"
 LINK_SLUG = "{ReconnectUrl{ReconnectID}}"
 _LINK_ID = re.compile(r"[?&]oc\.reconnectid=([0-9A-Fa-f-]+)")
-
-
-def link(ctx: CallContext, conversation: Conversation) -> str | None:
-    """Return a chat's reconnect link, when its channel has reconnection enabled."""
-    settings = channel_of(ctx, conversation).reconnection
-    if conversation.reconnect_id is None or not settings.enabled:
-        return None
-    separator = "&" if "?" in settings.portal_url else "?"
-    return f"{settings.portal_url}{separator}{LINK_PARAMETER}={conversation.reconnect_id}"
-
-
-def reconnectable(ctx: CallContext, conversation: Conversation) -> bool:
-    """Tell whether the customer can come back to this conversation now."""
-    deadline = conversation.reconnect_deadline
-    return (
-        conversation.state == ACTIVE
-        and not conversation.connected
-        and not conversation.window_closed
-        and deadline is not None
-        and ctx.clock() < deadline
-    )
 
 
 def disconnect(ctx: CallContext, **params: Any) -> dict[str, Any]:
@@ -85,7 +57,7 @@ def disconnect(ctx: CallContext, **params: Any) -> dict[str, Any]:
     else:
         conversation.connected, conversation.disconnected_at = False, ctx.clock()
         if not persistent_chat.applies(ctx, conversation):
-            limit = channel_of(ctx, conversation).reconnection.time_limit_seconds
+            limit = channel_of(ctx.config, conversation).reconnection.time_limit_seconds
             conversation.reconnect_deadline = ctx.clock() + limit
         note(ctx, conversation, "The customer disconnected")
     return _status(ctx, conversation)
@@ -128,20 +100,22 @@ def reconnect(ctx: CallContext, **params: Any) -> dict[str, Any]:
     choice = params.get("choice", "continue")
     if choice not in ("continue", "new") or (via == "link" and choice != "continue"):
         raise AgentActionRefused("choice is continue or new (new only at the prompt)", 400)
-    settings = channel_of(ctx, conversation).reconnection
+    settings = channel_of(ctx.config, conversation).reconnection
     if not settings.enabled:
         raise AgentActionRefused(
             f"Reconnection is not enabled for the {conversation.channel} channel"
         )
     if conversation.state == ACTIVE and conversation.connected:
         raise AgentActionRefused(f"The customer of conversation {conversation.id} is connected")
-    catch_up(ctx)  # a limit passed by now has passed for the customer too; nothing refuses after
-    if reconnectable(ctx, conversation) and choice == "continue":
+    TIME_LIMITS.catch_up(
+        ctx
+    )  # a limit passed by now has passed for the customer too; nothing refuses after
+    if reconnectable(conversation, ctx.clock()) and choice == "continue":
         conversation.connected, conversation.reconnect_deadline = True, None
         conversation.disconnected_at = None
         note(ctx, conversation, "The customer reconnected")
         return {"outcome": "reconnected", **_status(ctx, conversation)}
-    if reconnectable(ctx, conversation):  # a new conversation, chosen at the prompt
+    if reconnectable(conversation, ctx.clock()):  # a new conversation, chosen at the prompt
         conversation.ended_by = "customer"
         move(ctx, conversation, "end")
     elif settings.redirect_url and choice == "continue":
@@ -178,7 +152,7 @@ def _fresh(ctx: CallContext, previous: Conversation) -> dict[str, Any]:
     customer = dict(previous.customer)
     if not customer.get("authenticated"):
         customer = resolve_customer(ctx, None, customer.get("caseId"))
-    channel = channel_of(ctx, previous)
+    channel = channel_of(ctx.config, previous)
     fresh, _ = arrivals.start(ctx, channel, customer, dict(previous.details), previous.provider)
     return {**arrivals.summary(fresh), "previousConversationId": previous.id}
 
@@ -195,46 +169,30 @@ def _status(ctx: CallContext, conversation: Conversation) -> dict[str, Any]:
         "sessionId": conversation.session_id,
         "connected": conversation.connected,
         "reconnectDeadline": conversation.reconnect_deadline,
-        "reconnectUrl": link(ctx, conversation),
+        "reconnectUrl": link(ctx.config, conversation),
     }
 
 
-def _due(workspace: Workspace) -> list[Conversation]:
-    waiting = [
-        c
-        for c in workspace.omnichannel.conversations.values()
-        if c.state == ACTIVE and c.reconnect_deadline is not None
-    ]
-    return sorted(waiting, key=lambda c: c.reconnect_deadline or 0.0)
+def _active(workspace: Workspace) -> list[Conversation]:
+    return [c for c in workspace.omnichannel.conversations.values() if c.state == ACTIVE]
 
 
-def catch_up(ctx: CallContext, now: float | None = None) -> None:
-    """Move every disconnected chat whose time limit passed by `now` to wrap-up."""
-    now = ctx.clock() if now is None else now
-    for conversation in _due(ctx.workspace):
-        if conversation.reconnect_deadline is not None and conversation.reconnect_deadline <= now:
-            conversation.reconnect_deadline = None
-            conversation.ended_by = "timeout"
-            note(ctx, conversation, "The customer did not come back in time")
-            move(ctx, conversation, "end")
+def _time_out(ctx: CallContext, conversation: Conversation) -> None:
+    conversation.reconnect_deadline = None
+    conversation.ended_by = "timeout"
+    note(ctx, conversation, "The customer did not come back in time")
+    move(ctx, conversation, "end")
 
 
-class ReconnectionTimer:
-    """The time limits of disconnected chats, for the engine's timer table."""
+# The time limits of disconnected chats: past one, the chat moves to wrap-up.
+TIME_LIMITS = DeadlineTimer.over(_active, lambda c: c.reconnect_deadline, _time_out)
 
-    def next_due(self, workspace: Workspace) -> float | None:
-        """Return when the next disconnected chat's time limit passes."""
-        due = _due(workspace)
-        return due[0].reconnect_deadline if due else None
-
-    def fire_due(self, ctx: CallContext, now: float) -> None:
-        """Move the chats whose limit passed to wrap-up."""
-        catch_up(ctx, now)
-
-
-AGENT_ACTIONS = {
-    "disconnectCustomer": disconnect,
-    "closeWindow": close_window,
-    "reconnectCustomer": reconnect,
-}
-TIMER = ReconnectionTimer()
+FEATURE = Feature(
+    name="reconnection",
+    agent_actions={
+        "disconnectCustomer": disconnect,
+        "closeWindow": close_window,
+        "reconnectCustomer": reconnect,
+    },
+    timers=(TIME_LIMITS,),
+)

@@ -1,4 +1,4 @@
-"""Conversations as the workspace page and the control API show them (views.py merges these).
+"""Conversations as the workspace page and the control API show them (workspace.py merges these).
 
 Per session: `sentimentAlert` and `sentimentTooltip` (the icon's exclamation mark and its
 text), and `omnichannel` with the session's status, its customer, the contact the navigator
@@ -13,57 +13,54 @@ from __future__ import annotations
 
 from typing import Any
 
-from cifbridge.engine import Engine
-from cifbridge.engine.base.context import CallContext
-from cifbridge.engine.base.conversation_state import Conversation
+from cifbridge.engine.base.conversation_state import ACTIVE, Conversation
 from cifbridge.engine.base.state import Session
 from cifbridge.engine.base.texts import SENTIMENT_ALERT_TOOLTIP
 from cifbridge.engine.config.channels import CHANNELS, SENTIMENTS
-from cifbridge.engine.omnichannel.completion import is_complete, session_status
-from cifbridge.engine.omnichannel.conversations import (
-    ACTIVE,
+from cifbridge.engine.config.workspace import WorkspaceConfig
+from cifbridge.engine.omnichannel.queries import (
     capacity_used,
     channel_of,
     contacts,
+    elevation_targets,
     holds_capacity,
+    is_complete,
+    link,
+    reconnectable,
+    sentiment_alert,
+    session_status,
+    waited,
 )
-from cifbridge.engine.omnichannel.elevation import ELEVATIONS
-from cifbridge.engine.omnichannel.messaging import sentiment_alert, waited
-from cifbridge.engine.omnichannel.reconnection import link, reconnectable
+from cifbridge.engine.views import EngineState
 
 
-def _reader(engine: Engine) -> CallContext:
-    # Read-only use of the engine's helpers, which take a call context.
-    return CallContext(engine.config, engine.workspace, None, engine.clock)
-
-
-def omnichannel_view(engine: Engine) -> dict[str, Any]:
+def omnichannel_view(engine: EngineState) -> dict[str, Any]:
     """Return the workspace's conversations, capacity and thresholds."""
-    ctx = _reader(engine)
-    settings = engine.config.omnichannel
+    config, now = engine.config, engine.clock()
+    settings = config.omnichannel
     found = list(engine.workspace.omnichannel.conversations.values())
-    used = capacity_used(ctx)
+    used = capacity_used(engine.workspace, config)
     return {
-        "now": ctx.clock(),
+        "now": now,
         "capacity": {
             "total": settings.capacity,
             "used": used,
             "available": max(0, settings.capacity - used),
-            "heldBy": [c.id for c in found if holds_capacity(ctx, c)],
+            "heldBy": [c.id for c in found if holds_capacity(config, c)],
         },
         "sentimentThreshold": settings.sentiment_threshold,
         "sentimentLevels": list(SENTIMENTS),
         "waitThresholdSeconds": settings.wait_threshold_seconds,
         "channels": [{"name": c.name, "label": c.label} for c in settings.channels.values()],
-        "conversations": [conversation_view(ctx, c) for c in found],
+        "conversations": [conversation_view(config, c, now) for c in found],
     }
 
 
-def session_extras(engine: Engine, session: Session) -> dict[str, Any]:
+def session_extras(engine: EngineState, session: Session) -> dict[str, Any]:
     """Return what a session shows of its conversations (nothing much for other sessions)."""
-    ctx = _reader(engine)
-    held = contacts(ctx, session.id)
-    alert = any(sentiment_alert(ctx, c) for c in held)
+    config, now = engine.config, engine.clock()
+    held = contacts(engine.workspace, session.id)
+    alert = any(sentiment_alert(config, c) for c in held)
     extras: dict[str, Any] = {
         "sentimentAlert": alert,
         "sentimentTooltip": SENTIMENT_ALERT_TOOLTIP.format(title=session.title) if alert else None,
@@ -71,26 +68,27 @@ def session_extras(engine: Engine, session: Session) -> dict[str, Any]:
     }
     if held:
         extras["omnichannel"] = {
-            "status": session_status(ctx, session.id),
+            "status": session_status(engine.workspace, session.id),
             "customer": held[0].customer,
             "activeContactId": _navigated(held).id,
             "contactCount": len(held),
-            "contacts": _by_channel([conversation_view(ctx, c) for c in held]),
+            "contacts": _by_channel([conversation_view(config, c, now) for c in held]),
         }
     return extras
 
 
-def conversation_view(ctx: CallContext, conversation: Conversation) -> dict[str, Any]:
+def conversation_view(
+    config: WorkspaceConfig, conversation: Conversation, now: float
+) -> dict[str, Any]:
     """Return one conversation (contact) with its timers, sentiment and reconnect link."""
-    now = ctx.clock()
     wait = waited(conversation, now)
-    threshold = ctx.config.omnichannel.wait_threshold_seconds
+    threshold = config.omnichannel.wait_threshold_seconds
     started = conversation.accepted_at
     until = conversation.ended_at if conversation.ended_at is not None else now
     return {
         "conversationId": conversation.id,
         "channel": conversation.channel,
-        "channelLabel": channel_of(ctx, conversation).label,
+        "channelLabel": channel_of(config, conversation).label,
         "providerId": conversation.provider,
         "state": conversation.state,
         "customer": conversation.customer,
@@ -106,30 +104,22 @@ def conversation_view(ctx: CallContext, conversation: Conversation) -> dict[str,
         "waitSeconds": wait,
         "waitState": None if wait is None else ("exceeded" if wait > threshold else "normal"),
         "sentiment": conversation.sentiment,
-        "sentimentAlert": sentiment_alert(ctx, conversation),
+        "sentimentAlert": sentiment_alert(config, conversation),
         "messages": conversation.messages,
         "elevatedFrom": conversation.elevated_from,
-        "elevateTo": _elevation_targets(ctx, conversation),
+        # What the elevation table lets this contact become now: the page offers exactly these.
+        "elevateTo": elevation_targets(config, conversation),
         "disposition": conversation.disposition,
         "completed": is_complete(conversation),
         "customerConnected": conversation.connected,
         "windowClosed": conversation.window_closed,
         "disconnectedAt": conversation.disconnected_at,
-        "reconnectUrl": link(ctx, conversation),
+        "reconnectUrl": link(config, conversation),
         "reconnectDeadline": conversation.reconnect_deadline,
         "reconnectSecondsLeft": _left(conversation.reconnect_deadline, now),
-        "canReconnect": reconnectable(ctx, conversation),
+        "canReconnect": reconnectable(conversation, now),
         "waitingUntil": conversation.waiting_until,
     }
-
-
-def _elevation_targets(ctx: CallContext, conversation: Conversation) -> list[str]:
-    # What the elevation table lets an active contact in a session become, among the
-    # configured channels: the page offers exactly these.
-    if conversation.state != ACTIVE or conversation.session_id is None:
-        return []
-    configured = ctx.config.omnichannel.channels
-    return [c for c in ELEVATIONS.get(conversation.channel, ()) if c in configured]
 
 
 def _navigated(held: list[Conversation]) -> Conversation:

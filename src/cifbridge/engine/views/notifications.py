@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cifbridge.engine.base.state import JSON, Notification, Workspace
-from cifbridge.engine.cif.notifications import displayed, queued
+from cifbridge.engine.cif.queries import displayed, queued
 from cifbridge.engine.config.workspace import NotificationTemplate, WorkspaceConfig
 
 

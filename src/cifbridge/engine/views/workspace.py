@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from cifbridge.engine import Engine
 from cifbridge.engine.base.state import Session
-from cifbridge.engine.cif.events import click_to_act_enabled
-from cifbridge.engine.cif.panel import active_provider
-from cifbridge.engine.cif.presence import current_presence, presence_list
+from cifbridge.engine.cif.queries import (
+    active_provider,
+    click_to_act_enabled,
+    current_presence,
+    presence_list,
+)
+from cifbridge.engine.views import EngineState
 from cifbridge.engine.views.conversations import omnichannel_view, session_extras
 from cifbridge.engine.views.notifications import view as notification_view
 
 
-def workspace_view(engine: Engine) -> dict[str, Any]:
+def workspace_view(engine: EngineState) -> dict[str, Any]:
     """Return everything the agent sees, as JSON-ready data."""
     workspace = engine.workspace
     open_sessions = len(workspace.sessions) - 1
@@ -47,7 +50,7 @@ def workspace_view(engine: Engine) -> dict[str, Any]:
     }
 
 
-def agent_view(engine: Engine) -> dict[str, Any]:
+def agent_view(engine: EngineState) -> dict[str, Any]:
     """Return the agent's presence, the active provider, conversations and analytics events."""
     workspace, config = engine.workspace, engine.config
     return {

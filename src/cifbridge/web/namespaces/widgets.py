@@ -12,6 +12,7 @@ from typing import Any
 import socketio
 from socketio.exceptions import ConnectionRefusedError as Refused
 
+from cifbridge.api import envelope
 from cifbridge.api.dispatcher import Caller
 from cifbridge.engine import WorkspaceConfig
 from cifbridge.web.hub import WIDGET_NAMESPACE, Hub, provider_room
@@ -59,15 +60,14 @@ class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         try:
             problem = _malformed(data)
             if problem:
-                return {"ok": False, "error": {"message": problem}, "origin": "client"}
+                return envelope.malformed(problem)
             caller = self.callers[sid]
             return await self.hub.widget_call(
                 caller, data["api"], data.get("args") or [], data.get("requestId")
             )
         except Exception as error:  # a handler must always acknowledge
             log.exception("CIF call %s failed inside cifbridge", api)
-            message = f"cifbridge internal error: {error}"
-            return {"ok": False, "error": {"message": message, "msdyn_name": api}, "origin": "host"}
+            return envelope.internal_error(api, error)
 
 
 def _malformed(data: Any) -> str | None:
