@@ -55,7 +55,7 @@ async function openSession(customerName: string): Promise<SessionInfo> {
     templateParameters: { customerName },
   };
   const sessionId: string = await cif.createSession(input);
-  const session: Map<string, unknown> = await cif.getSession(sessionId);
+  const session = await cif.getSession(sessionId);
   return Object.fromEntries(session) as SessionInfo;
 }
 
