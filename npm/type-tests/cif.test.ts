@@ -24,7 +24,8 @@ export async function resultsAreTheRealEncodings(): Promise<void> {
   const session: Map<string, unknown> = await cif.getSession(sessionId);
   const focused: string | null = await cif.getFocusedSession();
   const record = JSON.parse(await cif.createRecord("contact", "{}")) as CreateRecordResult;
-  const found = JSON.parse(await cif.searchAndOpenRecords("contact", "?$top=1", true)) as SearchResults;
+  const search = await cif.searchAndOpenRecords("contact", "?$top=1", true);
+  const found = JSON.parse(search) as SearchResults;
   const environment = JSON.parse(await cif.getEnvironment()) as EnvironmentInfo;
   const answer = JSON.parse(await cif.notifyEvent({ templateName: "t" })) as NotifyEventResult;
   // @ts-expect-error JSON-string results are strings, not the parsed object
@@ -55,6 +56,12 @@ export async function handlersTakeJsonText(): Promise<void> {
   await cif.addHandler("onclicktoact", async (data: { value: string }) => data.value);
   const removed: boolean = await cif.removeHandler("onSessionClosed", async () => undefined);
   use(closed, removed);
+}
+
+export async function theNamespaceIsOnTheWindow(): Promise<void> {
+  // Widgets written for the real library often say window.Microsoft.
+  const sessionId: string = await window.Microsoft.CIFramework.createSession({ templateName: "t" });
+  use(sessionId);
 }
 
 export function cifInitDoneListsOrigins(): void {

@@ -44,7 +44,11 @@ declare namespace Microsoft.CIFramework {
     correlationId?: string,
   ): Promise<string>;
   /** Delete a record; resolves JSON text of DeleteRecordResult. */
-  function deleteRecord(entityName: string, entityId: string, correlationId?: string): Promise<string>;
+  function deleteRecord(
+    entityName: string,
+    entityId: string,
+    correlationId?: string,
+  ): Promise<string>;
   /**
    * Search with OData options (`?$filter=...`, `$search`, max 5000 records) and, unless
    * searchOnly, open the one hit or a search page; resolves JSON text of SearchResults.
@@ -287,7 +291,8 @@ declare namespace Microsoft.CIFramework {
     dialogOptions?: Record<string, unknown>,
     dialogParams?: Record<string, unknown>,
     correlationId?: string,
-  ): Promise<Map<string, unknown>>;
+    // biome-ignore lint/suspicious/noExplicitAny: the dialog's parameters have any type
+  ): Promise<Map<string, any>>;
   /** Show a message bar across the app; resolves its id (Xrm.App.addGlobalNotification's). */
   function showGlobalNotification(
     notificationOptions: GlobalNotificationOptions,
@@ -305,7 +310,11 @@ declare namespace Microsoft.CIFramework {
    * Run a Web API query on an entity set (plural name) with OData or FetchXML options, or
    * `/(<id>)/<file attribute>` to read file data; resolves JSON text.
    */
-  function executeFetchQuery(entityName: string, options: string, correlationId?: string): Promise<string>;
+  function executeFetchQuery(
+    entityName: string,
+    options: string,
+    correlationId?: string,
+  ): Promise<string>;
   /** Run an unbound action, function or CRUD request. */
   function executeAction(
     request: ExecuteActionRequest,

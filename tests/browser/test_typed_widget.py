@@ -30,7 +30,7 @@ def compiled(pytestconfig: pytest.Config, widget_site: WidgetSite) -> Path:
     """Compile both widgets into the widget site: typed/ and readme-example.js."""
     tools.ensure_installed(tools.say_through(pytestconfig))
     typed = widget_site.root / "typed"
-    result = tools.compile_typed_widget(typed)
+    result = tools.compile_typed_widget(typed / "dist")
     assert result.returncode == 0, tools.report(result)
     shutil.copy(TYPED_WIDGET / "index.html", typed / "index.html")
     project = tools.consumer_project(

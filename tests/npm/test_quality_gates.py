@@ -77,7 +77,7 @@ def test_the_typed_widget_compiles_to_a_module_without_imports(tmp_path: Path) -
 def test_the_package_packs_only_the_declarations(tmp_path: Path) -> None:
     _, files = tools.pack(tmp_path)
     declarations = sorted(f"types/{p.name}" for p in (NPM_DIR / "types").glob("*.d.ts"))
-    assert files == sorted(["index.d.ts", "package.json", *declarations])
+    assert files == sorted(["README.md", "index.d.ts", "package.json", *declarations])
 
 
 def test_the_readme_example_compiles_against_the_packed_package(tmp_path: Path) -> None:

@@ -3,8 +3,8 @@
  *
  * Like a partner widget it loads the CRM's library named by `?ucilib=` (reference §6.1), waits
  * for CIFInitDone, opens a session for `?customer=`, reads getSession's Map, and shows on the
- * page what it learned, including the onSessionClosed events it hears. Compiled with
- * `tsc -p examples/typed-widget`; index.html loads the emitted widget.js.
+ * page what it learned, including the onSessionClosed events it hears. `tsc -p
+ * examples/typed-widget` compiles it into dist/, where index.html loads it from.
  */
 
 import type {
@@ -62,7 +62,9 @@ async function openSession(customerName: string): Promise<SessionInfo> {
 async function start(): Promise<void> {
   const query = new URL(window.location.href).searchParams;
   const library = query.get("ucilib");
-  if (!library) throw new Error("open this page with ?ucilib=<bridge>/webresources/Widget/msdyn_ciLibrary.js");
+  if (!library) {
+    throw new Error("open this page with ?ucilib=<CRM>/webresources/Widget/msdyn_ciLibrary.js");
+  }
   show("origins", (await loadLibrary(library)).join(" "));
   await Microsoft.CIFramework.addHandler("onSessionClosed", onSessionClosed);
   const environment = JSON.parse(await Microsoft.CIFramework.getEnvironment()) as EnvironmentInfo;
