@@ -105,7 +105,7 @@ def string_union(text: str, alias: str) -> set[str]:
 
 
 def interface_keys(text: str, name: str) -> set[str]:
-    """Return the property names of `interface <name> { ... }` (one level deep)."""
+    """Return the property names of `interface <name> { ... }` (one per line, as written)."""
     match = re.search(rf"\binterface\s+{name}\s*\{{", text)
     if match is None:
         raise ValueError(f"no interface {name}")
