@@ -6,7 +6,7 @@
  * onSessionClosed. Everything here is plain Microsoft.CIFramework usage and runs unchanged
  * against a real org. Strings from the host or the agent go through textContent only.
  */
-(function () {
+(() => {
   "use strict";
 
   var SESSION_TEMPLATE = "msdyn_voicecall_session";
@@ -15,7 +15,7 @@
   var ui = null;
 
   // Registered before the library is loaded, so the event can't be missed.
-  window.addEventListener("CIFInitDone", function () {
+  window.addEventListener("CIFInitDone", () => {
     whenDomReady(start);
   }, { once: true });
 
@@ -38,11 +38,11 @@
       log: document.getElementById("log")
     };
     var cif = window.Microsoft.CIFramework;
-    ui.callButton.addEventListener("click", function () { acceptCall(cif); });
+    ui.callButton.addEventListener("click", () => { acceptCall(cif); });
     Promise.all([
-      cif.addHandler("onSessionSwitched", function (data) { return onSessionEvent(cif, "onSessionSwitched", data); }),
-      cif.addHandler("onSessionClosed", function (data) { return onSessionEvent(cif, "onSessionClosed", data); })
-    ]).then(function () {
+      cif.addHandler("onSessionSwitched", (data) => onSessionEvent(cif, "onSessionSwitched", data)),
+      cif.addHandler("onSessionClosed", (data) => onSessionEvent(cif, "onSessionClosed", data))
+    ]).then(() => {
       ui.status.textContent = "Ready";
       ui.status.classList.add("ready");
       ui.callButton.disabled = false;
@@ -54,7 +54,7 @@
     var customerName = ui.customerName.value.trim() || "Unknown caller";
     clearError();
     ui.callButton.disabled = true;
-    cif.canCreateSession().then(function (canCreate) {
+    cif.canCreateSession().then((canCreate) => {
       if (!canCreate) throw new Error("The agent has too many sessions open; close one first.");
       return cif.createSession({
         templateName: SESSION_TEMPLATE,
@@ -65,11 +65,11 @@
           msdyn_entityrecord: { entityName: "contact", entityId: newGuid() }
         }
       });
-    }).then(function (sessionId) {
+    }).then((sessionId) => {
       customersBySession.set(sessionId, customerName);
-      addLog("createSession", sessionId + " for " + customerName);
+      addLog("createSession", `${sessionId} for ${customerName}`);
       return refreshSessions(cif);
-    }).catch(showError).finally(function () {
+    }).catch(showError).finally(() => {
       ui.callButton.disabled = false;
     });
   }
@@ -84,9 +84,10 @@
   }
 
   function refreshSessions(cif) {
-    return cif.getAllSessions().then(function (ids) {
-      return Promise.all((ids || []).map(function (id) { return cif.getSession(id); }));
-    }).then(renderSessions).catch(showError);
+    return cif.getAllSessions()
+      .then((ids) => Promise.all((ids || []).map((id) => cif.getSession(id))))
+      .then(renderSessions)
+      .catch(showError);
   }
 
   function renderSessions(sessions) {
@@ -103,7 +104,7 @@
     var name = document.createElement("span");
     name.className = "customer";
     var context = session.get("context");
-    name.textContent = (context && context.customerName) || customersBySession.get(id) || "Caller";
+    name.textContent = context?.customerName || customersBySession.get(id) || "Caller";
     var meta = document.createElement("span");
     meta.className = "meta";
     meta.textContent = id + (session.get("focused") ? " · focused" : "");
@@ -138,17 +139,17 @@
     if (typeof error === "string") {
       try {
         return String(JSON.parse(error).message);
-      } catch (notJson) {
+      } catch {
         return error;
       }
     }
-    return String(error && error.message || error);
+    return String(error?.message || error);
   }
 
   function newGuid() {
     var bytes = new Uint8Array(16);
     window.crypto.getRandomValues(bytes);
-    var hex = Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+    var hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
     return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
   }
 })();

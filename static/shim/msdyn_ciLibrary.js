@@ -11,11 +11,13 @@
  * and a JSON description of every CIF function (built from the server's API catalog, so the two
  * never disagree). Classic script, no dependencies, nothing leaked besides window.Microsoft.
  */
-(function (window, document) {
+((window, document) => {
   // The UMD bundle sees a CommonJS-like `module` here and hands its export over instead of
   // creating a global `io`: the widget may ship its own (possibly different) socket.io.
-  var io = (function () {
-    var module = { exports: {} }, exports = module.exports;
+  var io = (() => {
+    var module = { exports: {} };
+    // biome-ignore lint/correctness/noUnusedVariables: the bundle pasted below reads `exports`
+    var exports = module.exports;
     /*CIFBRIDGE_SOCKET_IO_CLIENT*/
     return module.exports;
   })();
@@ -73,21 +75,21 @@
 
   function findBridgeOrigin(script) {
     // Same precedence as the real library (reference §6.1): data-crmurl, then ?ucilib=.
-    var crmUrl = script && script.getAttribute("data-crmurl");
+    var crmUrl = script?.getAttribute("data-crmurl");
     var fromAttribute = originOf(crmUrl);
     if (fromAttribute) return fromAttribute;
     var ucilib = new URL(window.location.href).searchParams.get("ucilib");
     var fromQuery = originOf(ucilib);
     if (fromQuery) return fromQuery;
-    return originOf(script && script.src) || window.location.origin;
+    return originOf(script?.src) || window.location.origin;
   }
 
   function originOf(url) {
     if (!url) return null;
     try {
-      var origin = new URL(url, window.location.href).origin;
+      const origin = new URL(url, window.location.href).origin;
       return origin === "null" ? null : origin;
-    } catch (error) {
+    } catch {
       return null;
     }
   }
@@ -99,13 +101,13 @@
     if (name.indexOf(PROVIDER_WINDOW_PREFIX) === 0) {
       return name.slice(PROVIDER_WINDOW_PREFIX.length) || null;
     }
-    return (script && script.getAttribute("data-provider")) || null;
+    return script?.getAttribute("data-provider") || null;
   }
 
   function announceReady(bridgeOrigin) {
     // Asynchronous like the real library, so listeners added right after the script tag
     // still hear it.
-    window.setTimeout(function () {
+    window.setTimeout(() => {
       window.dispatchEvent(new CustomEvent("CIFInitDone", { detail: [bridgeOrigin] }));
     }, 0);
   }
@@ -125,17 +127,17 @@
       handlers: new Map(),
       refusal: null
     };
-    socket.on("connect", function () { onConnect(client); });
-    socket.on("disconnect", function () { markInterrupted(client); });
-    socket.on("connect_error", function (error) { onConnectError(client, error); });
-    socket.on("cif:event", function (event) { runHandlers(client, event); });
-    socket.on("cif:result", function (answer) { onLateAnswer(client, answer); });
+    socket.on("connect", () => { onConnect(client); });
+    socket.on("disconnect", () => { markInterrupted(client); });
+    socket.on("connect_error", (error) => { onConnectError(client, error); });
+    socket.on("cif:event", (event) => { runHandlers(client, event); });
+    socket.on("cif:result", (answer) => { onLateAnswer(client, answer); });
     return client;
   }
 
   function send(client, api, args) {
     var spec = CONFIG.apis[api];
-    return new Promise(function (resolve, reject) {
+    return new Promise((resolve, reject) => {
       if (client.refusal) {
         reject(clientError(client.refusal));
         return;
@@ -156,7 +158,7 @@
       };
       client.pending.set(entry.packet.requestId, entry);
       if (spec.timeout) {
-        entry.timer = window.setTimeout(function () { onTimeout(client, entry); }, CONFIG.timeoutMs);
+        entry.timer = window.setTimeout(() => { onTimeout(client, entry); }, CONFIG.timeoutMs);
       }
       emit(client, entry);
     });
@@ -168,23 +170,23 @@
     entry.interrupted = false;
     entry.onWire = client.socket.connected;
     try {
-      client.socket.emit("cif", entry.packet, function (ack) { onAck(client, entry, ack); });
+      client.socket.emit("cif", entry.packet, (ack) => { onAck(client, entry, ack); });
     } catch (error) {
       // Arguments socket.io cannot serialize (cycles) fail here, as structured clone would.
       settle(client, entry);
-      entry.reject(clientError(String(error && error.message || error)));
+      entry.reject(clientError(String(error?.message || error)));
     }
   }
 
   function onAck(client, entry, ack) {
     if (client.pending.get(entry.packet.requestId) !== entry) return;
     // A deferred answer (notifyEvent waits for the agent) arrives later as "cif:result".
-    if (ack && ack.ok && ack.deferred) {
+    if (ack?.ok && ack.deferred) {
       entry.deferred = true;
       return;
     }
     settle(client, entry);
-    if (ack && ack.ok) {
+    if (ack?.ok) {
       entry.resolve(encodeValue(entry.spec.encoding, ack.value));
     } else {
       entry.reject(encodeError(entry.spec.encoding, ack || {}));
@@ -211,7 +213,7 @@
   function markInterrupted(client) {
     // A disconnect loses the answers to everything already sent; socket.io keeps only what
     // is still in its buffer.
-    client.pending.forEach(function (entry) {
+    client.pending.forEach((entry) => {
       if (entry.onWire) entry.interrupted = true;
     });
   }
@@ -219,7 +221,7 @@
   function onConnect(client) {
     // Same requestId for a resent call: the bridge answers a repeated request from its
     // memory, so a retried createSession never opens a second session.
-    client.pending.forEach(function (entry) {
+    client.pending.forEach((entry) => {
       if (entry.interrupted) emit(client, entry);
       else entry.onWire = true;
     });
@@ -227,14 +229,14 @@
 
   function onConnectError(client, error) {
     if (client.socket.active) {
-      console.warn("cifbridge: cannot reach the bridge yet, retrying:", error && error.message);
+      console.warn("cifbridge: cannot reach the bridge yet, retrying:", error?.message);
       return;
     }
     // The bridge refused the connection itself; socket.io will not retry, so fail fast
     // rather than let every call wait for its timeout.
-    client.refusal = (error && error.message) || "The bridge refused the connection";
+    client.refusal = error?.message || "The bridge refused the connection";
     console.error("cifbridge: the bridge refused the connection:", client.refusal);
-    client.pending.forEach(function (entry) {
+    client.pending.forEach((entry) => {
       settle(client, entry);
       entry.reject(clientError(client.refusal));
     });
@@ -243,9 +245,7 @@
   function newRequestId() {
     var bytes = new Uint8Array(16);
     window.crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) {
-      return (b < 16 ? "0" : "") + b.toString(16);
-    }).join("");
+    return Array.prototype.map.call(bytes, (b) => (b < 16 ? "0" : "") + b.toString(16)).join("");
   }
 
   function correlationIdOf(spec, args) {
@@ -280,7 +280,7 @@
 
   function docsError(error) {
     var result = {};
-    ["message", "msdyn_name", "errorCode"].forEach(function (key) {
+    ["message", "msdyn_name", "errorCode"].forEach((key) => {
       if (error[key] !== undefined) result[key] = error[key];
     });
     // Dataverse failures carry their text as value.errorMsg; the docs' examples read .message.
@@ -308,8 +308,8 @@
     if (value instanceof Map) return toWire(Object.fromEntries(value));
     if (Array.isArray(value)) return value.map(toWire);
     if (value !== null && typeof value === "object" && isPlainObject(value)) {
-      var copy = {};
-      Object.keys(value).forEach(function (key) {
+      const copy = {};
+      Object.keys(value).forEach((key) => {
         if (value[key] !== undefined) copy[key] = toWire(value[key]);
       });
       return copy;
@@ -327,20 +327,18 @@
   // ---------------------------------------------------------------------------------------
 
   function defineApi(namespace, client) {
-    Object.keys(CONFIG.apis).forEach(function (api) {
-      namespace[api] = function () {
-        return send(client, api, Array.prototype.map.call(arguments, toWire));
-      };
+    Object.keys(CONFIG.apis).forEach((api) => {
+      namespace[api] = (...args) => send(client, api, args.map(toWire));
     });
-    namespace.addHandler = function (eventName, handler) {
+    namespace.addHandler = (eventName, handler) => {
       addLocalHandler(client, eventName, handler);
       return send(client, "addHandler", [toWire(eventName), typeof handler === "function"])
-        .then(function () { return undefined; });
+        .then(() => undefined);
     };
-    namespace.removeHandler = function (eventName, handler) {
+    namespace.removeHandler = (eventName, handler) => {
       var removed = removeLocalHandler(client, eventName, handler);
       return send(client, "removeHandler", [toWire(eventName), typeof handler === "function"])
-        .then(function () { return removed; });
+        .then(() => removed);
     };
   }
 
@@ -353,15 +351,15 @@
 
   function removeLocalHandler(client, eventName, handler) {
     var set = client.handlers.get(eventName);
-    return Boolean(set && set.delete(handler));
+    return Boolean(set?.delete(handler));
   }
 
   function runHandlers(client, event) {
-    var name = event && event.name;
+    var name = event?.name;
     var set = client.handlers.get(name);
     if (!set) return;
     // A copy, so a handler that removes itself (or adds another) doesn't disturb this round.
-    Array.from(set).forEach(function (handler) {
+    Array.from(set).forEach((handler) => {
       runOneHandler(name, handler, event.data);
     });
   }
@@ -369,14 +367,14 @@
   function runOneHandler(name, handler, data) {
     // One widget's faulty handler must not stop the others from hearing the event.
     try {
-      var result = handler(data);
+      const result = handler(data);
       if (result && typeof result.then === "function") {
-        result.then(undefined, function (error) {
-          console.error("cifbridge: a " + name + " handler rejected:", error);
+        result.then(undefined, (error) => {
+          console.error(`cifbridge: a ${name} handler rejected:`, error);
         });
       }
     } catch (error) {
-      console.error("cifbridge: a " + name + " handler threw:", error);
+      console.error(`cifbridge: a ${name} handler threw:`, error);
     }
   }
 })(window, document);

@@ -26,7 +26,7 @@ export async function request(method, path, body) {
   const response = await fetch(path, init);
   const data = await response.json().catch(() => null);
   if (!response.ok) {
-    const message = data && data.error && data.error.message;
+    const message = data?.error?.message;
     throw new Error(message || `${response.status} ${response.statusText}`);
   }
   return data;
@@ -40,7 +40,7 @@ export function seg(value) {
 /** Show a failure to the agent (as text). */
 export function showError(error) {
   const bar = errorBar();
-  bar.textContent = error && error.message ? error.message : String(error);
+  bar.textContent = error?.message ? error.message : String(error);
   bar.hidden = false;
 }
 

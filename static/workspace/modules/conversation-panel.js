@@ -50,7 +50,7 @@ export function createConversationPanel(features) {
     }
   });
   insertLink.addEventListener("click", () => {
-    if (!contact || !contact.reconnectUrl) return;
+    if (!contact?.reconnectUrl) return;
     text.setRangeText(contact.reconnectUrl, text.selectionStart, text.selectionEnd, "end");
     text.dispatchEvent(new Event("input"));
     text.focus();
@@ -72,7 +72,7 @@ export function createConversationPanel(features) {
   function update(state) {
     lastState = state;
     const focused = (state.sessions || []).find((s) => s.focused);
-    const omnichannel = focused && focused.omnichannel;
+    const omnichannel = focused?.omnichannel;
     const next = omnichannel ? replyTarget(focused.id, omnichannel) : null;
     host.hidden = !next;
     if (!next) { contact = null; return; }
@@ -82,7 +82,7 @@ export function createConversationPanel(features) {
     contact = next;
     host.dataset.conversationId = contact.conversationId;
     host.dataset.sessionId = focused.id;
-    const name = (contact.customer && contact.customer.name) || focused.title || "";
+    const name = contact.customer?.name || focused.title || "";
     title.replaceChildren(channelIcon(contact.channel), el("span", "", `${channelLabel(contact)} · ${name}`));
     pills.replaceChildren(statePill(contact.state));
     const settings = state.omnichannel || {};

@@ -20,7 +20,7 @@ import {
 
 export const LIVE_WORK_ITEM = "msdyn_ocliveworkitem";
 
-export function createConversationPage(tab, session, features) {
+export function createConversationPage(tab, _session, features) {
   const node = el("article", "conversation-page");
   node.append(pageHeader(tab, "Conversation"));
   const empty = el("p", "muted conversation-empty");
@@ -77,7 +77,7 @@ export function createConversationPage(tab, session, features) {
 
 /** A conversation the session does not list as its own: shown alone. */
 function lone(state, tab) {
-  const id = tab.parameters && tab.parameters.entityId;
+  const id = tab.parameters?.entityId;
   const found = id ? findConversation(state, String(id)) : null;
   if (!found) return null;
   return {
@@ -163,7 +163,7 @@ function contactNavigator(onPick) {
   }
 
   function rebuild(omnichannel) {
-    rows.forEach((row) => stopTimer(row.duration));
+    rows.forEach((row) => { stopTimer(row.duration); });
     rows.clear();
     groups.replaceChildren(...Object.entries(omnichannel.contacts || {}).map(([channel, list]) => {
       const group = el("section", "contact-group");
@@ -320,7 +320,7 @@ function contactDetail(features, keep) {
 }
 
 function headline(contact) {
-  const name = (contact.customer && contact.customer.name) || "";
+  const name = contact.customer?.name || "";
   const via = channelLabel(contact);
   return contact.elevatedFrom ? `${via} with ${name} (elevated)` : `${via} with ${name}`;
 }
@@ -426,7 +426,7 @@ export function transcriptList() {
       const next = signature([contact.conversationId, messages]);
       if (next === key) return;
       key = next;
-      const who = (customer && customer.name) || (contact.customer && contact.customer.name) || "Customer";
+      const who = customer?.name || contact.customer?.name || "Customer";
       node.replaceChildren(...(messages.length
         ? messages.map((m) => message(m, who))
         : [el("li", "transcript-empty muted", "No messages yet.")]));

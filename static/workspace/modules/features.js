@@ -38,7 +38,7 @@ export const features = {
       if (!entities) {
         entities = request("GET", "/api/entities").then((body) => {
           const byName = new Map();
-          body.value.forEach((meta) => byName.set(meta.LogicalName, meta));
+          body.value.forEach((meta) => { byName.set(meta.LogicalName, meta); });
           return byName;
         }).catch((error) => { entities = null; throw error; });
       }

@@ -57,7 +57,7 @@ export function createFieldSet(form, meta, values, { callButton, onDirty }) {
     if (CHOICE_TYPES.has(attribute.AttributeType) || attribute.AttributeType === "Boolean") {
       const select = el("select", "form-input");
       select.append(new Option("", ""));
-      choices(attribute).forEach(([value, label]) => select.append(new Option(label, value)));
+      choices(attribute).forEach(([value, label]) => { select.append(new Option(label, value)); });
       return select;
     }
     const input = el("input", "form-input");

@@ -15,7 +15,7 @@ const SAMPLE_ARTICLES = [
   { title: "Track an order that has not arrived", number: "KA-01004" },
 ];
 
-export function createKbSearchPage(tab, session, features) {
+export function createKbSearchPage(tab, _session, features) {
   const params = tab.parameters || {};
   const node = el("article", "kb-page");
   node.append(pageHeader(tab, "Knowledge search"));

@@ -78,13 +78,13 @@ export function clockTime(at) {
 
 /** Every contact of a session's omnichannel view, in the navigator's order (by channel). */
 export function contactList(omnichannel) {
-  if (!omnichannel || !omnichannel.contacts) return [];
+  if (!omnichannel?.contacts) return [];
   return Object.values(omnichannel.contacts).flat();
 }
 
 /** Find a conversation among the workspace's (a session the bridge does not link to it). */
 export function findConversation(state, id) {
-  const all = (state.omnichannel && state.omnichannel.conversations) || [];
+  const all = state.omnichannel?.conversations || [];
   return all.find((c) => c.conversationId === id) || null;
 }
 
@@ -217,7 +217,7 @@ export function createCapacity() {
   return {
     update(state) {
       const omnichannel = state.omnichannel;
-      const capacity = omnichannel && omnichannel.capacity;
+      const capacity = omnichannel?.capacity;
       node.hidden = !capacity || !(omnichannel.channels || []).length;
       if (node.hidden) return;
       const used = Number(capacity.used) || 0;

@@ -60,7 +60,10 @@ function framePage(tab, url) {
     node,
     shown() {
       if (!safeUrl(url)) {
-        if (!frame) node.append(frame = el("p", "muted", "This tab has no web address to show."));
+        if (!frame) {
+          frame = el("p", "muted", "This tab has no web address to show.");
+          node.append(frame);
+        }
         return;
       }
       if (!frame) {

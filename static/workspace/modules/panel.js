@@ -50,7 +50,7 @@ export function createCommunicationPanel(features) {
     // Show the active provider's widget (the focused session's provider, the default one on
     // Home) whenever it changes; a provider tab the agent picked stays until then.
     const focused = (state.sessions || []).find((s) => s.focused);
-    const wanted = state.activeProvider || (focused && focused.providerId) || null;
+    const wanted = state.activeProvider || focused?.providerId || null;
     if (wanted !== followed && frames.has(wanted)) active = wanted;
     followed = wanted;
     if (!frames.has(active)) active = providers.length ? providers[0].uniqueName : null;

@@ -34,7 +34,7 @@ export function createPresencePicker(features) {
     host.hidden = !features.presence || (!current && !presences.length);
     const label = current ? current.presenceText : "Unknown";
     text.textContent = label;
-    dot.style.backgroundColor = current && current.presenceColor ? current.presenceColor : "";
+    dot.style.backgroundColor = current?.presenceColor || "";
     toggle.setAttribute("aria-label", `Presence: ${label}`);
     toggle.dataset.tooltip = `Presence: ${label}`;
     menu.replaceChildren(...presences.map((presence) => {

@@ -17,7 +17,7 @@ const ENTITY_RECORD_TEMPLATE = "msdyn_entityrecord";
 const LIST_SIZE = 50;
 
 /** The entity record page: a form over one record, or a create form for a new one. */
-export function createRecordPage(tab, session, features) {
+export function createRecordPage(tab, _session, features) {
   const params = tab.parameters || {};
   const entity = asText(params.entityName || "");
   const node = el("article", "record-page");
@@ -162,7 +162,7 @@ export function createRecordPage(tab, session, features) {
 function clickToActState(state) {
   // onclicktoact reaches the active provider only while its click-to-act is on.
   const provider = (state.providers || []).find((p) => p.uniqueName === state.activeProvider);
-  return { enabled: Boolean(provider && provider.clickToAct), provider: provider ? provider.label || provider.uniqueName : "" };
+  return { enabled: Boolean(provider?.clickToAct), provider: provider ? provider.label || provider.uniqueName : "" };
 }
 
 /** The entity list page: the records of one entity; a row opens its record in a new tab. */
@@ -231,7 +231,7 @@ export function recordTable(meta, records, open) {
   const columns = listColumns(meta);
   const table = el("table", "record-table");
   const head = el("tr");
-  columns.forEach((a) => head.append(el("th", "", a.DisplayName || a.LogicalName)));
+  columns.forEach((a) => { head.append(el("th", "", a.DisplayName || a.LogicalName)); });
   const tbody = el("tbody");
   records.forEach((row) => {
     const tr = el("tr");

@@ -30,11 +30,11 @@ export function createTabArea(features) {
     const sessions = state.sessions || [];
     const focused = sessions.find((s) => s.focused) || sessions[0] || null;
     const open = new Set(sessions.map((s) => s.id));
-    sessions.forEach((session) => syncPane(session, state));
+    sessions.forEach((session) => { syncPane(session, state); });
     panes.forEach((pane, id) => {
       if (!open.has(id)) { pane.node.remove(); panes.delete(id); picked.delete(id); }
     });
-    panes.forEach((pane, id) => showPane(pane, focused && id === focused.id));
+    panes.forEach((pane, id) => { showPane(pane, focused && id === focused.id); });
     renderStrip(focused);
     menu.update(state, focused);
   }
@@ -49,12 +49,12 @@ export function createTabArea(features) {
     }
     const tabs = paneTabs(session);
     const wanted = new Set(tabs.map((t) => t.id));
-    tabs.forEach((tab) => syncPage(pane, tab, session, state));
+    tabs.forEach((tab) => { syncPage(pane, tab, session, state); });
     pane.pages.forEach((page, id) => {
       if (!wanted.has(id)) { page.node.remove(); pane.pages.delete(id); }
     });
     const selected = selectedTab(session, tabs);
-    pane.pages.forEach((page, id) => showPage(pane, page, id === (selected && selected.id)));
+    pane.pages.forEach((page, id) => { showPage(pane, page, id === selected?.id); });
   }
 
   function syncPage(pane, tab, session, state) {

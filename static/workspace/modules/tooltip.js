@@ -26,7 +26,7 @@ export function installTooltips(root) {
     tip.hidden = true;
   }
 
-  const find = (event) => event.target.closest && event.target.closest("[data-tooltip]");
+  const find = (event) => event.target.closest?.("[data-tooltip]");
   root.addEventListener("pointerover", (event) => { const t = find(event); if (t) show(t); });
   root.addEventListener("pointerout", (event) => {
     if (owner && !owner.contains(event.relatedTarget)) hide();
