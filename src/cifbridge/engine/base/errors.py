@@ -15,10 +15,13 @@ CifError                 carries the CIF message; `api` is filled in by the disp
       ├── CancelEventFailed   msdyn_name "CancelEvent", as the docs spell it
       └── XrmError            an Xrm.WebApi / Xrm.Navigation / Xrm.Utility failure (records);
                               wire: {"value": {errorMsg, sourceFunc, reportTime, errorType}}
-AgentActionRefused       control-API refusals (closing the Home session, ...)
+AgentActionRefused       control-API refusals (closing the Home session, ...); its `kind` is
+                         not_found, conflict or invalid, mapped to HTTP statuses by the web
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 
 class CifError(Exception):
@@ -107,10 +110,20 @@ class XrmError(HostError):
         }
 
 
-class AgentActionRefused(Exception):
-    """An agent action from the control API cannot be carried out."""
+RefusalKind = Literal["not_found", "conflict", "invalid"]
+NOT_FOUND: RefusalKind = "not_found"  # an unknown session, conversation, record, channel...
+CONFLICT: RefusalKind = "conflict"  # the state does not allow the action now
+INVALID: RefusalKind = "invalid"  # well-formed, but against a rule (a limit, a vocabulary)
 
-    def __init__(self, message: str, status: int = 409) -> None:
+
+class AgentActionRefused(Exception):
+    """An agent action from the control API cannot be carried out.
+
+    Malformed parameters never get here: the transports check them against the action's JSON
+    Schema first. `kind` says why the engine refused, in the engine's own terms.
+    """
+
+    def __init__(self, message: str, kind: RefusalKind = CONFLICT) -> None:
         super().__init__(message)
         self.message = message
-        self.status = status
+        self.kind: RefusalKind = kind

@@ -15,11 +15,12 @@ Rules (issue 5; conversation states and wrap-up [DOC-OC]):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.conversation_state import Conversation
-from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.errors import INVALID, AgentActionRefused
 from cifbridge.engine.base.state import Session
 from cifbridge.engine.cif import focus
 from cifbridge.engine.omnichannel import persistent_chat
@@ -31,15 +32,14 @@ from cifbridge.engine.omnichannel.conversations import (
     find,
     move,
     require,
-    take,
 )
 
 COMPLETED, IN_WRAP_UP, IN_PROGRESS = "completed", "wrapup", "active"
 
 
-def end_conversation(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def end_conversation(ctx: CallContext, *, conversation_id: str) -> dict[str, Any]:
     """Agent action: end an active contact (End); it moves to wrap-up."""
-    conversation = find(ctx, take(params, ("conversationId",))["conversationId"])
+    conversation = find(ctx, conversation_id)
     require(conversation, (ACTIVE,), "be ended")
     conversation.ended_by = "agent"
     conversation.reconnect_deadline = None
@@ -47,22 +47,20 @@ def end_conversation(ctx: CallContext, **params: Any) -> dict[str, Any]:
     return _status(ctx, conversation)
 
 
-def wrap_up(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def wrap_up(ctx: CallContext, *, conversation_id: str, disposition: str) -> dict[str, Any]:
     """Agent action: finish a contact's post-contact work with a disposition; it closes."""
-    take(params, ("conversationId", "disposition"))
-    conversation = find(ctx, params["conversationId"])
-    disposition = params["disposition"]
-    if not isinstance(disposition, str) or not disposition.strip():
-        raise AgentActionRefused("disposition is a non-empty text", status=400)
+    conversation = find(ctx, conversation_id)
+    if not disposition.strip():
+        raise AgentActionRefused("disposition is a non-empty text", INVALID)
     require(conversation, (WRAPUP,), "be wrapped up (end it first)")
     conversation.disposition = disposition
     move(ctx, conversation, "complete")
     return _status(ctx, conversation)
 
 
-def close_session_of(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def close_session_of(ctx: CallContext, *, conversation_id: str) -> dict[str, Any]:
     """Agent action: close the session holding a contact (its X), settling its contacts."""
-    conversation = find(ctx, take(params, ("conversationId",))["conversationId"])
+    conversation = find(ctx, conversation_id)
     session_id = conversation.session_id or ""
     if ctx.workspace.session(session_id) is None:
         raise AgentActionRefused(f"Conversation {conversation.id} has no open session")
@@ -110,7 +108,7 @@ def _status(ctx: CallContext, conversation: Conversation) -> dict[str, Any]:
     }
 
 
-AGENT_ACTIONS = {
+AGENT_ACTIONS: dict[str, Callable[..., Any]] = {
     "endConversation": end_conversation,
     "wrapUpConversation": wrap_up,
     "closeConversationSession": close_session_of,
