@@ -1,6 +1,6 @@
 """The control API around the workspace itself: its view, session focus and close, reset, time.
 
-Routes (paths, methods and summaries in api/control_routes.py; GET /api/routes lists them):
+Routes (paths, methods and summaries in api/control_routes.py; listRoutes serves them):
 
     getWorkspace        the workspace view
     focusSession        switch to a session (fires onSessionSwitched)
