@@ -108,7 +108,7 @@ def close_through_hub(app: web.Application) -> Any:
     from cifbridge.web.keys import HUB
 
     async def close(session_id: str) -> None:
-        await app[HUB].agent(lambda engine: engine.close_session(session_id))
+        await app[HUB].agent("closeSession", {"session_id": session_id})
 
     return close
 

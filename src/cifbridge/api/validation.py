@@ -71,11 +71,16 @@ class SchemaSet:
         """Tell whether a schema with this `$id` is loaded."""
         return uri in self._validators
 
-    def first_error(self, uri: str, instance: Any) -> Problem | None:
-        """Return the most relevant failure, or None if the instance is valid."""
+    def best_error(self, uri: str, instance: Any) -> ValidationError | None:
+        """Return the most relevant failure as jsonschema reports it, or None if valid."""
         if self.is_valid(uri, instance):
             return None
-        error = best_match(self._validators[uri].iter_errors(instance))
+        error: ValidationError | None = best_match(self._validators[uri].iter_errors(instance))
+        return error
+
+    def first_error(self, uri: str, instance: Any) -> Problem | None:
+        """Return the most relevant failure, or None if the instance is valid."""
+        error = self.best_error(uri, instance)
         if error is None:
             return None
         custom = _custom_message(error)

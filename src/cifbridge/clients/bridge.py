@@ -4,7 +4,8 @@
     WidgetClient   a CIF widget without a browser: `call("createSession", {...})` over Socket.IO
 
 Both are synchronous (plain `urllib` and python-socketio's SimpleClient), so they work in any
-test runner without an event loop.
+test runner without an event loop. BridgeClient builds every request from the control API's
+route table (`cifbridge.api.control_routes`) by route name.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import deque
+from collections.abc import Mapping
 from typing import Any
 
 import socketio
+
+from cifbridge.api.control_routes import route
 
 
 class BridgeError(RuntimeError):
@@ -67,12 +71,23 @@ class BridgeClient:
             message = payload.get("error", {}).get("message", error.reason)
             raise BridgeError(message, error.code) from None
 
+    def _request(
+        self,
+        route_name: str,
+        path_params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        query: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Send the request of the control route called `route_name`."""
+        found = route(route_name)
+        return self.request(found.method, found.url(path_params, query), body)
+
     def wait_until_ready(self, timeout: float = 15.0) -> None:
         """Poll /healthz until the bridge answers."""
         deadline = time.monotonic() + timeout
         while True:
             try:
-                self.request("GET", "/healthz")
+                self.request("GET", "/healthz")  # not a control route: it exists once ready
                 return
             except (OSError, BridgeError):
                 if time.monotonic() > deadline:
@@ -81,7 +96,7 @@ class BridgeClient:
 
     def workspace(self) -> dict[str, Any]:
         """Return the workspace view: sessions, tabs, focus, indicators."""
-        view: dict[str, Any] = self.request("GET", "/api/workspace")
+        view: dict[str, Any] = self._request("getWorkspace")
         return view
 
     def sessions(self) -> list[dict[str, Any]]:
@@ -90,46 +105,53 @@ class BridgeClient:
 
     def focus_session(self, session_id: str) -> dict[str, Any]:
         """Switch to a session as the agent does."""
-        view: dict[str, Any] = self.request("POST", f"/api/sessions/{session_id}/focus")
+        view: dict[str, Any] = self._request("focusSession", {"session_id": session_id})
         return view
 
     def close_session(self, session_id: str) -> dict[str, Any]:
         """Close a session as the agent does."""
-        view: dict[str, Any] = self.request("DELETE", f"/api/sessions/{session_id}")
+        view: dict[str, Any] = self._request("closeSession", {"session_id": session_id})
         return view
 
     def reset(self) -> dict[str, Any]:
         """Start over with only the Home session and an empty journal."""
-        view: dict[str, Any] = self.request("POST", "/api/reset")
+        view: dict[str, Any] = self._request("reset")
         return view
 
     def journal(self, since: int = 0, api: str | None = None) -> list[dict[str, Any]]:
         """Return the CIF calls recorded after `since`, optionally of one function."""
-        query = f"?since={since}" + (f"&api={api}" if api else "")
-        entries: list[dict[str, Any]] = self.request("GET", "/api/journal" + query)["entries"]
+        answer = self._request("getJournal", query={"since": since, "api": api or None})
+        entries: list[dict[str, Any]] = answer["entries"]
         return entries
 
     def advance_clock(self, seconds: float) -> float:
         """Fast-forward the bridge's clock, firing timeouts that fall due."""
-        now: float = self.request("POST", "/api/clock/advance", {"seconds": seconds})["now"]
+        now: float = self._request("advanceClock", body={"seconds": seconds})["now"]
         return now
+
+    def set_presence(self, presence_text: str) -> dict[str, Any]:
+        """Pick the listed presence with this text, as the agent does; widgets hear it."""
+        answer: dict[str, Any] = self._request("setPresence", body={"presenceText": presence_text})
+        return answer
 
     def notifications(self) -> dict[str, Any]:
         """Return the displayed notification (or None) and the queue behind it."""
-        view: dict[str, Any] = self.request("GET", "/api/notifications")
+        view: dict[str, Any] = self._request("listNotifications")
         return view
 
     def accept_notification(self, notification_id: str | None = None) -> dict[str, Any]:
         """Press Accept on the displayed notification; its notifyEvent resolves Accept."""
-        return self._answer_notification("accept", notification_id)
+        return self._answer_notification("acceptNotification", notification_id)
 
     def reject_notification(self, notification_id: str | None = None) -> dict[str, Any]:
         """Press Reject on the displayed notification; its notifyEvent resolves Reject."""
-        return self._answer_notification("reject", notification_id)
+        return self._answer_notification("rejectNotification", notification_id)
 
-    def _answer_notification(self, verb: str, notification_id: str | None) -> dict[str, Any]:
-        named = f"/{notification_id}" if notification_id else ""
-        view: dict[str, Any] = self.request("POST", f"/api/notifications{named}/{verb}")
+    def _answer_notification(self, name: str, notification_id: str | None) -> dict[str, Any]:
+        if not notification_id:  # whichever is displayed
+            view: dict[str, Any] = self._request(name)
+        else:
+            view = self._request(f"{name}ById", {"notification_id": notification_id})
         return view
 
 

@@ -1,30 +1,42 @@
 """Agent actions that take parameters: the engine action of the same name, or its control route.
 
-A case writes `agent: {action: setPresence, params: {presenceText: Busy}}`. The engine path
-calls `engine.agent("setPresence", **params)`; the served paths POST the params as the JSON
-body of the control route below, with `{name}` parts of the path taken out of the params.
+A case writes `agent: {action: setPresence, params: {presenceText: Busy}}`. Both paths take the
+control route of the route table (api/control_routes.py) named after the action: the params
+that fill its path's placeholders (`eventName` for `{event_name}`) go into the path, the rest
+is the JSON body. The engine path checks that body against the route's schema, as the bridge
+does, and calls `engine.agent` with the keywords; the served paths send the request.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-ROUTES = {
-    "setPresence": "/api/presence",
-    "setPanel": "/api/panel",
-    "clickToAct": "/api/click-to-act",
-    "navigate": "/api/navigate",
-    "sendKbArticle": "/api/kb-articles/send",
-    "raiseEvent": "/api/events/{eventName}",
-    "linkConversation": "/api/sessions/{sessionId}/conversation",
-    "arriveConversation": "/api/conversations",
-}
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+from cifbridge.api.control_bodies import keyword
+from cifbridge.api.control_routes import Route, route
+
+ACTIONS = (
+    "setPresence",
+    "setPanel",
+    "clickToAct",
+    "navigate",
+    "sendKbArticle",
+    "raiseEvent",
+    "linkConversation",
+    "arriveConversation",
+)
+ROUTES: dict[str, Route] = {action: route(action) for action in ACTIONS}
 
 
-def control_request(action: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """Return the control route's path and JSON body for an agent action with parameters."""
-    body = dict(params)
-    path = _PLACEHOLDER.sub(lambda m: str(body.pop(m.group(1), "")), ROUTES[action])
+def split_params(action: str, params: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+    """Return a case's params as the route's path values (keywords) and its JSON body."""
+    placeholders = ROUTES[action].placeholders
+    path = {keyword(k): str(v) for k, v in params.items() if keyword(k) in placeholders}
+    body = {k: v for k, v in params.items() if keyword(k) not in placeholders}
     return path, body
+
+
+def control_request(action: str, params: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    """Return the control route's method, path and JSON body for an agent action's params."""
+    path, body = split_params(action, params)
+    found = ROUTES[action]
+    return found.method, found.url({p: path.get(p, "") for p in found.placeholders}), body

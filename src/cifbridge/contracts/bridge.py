@@ -1,7 +1,8 @@
 """Bridges served on free loopback ports for the Socket.IO and browser paths.
 
-One bridge per distinct case configuration, started on first use and reset (`POST /api/reset`)
-before every case; the agent's moves go through the control API like any test suite's would.
+One bridge per distinct case configuration, started on first use and reset (the `reset` control
+route) before every case; the agent's moves go through the control API like any test suite's
+would, each request built from the route table (api/control_routes.py).
 Each also serves the browser path's widget page: Chromium's local network access checks block a
 page that did not come from the network (Playwright's `route.fulfill`) from opening a WebSocket
 to 127.0.0.1, so the page has to come from a loopback server.
@@ -12,10 +13,12 @@ from __future__ import annotations
 import html
 import socket
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from aiohttp import web
 
+from cifbridge.api.control_routes import route
 from cifbridge.contracts.agent_routes import ROUTES, control_request
 from cifbridge.contracts.cases import AgentAction, Case
 from cifbridge.contracts.configs import CaseConfigs, config_key
@@ -79,31 +82,27 @@ class ServedBridge:
 
     async def reset(self) -> None:
         """Start over with only the Home session."""
-        async with self.http.post(f"{self.url}/api/reset") as response:
-            response.raise_for_status()
+        await self._send("reset")
 
     async def agent(self, action: AgentAction) -> None:
-        """Focus or close a session, or answer the displayed notification, as the agent does."""
-        path = f"{self.url}/api/sessions/{action.session_id}"
-        if action.action == "focus":
-            request = self.http.post(f"{path}/focus")
-        elif action.action == "close":
-            request = self.http.delete(path)
-        elif action.action in ROUTES:
-            route, params = control_request(action.action, action.params)
-            request = self.http.post(f"{self.url}{route}", json=params)
+        """Take an agent step: a session's focus or close, a notification's answer, an action."""
+        if action.action in ROUTES:
+            method, path, body = control_request(action.action, action.params)
         else:
-            request = self.http.post(_notification_path(self.url, action))
-        async with request as response:
+            method, path, body = _step_request(action)
+        async with self.http.request(method, self.url + path, json=body) as response:
             if response.status >= 400:
-                body = await response.text()
-                raise AgentRefused(f"agent {action.action} refused ({response.status}): {body}")
+                text = await response.text()
+                raise AgentRefused(f"agent {action.action} refused ({response.status}): {text}")
 
     async def advance_clock(self, seconds: float) -> None:
         """Move the bridge's clock forward; what falls due fires before the response."""
-        url = f"{self.url}/api/clock/advance"
-        async with self.http.post(url, json={"seconds": seconds}) as response:
-            response.raise_for_status()
+        await self._send("advanceClock", {"seconds": seconds})
+
+    async def _send(self, route_name: str, body: Any = None) -> None:
+        found = route(route_name)
+        async with self.http.request(found.method, self.url + found.url(), json=body) as answer:
+            answer.raise_for_status()
 
     async def close(self) -> None:
         """Stop serving and close the control client."""
@@ -111,11 +110,14 @@ class ServedBridge:
         await self.runner.cleanup()
 
 
-def _notification_path(url: str, action: AgentAction) -> str:
-    verb = {"acceptNotification": "accept", "rejectNotification": "reject"}[action.action]
-    if action.notification_id is None:
-        return f"{url}/api/notifications/{verb}"
-    return f"{url}/api/notifications/{action.notification_id}/{verb}"
+def _step_request(action: AgentAction) -> tuple[str, str, Any]:
+    # focus, close, acceptNotification, rejectNotification: no body, the path says it all.
+    name = {"focus": "focusSession", "close": "closeSession"}.get(action.action, action.action)
+    params = {"session_id": action.session_id}
+    if action.notification_id is not None:
+        name, params = f"{name}ById", {"notification_id": action.notification_id}
+    found = route(name)
+    return found.method, found.url(params if found.placeholders else None), None
 
 
 class Bridges:

@@ -11,14 +11,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from cifbridge.api.catalog import APIS
+from cifbridge.api.control_bodies import action_keywords, body_problem
 from cifbridge.api.dispatcher import Caller, Dispatcher
 from cifbridge.api.dispatcher import Outcome as CallOutcome
 from cifbridge.api.validation import SchemaSet
-from cifbridge.contracts.agent_routes import ROUTES
+from cifbridge.contracts.agent_routes import ROUTES, split_params
 from cifbridge.contracts.cases import SESSION_ACTIONS, AdvanceClock, AgentAction, Call, Case, Step
 from cifbridge.contracts.configs import CaseConfigError, CaseConfigs
 from cifbridge.contracts.outcome import Outcome, acted, failed, pending, rejected, resolved
 from cifbridge.engine import ANY_PROVIDER, AgentActionRefused, Delivery, Engine, Result
+from cifbridge.engine.base.errors import INVALID
 
 FIXED_NOW = 1_700_000_000.0
 
@@ -73,7 +75,7 @@ class EnginePath:
             return dispatcher.engine.advance()
         if isinstance(step, AgentAction):
             try:
-                return _act(dispatcher.engine, step)
+                return _act(dispatcher.engine, self.schemas, step)
             except AgentActionRefused as error:
                 raise SetupFailed(f"{where}: agent {step.action}: {error.message}") from error
         outcome = self._call(dispatcher, step.provider or caller, step)
@@ -89,7 +91,7 @@ class EnginePath:
             return failed("the subject of a case is a call or an agent action")
         if isinstance(subject, AgentAction):
             try:
-                deliveries = _act(dispatcher.engine, subject).deliveries
+                deliveries = _act(dispatcher.engine, self.schemas, subject).deliveries
             except AgentActionRefused as error:
                 return failed(f"agent {subject.action} refused: {error.message}")
             return acted(events_for(caller, deliveries))
@@ -128,11 +130,17 @@ def _settled(call: Call, answer: dict[str, Any], events: list[dict[str, Any]]) -
     return rejected(answer.get("error"), str(answer.get("origin") or "host"), events)
 
 
-def _act(engine: Engine, action: AgentAction) -> Result:
+def _act(engine: Engine, schemas: SchemaSet, action: AgentAction) -> Result:
     if action.action in SESSION_ACTIONS:
         return engine.agent(action.engine_action, session_id=action.session_id)
     if action.action in ROUTES:
-        return engine.agent(action.action, **action.params)
+        # The bridge's edge checks: a body the route's schema refuses never reaches the engine.
+        route = ROUTES[action.action]
+        path, body = split_params(action.action, action.params)
+        problem = body_problem(schemas, route, body)
+        if problem is not None:
+            raise AgentActionRefused(problem, INVALID)
+        return engine.agent(route.action, **action_keywords(route, path, body))
     return engine.agent(action.action, notification_id=action.notification_id)
 
 

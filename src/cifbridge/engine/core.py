@@ -1,7 +1,8 @@
 """The engine: one synchronous entry point per actor, no I/O, atomic on the event loop.
 
 Widgets call `call(provider, api, args, request_id)` with arguments already normalized and
-validated; agents act through `agent(action, **params)`; time moves through `advance()`, which
+validated; agents act through `agent(action, **params)` with keyword parameters already checked
+against the action's JSON Schema (a refusal is a domain one); time moves through `advance()`, which
 fires every deadline due on the injected clock (the transport asks `next_deadline()` and
 schedules the wake-up). Each returns a `Result`: the value (or DEFERRED for an answer that comes
 later as a Settlement), the events to deliver, the late answers, and whether the workspace
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext, Delivery, Settlement
-from cifbridge.engine.base.errors import AgentActionRefused, RecordError
+from cifbridge.engine.base.errors import INVALID, NOT_FOUND, AgentActionRefused, RecordError
 from cifbridge.engine.base.feature import AgentAction, Handler, Timer, collect_hooks
 from cifbridge.engine.base.state import JSON, Workspace, dumps, from_json, new_workspace, to_json
 from cifbridge.engine.config.workspace import WorkspaceConfig
@@ -72,12 +73,14 @@ class Engine:
         """Apply one agent action by name; raises AgentActionRefused when it can't be done."""
         handler = AGENT_ACTIONS.get(action)
         if handler is None:
-            raise AgentActionRefused(f"Unknown agent action {action}", status=404)
+            raise AgentActionRefused(f"Unknown agent action {action}", NOT_FOUND)
         ctx = self._context(None)
         try:
             value = handler(ctx, **params)
         except RecordError as error:  # the record store's failures, for every action at once
-            raise AgentActionRefused(error.message, error.status) from error
+            # RecordError carries the status Dataverse's Web API answers with: 404 or 400.
+            kind = NOT_FOUND if error.status == 404 else INVALID
+            raise AgentActionRefused(error.message, kind) from error
         return self._result(ctx, value)
 
     def focus_session(self, session_id: str) -> Result:

@@ -222,7 +222,7 @@ def _wrap_up(run: ScenarioRunner, p: dict[str, Any]) -> Any:
 
 
 def _presence(run: ScenarioRunner, text: str) -> Any:
-    return run.bridge.request("POST", "/api/presence", {"presenceText": text})
+    return run.bridge.set_presence(text)
 
 
 def _advance(run: ScenarioRunner, p: Any) -> Any:

@@ -15,15 +15,11 @@ from cifbridge.files.resources import data_dir
 from cifbridge.settings import Settings
 from cifbridge.store import open_store
 from cifbridge.web.clock import OffsetClock
-from cifbridge.web.control.agent import setup_agent_routes
-from cifbridge.web.control.conversations import setup_conversations_routes
-from cifbridge.web.control.notifications import setup_notifications_routes
-from cifbridge.web.control.records import setup_records_routes
-from cifbridge.web.control.tabs import setup_tabs_routes
-from cifbridge.web.control.workspace import agent_errors, setup_control_routes
+from cifbridge.web.control import setup_control_routes
+from cifbridge.web.errors import control_errors
 from cifbridge.web.hub import Hub
 from cifbridge.web.journal import Journal
-from cifbridge.web.keys import HUB, SETTINGS, SHIM, SIO
+from cifbridge.web.keys import HUB, SCHEMAS, SETTINGS, SHIM, SIO
 from cifbridge.web.namespaces.widgets import WidgetNamespace
 from cifbridge.web.namespaces.workspace import WorkspaceNamespace
 from cifbridge.web.routes import setup_routes
@@ -46,18 +42,14 @@ def create_app(settings: Settings) -> web.Application:
     sio.register_namespace(WidgetNamespace(hub, config))
     sio.register_namespace(WorkspaceNamespace(hub))
 
-    app = web.Application(middlewares=[agent_errors], client_max_size=settings.max_frame_bytes)
+    app = web.Application(middlewares=[control_errors], client_max_size=settings.max_frame_bytes)
     app[SETTINGS] = settings
     app[HUB] = hub
+    app[SCHEMAS] = schemas
     app[SIO] = sio
     app[SHIM] = build_shim(settings)
     setup_routes(app)
     setup_control_routes(app)
-    setup_agent_routes(app)
-    setup_notifications_routes(app)
-    setup_records_routes(app)
-    setup_tabs_routes(app)
-    setup_conversations_routes(app)
     app.cleanup_ctx.append(_hub_lifetime)
     app.on_shutdown.append(_shutdown_sio)
     sio.attach(app)

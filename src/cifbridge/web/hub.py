@@ -11,7 +11,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from cifbridge.api.dispatcher import Answer, Caller, Dispatcher, Outcome
@@ -82,21 +82,20 @@ class Hub:
         await self.sio.emit("workspace:journal", entry, namespace=WORKSPACE_NAMESPACE)
         return outcome.to_wire()
 
-    async def agent(self, action: Callable[[Engine], Result]) -> Result:
+    async def agent(self, action: str, params: Mapping[str, Any]) -> Result:
         """Apply one agent action (it may raise AgentActionRefused) and publish its effects."""
-        async with self.store.exclusive():
-            await self._catch_up()
-            result = action(self.engine)
-            answers = self.dispatcher.settle(result.settlements)
-            if result.mutated:
-                await self._save()
-        await self._publish(result.deliveries, result.mutated, answers)
+        return await self._run(self.engine.agent, action, **params)
+
+    async def reset(self) -> Result:
+        """Start over with only the Home session and an empty journal."""
+        result = await self._run(self.engine.reset)
+        self.journal.clear()
         return result
 
     async def advance_clock(self, seconds: float) -> float:
         """Fast-forward the clock and fire whatever falls due on the way."""
         now = self.clock.advance(seconds)
-        result = await self.agent(lambda engine: engine.advance())
+        result = await self._run(self.engine.advance)
         if not result.mutated:
             # Nothing fell due, but the pages' timers and countdowns must jump with the clock.
             view = await self.view()
@@ -113,8 +112,19 @@ class Hub:
             delay = max(0.0, deadline - self.clock())
             self._wake_up = asyncio.get_running_loop().call_later(delay, self._tick)
 
+    async def _run(self, work: Callable[..., Result], *args: Any, **params: Any) -> Result:
+        # One cycle for every change: hold, catch up, apply, settle, save, then publish.
+        async with self.store.exclusive():
+            await self._catch_up()
+            result = work(*args, **params)
+            answers = self.dispatcher.settle(result.settlements)
+            if result.mutated:
+                await self._save()
+        await self._publish(result.deliveries, result.mutated, answers)
+        return result
+
     def _tick(self) -> None:
-        task = asyncio.create_task(self.agent(lambda engine: engine.advance()))
+        task = asyncio.create_task(self._run(self.engine.advance))
         self._ticking.add(task)
         task.add_done_callback(self._ticking.discard)
 

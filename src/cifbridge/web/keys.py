@@ -6,10 +6,12 @@ from typing import Any
 
 from aiohttp import web
 
+from cifbridge.api.validation import SchemaSet
 from cifbridge.settings import Settings
 from cifbridge.web.hub import Hub
 
 SETTINGS = web.AppKey("settings", Settings)
 HUB = web.AppKey("hub", Hub)
+SCHEMAS = web.AppKey("schemas", SchemaSet)
 SIO = web.AppKey("sio", Any)
 SHIM = web.AppKey("shim", bytes)

@@ -1,12 +1,18 @@
-"""Pages and files: health, the shim at the real library path, the workspace, the samples."""
+"""Pages and files: health, the shim at the real library path, the workspace, the samples.
+
+The control API is not here: its routes come from api/control_routes.py (web/control/).
+"""
 
 from __future__ import annotations
 
+import json
 import mimetypes
 
 from aiohttp import web
 
+from cifbridge.api.control_routes import table_json
 from cifbridge.files.resources import data_dir
+from cifbridge.web.errors import not_found_page
 from cifbridge.web.keys import SHIM
 from cifbridge.web.shim import socket_io_client_path
 
@@ -28,9 +34,13 @@ async def socket_io_client(request: web.Request) -> web.FileResponse:
     return web.FileResponse(socket_io_client_path(), headers={"Content-Type": JS})
 
 
-async def workspace_page(request: web.Request) -> web.FileResponse:
-    """Serve the agent workspace."""
-    return web.FileResponse(data_dir("static") / "workspace" / "index.html", headers=_no_store())
+async def workspace_page(request: web.Request) -> web.Response:
+    """Serve the agent workspace, with the control API's route table for its scripts."""
+    page = (data_dir("static") / "workspace" / "index.html").read_text(encoding="utf-8")
+    # Inside <script>, "<" is escaped so no value can close the element early.
+    table = json.dumps(table_json(), separators=(",", ":")).replace("<", "\\u003c")
+    text = page.replace("{{CONTROL_ROUTES}}", table)
+    return web.Response(text=text, content_type="text/html", headers=_no_store())
 
 
 async def sample_page(request: web.Request) -> web.Response:
@@ -39,7 +49,7 @@ async def sample_page(request: web.Request) -> web.Response:
     folder = data_dir("static") / "samples"
     path = (folder / name).resolve()
     if folder.resolve() not in path.parents or not path.is_file():
-        raise web.HTTPNotFound(text=f"no sample called {name}")
+        raise not_found_page(f"no sample called {name}")
     text = path.read_text(encoding="utf-8").replace("{{BRIDGE_URL}}", _origin(request))
     content_type = mimetypes.guess_type(path.name)[0] or "text/plain"
     return web.Response(text=text, content_type=content_type, headers=_no_store())
@@ -50,7 +60,7 @@ async def web_resource(request: web.Request) -> web.FileResponse:
     folder = data_dir("static") / "webresources"
     path = (folder / request.match_info["name"]).resolve()
     if folder.resolve() not in path.parents or not path.is_file():
-        raise web.HTTPNotFound(text=f"no web resource called {request.match_info['name']}")
+        raise not_found_page(f"no web resource called {request.match_info['name']}")
     return web.FileResponse(path)
 
 

@@ -2,7 +2,7 @@
  * The Home session's dashboard: what the agent has open and what the bridge is doing. It holds
  * no input, so it is simply redrawn on each state push.
  */
-import { agent, seg } from "./api.js";
+import { agent } from "./api.js";
 import { button, el } from "./dom.js";
 import { pageHeader } from "./pagekit.js";
 import { badgeText, displayTitle, iconColor, iconLetters, indicators, isHome } from "./sessions.js";
@@ -44,7 +44,7 @@ function sessionsCard(state) {
       pill.dataset.tooltip = session.kpiBreachDetails || info.tooltip;
       item.append(pill);
     }
-    item.addEventListener("click", () => agent("POST", `/api/sessions/${seg(session.id)}/focus`));
+    item.addEventListener("click", () => agent("focusSession", { session_id: session.id }));
     const li = el("li");
     li.append(item);
     list.append(li);

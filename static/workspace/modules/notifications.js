@@ -4,7 +4,7 @@
  * the queued ones are listed under it and follow when it is answered. The agent's answer goes
  * through the control API, which settles the widget's notifyEvent promise.
  */
-import { agent, seg } from "./api.js";
+import { agent } from "./api.js";
 import { button, el } from "./dom.js";
 import { icon } from "./icons.js";
 
@@ -87,7 +87,10 @@ export function createNotifications() {
 
   async function answer(id, action, buttons) {
     buttons.querySelectorAll("button").forEach((b) => { b.disabled = true; });
-    const done = await agent("POST", `/api/notifications/${seg(id)}/${action}`);
+    const named = { notification_id: id };
+    const done = action === "reject"
+      ? await agent("rejectNotificationById", named)
+      : await agent("acceptNotificationById", named);
     if (!done) buttons.querySelectorAll("button").forEach((b) => { b.disabled = false; });
   }
 

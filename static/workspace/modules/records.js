@@ -7,7 +7,7 @@
  * push; fresh values from the store (a widget's updateRecord, another agent page) replace only
  * the fields the agent has not touched.
  */
-import { agent, seg, showError } from "./api.js";
+import { agent, showError } from "./api.js";
 import { asText, button, el } from "./dom.js";
 import { icon } from "./icons.js";
 import { pageHeader, parameterList } from "./pagekit.js";
@@ -265,7 +265,7 @@ function listColumns(meta) {
 }
 
 function openRecord(sessionId, entityName, entityId) {
-  agent("POST", `/api/sessions/${seg(sessionId)}/tabs`, {
+  agent("openTab", { session_id: sessionId }, {
     templateName: ENTITY_RECORD_TEMPLATE,
     templateParameters: { [ENTITY_RECORD_TEMPLATE]: { entityName, entityId } },
   });

@@ -4,7 +4,7 @@
  * counts ("+" from 10), the attention and urgent indicators with their tooltips, a close button
  * with a confirmation dialog, the burger that collapses the panel, and the limit message.
  */
-import { agent, seg } from "./api.js";
+import { agent } from "./api.js";
 import { button, el } from "./dom.js";
 import { confirmAction } from "./dialog.js";
 import { icon } from "./icons.js";
@@ -163,7 +163,7 @@ function homeFirst(sessions) {
 
 function focusSession(session) {
   if (!session || session.focused) return;
-  agent("POST", `/api/sessions/${seg(session.id)}/focus`);
+  agent("focusSession", { session_id: session.id });
 }
 
 async function closeSession(session) {
@@ -173,7 +173,7 @@ async function closeSession(session) {
     message: `Close the session \u201c${title}\u201d? Unsaved changes in its tabs will be lost.`,
     confirmLabel: "Close session",
   });
-  if (confirmed) agent("DELETE", `/api/sessions/${seg(session.id)}`);
+  if (confirmed) agent("closeSession", { session_id: session.id });
 }
 
 function setupBurger(panel, tooltips) {

@@ -7,7 +7,7 @@
  * (reference §7: "switching sessions keeps unsaved form data"), and state pushes never rebuild
  * a page unless the tab's page type or parameters really changed.
  */
-import { agent, seg } from "./api.js";
+import { agent } from "./api.js";
 import { button, el, signature } from "./dom.js";
 import { createPage } from "./pages.js";
 import { tabTitle } from "./pagekit.js";
@@ -152,11 +152,11 @@ export function createTabArea(features) {
       return;
     }
     picked.delete(session.id);
-    agent("POST", `/api/sessions/${seg(session.id)}/tabs/${seg(tab.id)}/focus`);
+    agent("focusTab", { session_id: session.id, tab_id: tab.id });
   }
 
   function closeTab(session, tab) {
-    agent("DELETE", `/api/sessions/${seg(session.id)}/tabs/${seg(tab.id)}`);
+    agent("closeTab", { session_id: session.id, tab_id: tab.id });
   }
 
   return { update };
@@ -198,7 +198,7 @@ function createTabMenu(features) {
       item.append(el("span", "menu-item-detail", template.uniqueName));
       item.addEventListener("click", () => {
         close();
-        agent("POST", `/api/sessions/${seg(session.id)}/tabs`, { templateName: template.uniqueName });
+        agent("openTab", { session_id: session.id }, { templateName: template.uniqueName });
       });
       li.append(item);
       return li;

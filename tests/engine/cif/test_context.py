@@ -108,7 +108,7 @@ def test_update_context_input_is_required(bridge: Bridge) -> None:
 
 
 def link(bridge: Bridge, session: str, conversation: str = CONVERSATION) -> None:
-    bridge.engine.agent("linkConversation", sessionId=session, conversationId=conversation)
+    bridge.engine.agent("linkConversation", session_id=session, conversation_id=conversation)
 
 
 def test_update_conversation_takes_an_object_or_its_json(bridge: Bridge) -> None:
@@ -149,10 +149,10 @@ def test_update_conversation_checks_its_arguments(bridge: Bridge) -> None:
 def test_the_agent_cannot_link_a_conversation_to_home_or_nothing(bridge: Bridge) -> None:
     with pytest.raises(AgentActionRefused) as home:
         link(bridge, "session-id-0")
-    assert home.value.status == 409
+    assert home.value.kind == "conflict"
     with pytest.raises(AgentActionRefused) as missing:
         link(bridge, "session-id-4")
-    assert missing.value.status == 404
+    assert missing.value.kind == "not_found"
 
 
 def test_context_and_conversations_survive_a_json_round_trip(bridge: Bridge) -> None:

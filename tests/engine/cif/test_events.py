@@ -10,7 +10,8 @@ from cifbridge.engine import ANY_PROVIDER, AgentActionRefused, Delivery, Engine
 from cifbridge.engine.base.context import WORKSPACE_PAGE
 from tests.conftest import CHAT, SOFTPHONE, Bridge
 
-CALL = {"value": "+1 425 555 0100", "name": "telephone1", "entityLogicalName": "contact"}
+CALL = {"value": "+1 425 555 0100", "name": "telephone1", "entity_logical_name": "contact"}
+CLICKED = {"value": "+1 425 555 0100", "name": "telephone1", "entityLogicalName": "contact"}
 
 
 def test_raise_event_reaches_every_widget_and_the_page(two_providers: Bridge) -> None:
@@ -42,14 +43,18 @@ def test_raise_event_needs_a_name(bridge: Bridge) -> None:
 
 def test_the_page_raises_an_event_to_one_provider_or_all(two_providers: Bridge) -> None:
     one = two_providers.engine.agent(
-        "raiseEvent", eventName="holdRequested", data={"n": 1}, provider=CHAT
+        "raiseEvent", event_name="holdRequested", data={"n": 1}, provider=CHAT
     )
     assert one.deliveries == (Delivery(CHAT, "holdRequested", {"n": 1}),)
-    every = two_providers.engine.agent("raiseEvent", eventName="holdRequested")
+    every = two_providers.engine.agent("raiseEvent", event_name="holdRequested")
     assert every.deliveries == (Delivery(ANY_PROVIDER, "holdRequested", None),)
-    for params in ({"eventName": "onclicktoact"}, {}, {"eventName": "x", "provider": "nobody_x"}):
-        with pytest.raises(AgentActionRefused):
+    for params, kind in (
+        ({"event_name": "onclicktoact"}, "invalid"),
+        ({"event_name": "x", "provider": "nobody_x"}, "not_found"),
+    ):
+        with pytest.raises(AgentActionRefused) as refused:
             two_providers.engine.agent("raiseEvent", **params)
+        assert refused.value.kind == kind
 
 
 def test_click_to_act_starts_from_the_configuration_and_can_be_turned_off(bridge: Bridge) -> None:
@@ -67,8 +72,8 @@ def test_click_to_act_is_per_provider(two_providers: Bridge) -> None:
 
 
 def test_a_click_reaches_the_active_provider_while_enabled(bridge: Bridge) -> None:
-    result = bridge.engine.agent("clickToAct", **CALL, entityId="c-1", recordTitle="Ana Li")
-    payload = {**CALL, "format": "phone", "entityId": "c-1", "recordTitle": "Ana Li"}
+    result = bridge.engine.agent("clickToAct", **CALL, entity_id="c-1", record_title="Ana Li")
+    payload = {**CLICKED, "format": "phone", "entityId": "c-1", "recordTitle": "Ana Li"}
     assert result.deliveries == (Delivery(SOFTPHONE, "onclicktoact", payload),)
     assert result.value == {"provider": SOFTPHONE, "delivered": True}
     bridge.ok("setClickToAct", False)
@@ -83,13 +88,6 @@ def test_a_click_goes_to_the_focused_sessions_provider_or_the_one_named(
     assert two_providers.engine.agent("clickToAct", **CALL).deliveries[0].provider == CHAT
     named = two_providers.engine.agent("clickToAct", **CALL, provider=SOFTPHONE)
     assert named.deliveries[0].provider == SOFTPHONE
-
-
-def test_a_click_needs_the_field(bridge: Bridge) -> None:
-    with pytest.raises(AgentActionRefused) as refused:
-        bridge.engine.agent("clickToAct", value="123")
-    assert refused.value.status == 400
-    assert "missing name, entityLogicalName" in refused.value.message
 
 
 def test_navigation_and_kb_articles_reach_the_active_provider(bridge: Bridge) -> None:

@@ -89,7 +89,7 @@ def test_home_session_cannot_be_closed(bridge: Bridge) -> None:
 def test_unknown_session_actions_are_refused_with_404(bridge: Bridge) -> None:
     with pytest.raises(AgentActionRefused) as refused:
         bridge.engine.focus_session("session-id-99")
-    assert refused.value.status == 404
+    assert refused.value.kind == "not_found"
     with pytest.raises(AgentActionRefused) as refused:
         bridge.engine.close_session("session-id-99")
-    assert refused.value.status == 404
+    assert refused.value.kind == "not_found"

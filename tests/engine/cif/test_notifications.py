@@ -377,10 +377,10 @@ def test_the_agent_answers_only_the_displayed_notification(desk: Desk) -> None:
     queued_id = desk.view()["queued"][0]["id"]
     with pytest.raises(AgentActionRefused, match="is queued") as refused:
         desk.agent("acceptNotification", queued_id)
-    assert refused.value.status == 409
+    assert refused.value.kind == "conflict"
     with pytest.raises(AgentActionRefused, match="not pending") as missing:
         desk.agent("rejectNotification", "notification-id-99")
-    assert missing.value.status == 404
+    assert missing.value.kind == "not_found"
 
 
 def test_the_agent_names_the_displayed_notification_by_id(desk: Desk) -> None:

@@ -92,12 +92,11 @@ def test_an_agent_change_to_the_same_value_sends_nothing(bridge: Bridge) -> None
     )
 
 
-@pytest.mark.parametrize(
-    "params", [{}, {"mode": 5}, {"width": 200}, {"width": "wide"}, {"mode": True}, {"size": 400}]
-)
+@pytest.mark.parametrize("params", [{"mode": 5}, {"width": 200}])
 def test_the_agent_cannot_set_impossible_panel_states(
     bridge: Bridge, params: dict[str, object]
 ) -> None:
+    # Malformed bodies ({}, {"width": "wide"}, ...) never get here: see test_control_bodies.py.
     with pytest.raises(AgentActionRefused) as refused:
         bridge.engine.agent("setPanel", **params)
-    assert refused.value.status == 400
+    assert refused.value.kind == "invalid"

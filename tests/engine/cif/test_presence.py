@@ -57,17 +57,17 @@ def test_presence_text_is_required(bridge: Bridge) -> None:
 
 
 def test_the_agent_changes_presence_and_widgets_hear_it(bridge: Bridge) -> None:
-    result = bridge.engine.agent("setPresence", presenceText="Busy")
+    result = bridge.engine.agent("setPresence", presence_text="Busy")
     assert result.value == BUSY
     assert result.deliveries == (changed(BUSY),)
-    by_id = bridge.engine.agent("setPresence", presenceId=BUSY["presenceId"])
+    by_id = bridge.engine.agent("setPresence", presence_id=BUSY["presenceId"])
     assert by_id.deliveries == ()
 
 
 def test_the_agent_cannot_pick_an_unknown_presence(bridge: Bridge) -> None:
     with pytest.raises(AgentActionRefused) as refused:
-        bridge.engine.agent("setPresence", presenceText="Lunch")
-    assert refused.value.status == 404
+        bridge.engine.agent("setPresence", presence_text="Lunch")
+    assert refused.value.kind == "not_found"
     with pytest.raises(AgentActionRefused):
         bridge.engine.agent("setPresence")
 

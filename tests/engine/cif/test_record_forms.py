@@ -50,7 +50,7 @@ def test_quick_create_cancelled_answers_nothing_saved(bridge: Bridge) -> None:
     assert answer.message["value"] == {"savedEntityReference": []}
     with pytest.raises(AgentActionRefused) as refused:
         bridge.engine.agent("saveForm", tab_id=tab_id, data={})
-    assert refused.value.status == 404
+    assert refused.value.kind == "not_found"
 
 
 def test_a_saved_main_create_form_shows_the_new_record(bridge: Bridge) -> None:
@@ -70,7 +70,7 @@ def test_a_bad_form_save_is_refused_and_the_form_stays(bridge: Bridge) -> None:
     tab = focused_tab(bridge)
     with pytest.raises(AgentActionRefused) as refused:
         bridge.engine.agent("saveForm", tab_id=tab.id, data={"nickname": "x"})
-    assert refused.value.status == 400
+    assert refused.value.kind == "invalid"
     assert "nickname" in refused.value.message
     assert bridge.engine.agent("getForm", tab_id=tab.id).value["entityName"] == "contact"
 
@@ -84,15 +84,15 @@ def test_agent_edits_and_refusals(bridge: Bridge) -> None:
         "listRecords", entity_name="contact", query="$filter=jobtitle eq 'ceo'&$select=fullname"
     ).value
     assert [r["fullname"] for r in listed["value"]] == ["Maria Campbell"]
-    for action, params, status in [
-        ("getRecord", {"entity_name": "nothing", "record_id": MARIA}, 404),
-        ("getRecord", {"entity_name": "contact", "record_id": CONTOSO}, 404),
-        ("listRecords", {"entity_name": "contact", "query": "$filter=x eq"}, 400),
-        ("createRecord", {"entity_name": "contact", "data": {"lastname": 1}}, 400),
+    for action, params, kind in [
+        ("getRecord", {"entity_name": "nothing", "record_id": MARIA}, "not_found"),
+        ("getRecord", {"entity_name": "contact", "record_id": CONTOSO}, "not_found"),
+        ("listRecords", {"entity_name": "contact", "query": "$filter=x eq"}, "invalid"),
+        ("createRecord", {"entity_name": "contact", "data": {"lastname": 1}}, "invalid"),
     ]:
         with pytest.raises(AgentActionRefused) as refused:
             bridge.engine.agent(action, **params)
-        assert refused.value.status == status, action
+        assert refused.value.kind == kind, action
 
 
 def test_entities_are_listed_with_every_attribute(bridge: Bridge) -> None:

@@ -267,8 +267,8 @@ def test_agent_focuses_and_closes_tabs_under_the_same_rules(tabs: Bridge) -> Non
     assert tabs.ok("getFocusedTab") == "tab-id-1"
     with pytest.raises(AgentActionRefused) as anchor:
         tabs.engine.agent("closeTab", session_id=sid, tab_id="tab-id-1")
-    assert (anchor.value.status, anchor.value.message) == (
-        409,
+    assert (anchor.value.kind, anchor.value.message) == (
+        "conflict",
         "The anchor tab of a session cannot be closed",
     )
 
@@ -292,7 +292,7 @@ def test_agent_tab_actions_refuse_unknown_things_with_404(
     bridge.create("Ana")
     with pytest.raises(AgentActionRefused) as refused:
         bridge.engine.agent(action, **params)
-    assert (refused.value.status, refused.value.message) == (404, message)
+    assert (refused.value.kind, refused.value.message) == ("not_found", message)
 
 
 def test_view_lists_tab_templates_for_the_plus_menu(tabs: Bridge) -> None:

@@ -47,7 +47,7 @@ class Desk:
             if self._displayed() == self.conversation(conversation_id).notification_id:
                 break
             self.advance(1)
-        session_id: str = self.act("acceptConversation", conversationId=conversation_id)[
+        session_id: str = self.act("acceptConversation", conversation_id=conversation_id)[
             "sessionId"
         ]
         return session_id

@@ -57,10 +57,10 @@ def test_accept_moves_the_presence_as_the_channel_says(desk: Desk) -> None:
 
 def test_the_presence_returns_when_no_conversation_takes_capacity(desk: Desk) -> None:
     conversation_id, _ = desk.start("sms")
-    desk.bridge.engine.agent("setPresence", presenceText="Busy")
-    desk.act("endConversation", conversationId=conversation_id)
+    desk.bridge.engine.agent("setPresence", presence_text="Busy")
+    desk.act("endConversation", conversation_id=conversation_id)
     assert desk.bridge.ok("getPresence") == "Busy"  # wrap-up still takes capacity
-    desk.act("wrapUpConversation", conversationId=conversation_id, disposition="Answered")
+    desk.act("wrapUpConversation", conversation_id=conversation_id, disposition="Answered")
     assert desk.bridge.ok("getPresence") == "Available"
 
 
@@ -78,7 +78,7 @@ def test_accept_is_refused_without_room_for_a_session(make_bridge: BridgeFactory
     desk.start("chat")
     waiting = desk.arrive("chat")
     desk.advance(2)
-    refusal = desk.refused("acceptConversation", conversationId=waiting)
+    refusal = desk.refused("acceptConversation", conversation_id=waiting)
     assert refusal.message == MAX_SESSIONS
     assert desk.view(waiting)["offer"] == "offered"  # still displayed, still answerable
 
@@ -94,9 +94,9 @@ def test_a_conversation_waits_in_the_queue_until_capacity_frees_up(
     assert desk.view(third)["offer"] == "queued" and desk.view(third)["notificationId"] is None
     capacity = desk.workspace()["omnichannel"]["capacity"]
     assert (capacity["used"], capacity["available"]) == (2, 0)
-    desk.act("endConversation", conversationId=first)
+    desk.act("endConversation", conversation_id=first)
     assert desk.view(third)["offer"] == "queued"  # wrap-up still blocks
-    desk.act("wrapUpConversation", conversationId=first, disposition="Done")
+    desk.act("wrapUpConversation", conversation_id=first, disposition="Done")
     assert desk.view(third)["offer"] == "offered"
 
 
@@ -105,13 +105,13 @@ def test_wrap_up_frees_capacity_when_configured_not_to_block(make_bridge: Bridge
     first, _ = desk.start("chat")
     waiting = desk.arrive("chat")
     assert desk.view(waiting)["offer"] == "queued"
-    desk.act("endConversation", conversationId=first)
+    desk.act("endConversation", conversation_id=first)
     assert desk.view(waiting)["offer"] == "offered"
 
 
 def test_the_customer_leaving_before_accept_abandons_it(desk: Desk) -> None:
     conversation_id = desk.arrive("chat")
-    desk.act("closeWindow", conversationId=conversation_id)
+    desk.act("closeWindow", conversation_id=conversation_id)
     assert desk.view(conversation_id)["state"] == "closed"
     assert desk.workspace()["notifications"]["displayed"] is None
 
@@ -130,9 +130,9 @@ def test_moves_outside_the_state_table_are_refused(desk: Desk, action: str, stat
         desk.accept(conversation_id)
     extra: dict[str, Any] = {"wrapUpConversation": {"disposition": "x"}}.get(action, {})
     extra |= {"channel": "email"} if action == "elevateConversation" else {}
-    refusal = desk.refused(action, conversationId=conversation_id, **extra)
+    refusal = desk.refused(action, conversation_id=conversation_id, **extra)
     assert refusal.message.startswith(f"Conversation {conversation_id} is {state}, so it cannot")
-    assert refusal.status == 409
+    assert refusal.kind == "conflict"
 
 
 def test_the_state_table_is_the_documented_one() -> None:
@@ -150,8 +150,8 @@ def test_the_state_table_is_the_documented_one() -> None:
 
 def test_conversations_round_trip_through_json(desk: Desk) -> None:
     chat, _ = desk.start("chat", {"contact": MARIA})
-    desk.act("customerMessage", conversationId=chat, text="hi", sentiment="negative")
-    desk.act("disconnectCustomer", conversationId=chat)
+    desk.act("customerMessage", conversation_id=chat, text="hi", sentiment="negative")
+    desk.act("disconnectCustomer", conversation_id=chat)
     desk.arrive("sms")
     saved = json.loads(json.dumps(desk.engine.snapshot()))
     restored = Engine(desk.engine.config, clock=desk.clock)

@@ -43,7 +43,7 @@ def test_allowed_pairs_add_a_contact_to_the_same_session(
     desk: Desk, source: str, target: str
 ) -> None:
     contact, session_id = desk.start(source, {"contact": MARIA})
-    result = desk.act("elevateConversation", conversationId=contact, channel=target)
+    result = desk.act("elevateConversation", conversation_id=contact, channel=target)
     elevated = desk.view(result["conversationId"])
     assert elevated["channel"] == NAMES.get(target, target).replace("phone", "voice")
     assert (elevated["state"], elevated["sessionId"]) == ("active", session_id)
@@ -60,8 +60,8 @@ def test_every_other_pair_is_refused_with_what_is_allowed(
     desk: Desk, source: str, target: str
 ) -> None:
     contact, session_id = desk.start(source, {"contact": MARIA})
-    refusal = desk.refused("elevateConversation", conversationId=contact, channel=target)
-    assert refusal.status == 409
+    refusal = desk.refused("elevateConversation", conversation_id=contact, channel=target)
+    assert refusal.kind == "conflict"
     spoken = {"voice": "phone", "workitem": "work item", "sms": "SMS"}
     said, asked = spoken.get(source, source), spoken.get(target, target)
     if source == "sms":
@@ -74,23 +74,23 @@ def test_every_other_pair_is_refused_with_what_is_allowed(
 
 def test_the_refusal_names_the_allowed_channels(desk: Desk) -> None:
     chat, _ = desk.start("chat")
-    refusal = desk.refused("elevateConversation", conversationId=chat, channel="sms")
+    refusal = desk.refused("elevateConversation", conversation_id=chat, channel="sms")
     assert refusal.message == "Chat contacts can be elevated to email or phone only, not to SMS"
     email, _ = desk.start("email")
-    refusal = desk.refused("elevateConversation", conversationId=email, channel="chat")
+    refusal = desk.refused("elevateConversation", conversation_id=email, channel="chat")
     assert refusal.message == "Email contacts can be elevated to phone only, not to chat"
 
 
 def test_only_an_active_contact_can_be_elevated(desk: Desk) -> None:
     chat, _ = desk.start("chat")
-    desk.act("endConversation", conversationId=chat)
-    refusal = desk.refused("elevateConversation", conversationId=chat, channel="voice")
+    desk.act("endConversation", conversation_id=chat)
+    refusal = desk.refused("elevateConversation", conversation_id=chat, channel="voice")
     assert refusal.message == f"Conversation {chat} is wrapup, so it cannot be elevated"
 
 
 def test_elevating_to_a_call_moves_the_presence(desk: Desk) -> None:
-    desk.bridge.engine.agent("setPresence", presenceText="Available")
+    desk.bridge.engine.agent("setPresence", presence_text="Available")
     email, _ = desk.start("email")  # no presence on accept for email
     assert desk.bridge.ok("getPresence") == "Available"
-    desk.act("elevateConversation", conversationId=email, channel="phone")
+    desk.act("elevateConversation", conversation_id=email, channel="phone")
     assert desk.bridge.ok("getPresence") == "Busy"

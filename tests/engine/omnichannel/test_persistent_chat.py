@@ -24,8 +24,8 @@ def desk(make_bridge: BridgeFactory) -> Desk:
 def parked(desk: Desk) -> str:
     """A persistent chat with two messages whose session the agent closed without ending it."""
     conversation_id, session_id = desk.start("chat", {"contact": MARIA})
-    desk.act("customerMessage", conversationId=conversation_id, text="Where is my order?")
-    desk.act("agentReply", conversationId=conversation_id, text="Checking, I'll come back to you")
+    desk.act("customerMessage", conversation_id=conversation_id, text="Where is my order?")
+    desk.act("agentReply", conversation_id=conversation_id, text="Checking, I'll come back to you")
     desk.engine.close_session(session_id)
     return conversation_id
 
@@ -54,7 +54,7 @@ def test_the_customer_returns_to_the_same_conversation_and_its_history(desk: Des
 
 def test_the_customer_writing_brings_the_chat_back(desk: Desk) -> None:
     conversation_id = parked(desk)
-    desk.act("customerMessage", conversationId=conversation_id, text="Any news?")
+    desk.act("customerMessage", conversation_id=conversation_id, text="Any news?")
     view = desk.view(conversation_id)
     assert (view["state"], view["offer"]) == ("open", "offered")
     assert view["messages"][-1]["text"] == "Any news?"
@@ -62,8 +62,8 @@ def test_the_customer_writing_brings_the_chat_back(desk: Desk) -> None:
 
 def test_ending_it_means_the_next_visit_starts_fresh(desk: Desk) -> None:
     conversation_id, session_id = desk.start("chat", {"contact": MARIA})
-    desk.act("endConversation", conversationId=conversation_id)
-    desk.act("wrapUpConversation", conversationId=conversation_id, disposition="Solved")
+    desk.act("endConversation", conversation_id=conversation_id)
+    desk.act("wrapUpConversation", conversation_id=conversation_id, disposition="Solved")
     desk.engine.close_session(session_id)
     result = desk.act("arriveConversation", channel="chat", customer={"contact": MARIA})
     assert result["resumed"] is False and result["conversationId"] != conversation_id
@@ -115,7 +115,7 @@ def test_without_persistent_chat_closing_the_session_closes_the_chat(
 
 def test_a_persistent_chat_outlives_its_customer_leaving(desk: Desk) -> None:
     conversation_id, session_id = desk.start("chat", {"contact": MARIA})
-    desk.act("closeWindow", conversationId=conversation_id)
+    desk.act("closeWindow", conversation_id=conversation_id)
     assert desk.view(conversation_id)["state"] == "active"
     desk.advance(DAY)  # no reconnection limit for a persistent chat
     assert desk.view(conversation_id)["state"] == "active"

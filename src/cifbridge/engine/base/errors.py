@@ -20,12 +20,16 @@ EngineError                   every failure the engine raises; `message` is what
  │                            `status` 404 or 400. Nobody answers it as it is: a CIF record
  │                            function turns it into its XrmError (cif/records.py names the
  │                            sourceFunc), and Engine.agent into an AgentActionRefused with
- │                            the same status, for every agent action at once
- └── AgentActionRefused       control-API refusals (closing the Home session, ...); `status`
-                              is the HTTP status the control API answers
+ │                            the kind its status means, for every agent action at once
+ └── AgentActionRefused       control-API refusals (closing the Home session, ...); its `kind`
+                              is not_found, conflict or invalid, mapped to HTTP statuses by
+                              web/errors.py (malformed bodies never get here: the transports
+                              check them against the action's JSON Schema first)
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 
 class EngineError(Exception):
@@ -129,10 +133,19 @@ class RecordError(EngineError):
         self.status = status
 
 
-class AgentActionRefused(EngineError):
-    """An agent action from the control API cannot be carried out."""
+RefusalKind = Literal["not_found", "conflict", "invalid"]
+NOT_FOUND: RefusalKind = "not_found"  # an unknown session, conversation, record, channel...
+CONFLICT: RefusalKind = "conflict"  # the state does not allow the action now
+INVALID: RefusalKind = "invalid"  # well-formed, but against a rule (a limit, a vocabulary)
 
-    def __init__(self, message: str, status: int = 409) -> None:
+
+class AgentActionRefused(EngineError):
+    """An agent action from the control API cannot be carried out.
+
+    Malformed parameters never get here: the transports check them against the action's JSON
+    Schema first. `kind` says why the engine refused, in the engine's own terms.
+    """
+
+    def __init__(self, message: str, kind: RefusalKind = CONFLICT) -> None:
         super().__init__(message)
-        self.message = message
-        self.status = status
+        self.kind: RefusalKind = kind

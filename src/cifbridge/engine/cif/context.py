@@ -21,7 +21,13 @@ import json
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
-from cifbridge.engine.base.errors import AgentActionRefused, HostError, InvalidInput
+from cifbridge.engine.base.errors import (
+    CONFLICT,
+    NOT_FOUND,
+    AgentActionRefused,
+    HostError,
+    InvalidInput,
+)
 from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Session, Tab
 from cifbridge.engine.base.texts import (
@@ -153,23 +159,16 @@ def _same_id(left: str | None, right: str) -> bool:
     return left is not None and left.lower() == right.lower()
 
 
-def link_conversation(ctx: CallContext, **params: Any) -> dict[str, str]:
+def link_conversation(ctx: CallContext, *, session_id: str, conversation_id: str) -> dict[str, str]:
     """Agent action: give a session its conversation (the live work item Omnichannel opens)."""
-    session_id, conversation_id = params.get("sessionId"), params.get("conversationId")
-    if set(params) - {"sessionId", "conversationId"} or not _non_empty(conversation_id):
-        raise AgentActionRefused("give sessionId and conversationId (a string)", status=400)
-    session = ctx.workspace.session(str(session_id))
+    session = ctx.workspace.session(session_id)
     if session is None:
-        raise AgentActionRefused(f"Session {session_id} is not open", status=404)
+        raise AgentActionRefused(f"Session {session_id} is not open", NOT_FOUND)
     if session.is_home:
-        raise AgentActionRefused("The Home session has no conversation", status=409)
-    session.conversation_id = str(conversation_id)
+        raise AgentActionRefused("The Home session has no conversation", CONFLICT)
+    session.conversation_id = conversation_id
     ctx.changed()
     return {"sessionId": session.id, "conversationId": session.conversation_id}
-
-
-def _non_empty(value: Any) -> bool:
-    return isinstance(value, str) and value != ""
 
 
 FEATURE = Feature(

@@ -23,7 +23,7 @@ import json
 from typing import Any
 
 from cifbridge.engine.base.context import ANY_PROVIDER, WORKSPACE_PAGE, CallContext
-from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.errors import INVALID, NOT_FOUND, AgentActionRefused
 from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.cif.queries import active_provider, click_to_act_enabled
 
@@ -83,72 +83,65 @@ def get_click_to_act(ctx: CallContext, args: dict[str, Any]) -> bool:
     return click_to_act_enabled(ctx.workspace, ctx.config, ctx.provider or "")
 
 
-def agent_clicks_to_act(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def agent_clicks_to_act(
+    ctx: CallContext,
+    *,
+    value: str,
+    name: str,
+    entity_logical_name: str,
+    format: str = "phone",
+    entity_id: str | None = None,
+    record_title: str | None = None,
+    provider: str | None = None,
+) -> dict[str, Any]:
     """Agent action: click a click-to-act field (a phone number) on a form."""
-    fields = _fields(
-        params,
-        required=("value", "name", "entityLogicalName"),
-        optional=("format", "entityId", "recordTitle", "provider"),
-    )
-    target = _target(ctx, fields.pop("provider", None))
-    payload = {"value": fields["value"], "name": fields["name"]}
-    payload["format"] = fields.get("format", "phone")
-    for key in ("entityLogicalName", "entityId", "recordTitle"):
-        if key in fields:
-            payload[key] = fields[key]
+    target = _target(ctx, provider)
+    payload = {"value": value, "name": name, "format": format}
+    payload["entityLogicalName"] = entity_logical_name
+    if entity_id is not None:
+        payload["entityId"] = entity_id
+    if record_title is not None:
+        payload["recordTitle"] = record_title
     delivered = target is not None and click_to_act_enabled(ctx.workspace, ctx.config, target)
     if delivered:
         ctx.emit(target, CLICK_TO_ACT, payload)
     return {"provider": target, "delivered": delivered}
 
 
-def agent_navigates(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def agent_navigates(ctx: CallContext, *, url: str, provider: str | None = None) -> dict[str, Any]:
     """Agent action: navigate the main page (the widget hears it before it happens)."""
-    fields = _fields(params, required=("url",), optional=("provider",))
-    target = _target(ctx, fields.get("provider"))
-    ctx.emit(target, PAGE_NAVIGATE, {"value": fields["url"]})
+    target = _target(ctx, provider)
+    ctx.emit(target, PAGE_NAVIGATE, {"value": url})
     return {"provider": target, "delivered": target is not None}
 
 
-def agent_sends_kb_article(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def agent_sends_kb_article(
+    ctx: CallContext, *, title: str, link: str, provider: str | None = None
+) -> dict[str, Any]:
     """Agent action: press Send on a knowledge article in the KB control."""
-    fields = _fields(params, required=("title", "link"), optional=("provider",))
-    target = _target(ctx, fields.get("provider"))
-    ctx.emit(target, SEND_KB_ARTICLE, {"title": fields["title"], "link": fields["link"]})
+    target = _target(ctx, provider)
+    ctx.emit(target, SEND_KB_ARTICLE, {"title": title, "link": link})
     return {"provider": target, "delivered": target is not None}
 
 
-def agent_raises_event(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def agent_raises_event(
+    ctx: CallContext, *, event_name: str, data: Any = None, provider: str | None = None
+) -> dict[str, Any]:
     """Agent action: the page raises a custom event to one provider's widgets, or to all."""
-    unknown = set(params) - {"eventName", "data", "provider"}
-    name, provider = params.get("eventName"), params.get("provider")
-    if unknown or not isinstance(name, str) or not name:
-        raise AgentActionRefused("give eventName, and optionally data and provider", 400)
-    if name in BUILT_IN_EVENTS:
-        raise AgentActionRefused(f"{name} is a built-in event; use its own agent action", 400)
+    if event_name in BUILT_IN_EVENTS:
+        message = f"{event_name} is a built-in event; use its own agent action"
+        raise AgentActionRefused(message, INVALID)
     target = ANY_PROVIDER if provider is None else _target(ctx, provider)
-    ctx.emit(target, name, params.get("data"))
+    ctx.emit(target, event_name, data)
     return {"provider": provider, "delivered": True}
 
 
-def _target(ctx: CallContext, provider: Any) -> str | None:
+def _target(ctx: CallContext, provider: str | None) -> str | None:
     if provider is None:
         return active_provider(ctx.workspace, ctx.config)
-    if not isinstance(provider, str) or ctx.config.provider(provider) is None:
-        raise AgentActionRefused(f"No channel provider is configured as {provider!r}", 404)
+    if ctx.config.provider(provider) is None:
+        raise AgentActionRefused(f"No channel provider is configured as {provider!r}", NOT_FOUND)
     return provider
-
-
-def _fields(
-    params: dict[str, Any], *, required: tuple[str, ...], optional: tuple[str, ...]
-) -> dict[str, Any]:
-    unknown = sorted(set(params) - set(required) - set(optional))
-    missing = [k for k in required if not isinstance(params.get(k), str)]
-    if unknown or missing:
-        problem = f"unknown {', '.join(unknown)}" if unknown else f"missing {', '.join(missing)}"
-        wanted = ", ".join(required)
-        raise AgentActionRefused(f"give {wanted} as strings ({problem})", 400)
-    return dict(params)
 
 
 FEATURE = Feature(

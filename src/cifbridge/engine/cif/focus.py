@@ -15,7 +15,7 @@ Rules:
 from __future__ import annotations
 
 from cifbridge.engine.base.context import CallContext
-from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.errors import NOT_FOUND, AgentActionRefused
 from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Session
 from cifbridge.engine.base.texts import HOME_NOT_CLOSABLE
@@ -58,7 +58,7 @@ def focus(ctx: CallContext, session_id: str) -> None:
 def focus_session(ctx: CallContext, session_id: str) -> None:
     """Agent action: switch to a session by clicking it."""
     if session_id not in ctx.workspace.sessions:
-        raise AgentActionRefused(f"Session {session_id} is not open", status=404)
+        raise AgentActionRefused(f"Session {session_id} is not open", NOT_FOUND)
     focus(ctx, session_id)
 
 
@@ -69,7 +69,7 @@ def close(ctx: CallContext, session_id: str) -> None:
     workspace = ctx.workspace
     session = workspace.sessions.pop(session_id, None)
     if session is None:
-        raise AgentActionRefused(f"Session {session_id} is not open", status=404)
+        raise AgentActionRefused(f"Session {session_id} is not open", NOT_FOUND)
     workspace.focus_history = [s for s in workspace.focus_history if s != session_id]
     ctx.emit(
         session.provider, SESSION_CLOSED, {"sessionId": session.id, "context": session.context}

@@ -37,6 +37,7 @@ from cifbridge.engine.base import slugs
 from cifbridge.engine.base.context import DEFERRED, CallContext
 from cifbridge.engine.base.deadlines import DeadlineTimer, Due
 from cifbridge.engine.base.errors import (
+    NOT_FOUND,
     AgentActionRefused,
     CancelEventFailed,
     HostError,
@@ -260,7 +261,7 @@ def _answerable(ctx: CallContext, notification_id: str | None) -> Notification:
         return shown
     found = next((n for n in ctx.workspace.notifications if n.id == notification_id), None)
     if found is None:
-        raise AgentActionRefused(f"Notification {notification_id} is not pending", status=404)
+        raise AgentActionRefused(f"Notification {notification_id} is not pending", NOT_FOUND)
     if found is not shown:
         raise AgentActionRefused(
             f"Notification {notification_id} is queued; only the displayed one can be answered"

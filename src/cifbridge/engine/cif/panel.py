@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
-from cifbridge.engine.base.errors import AgentActionRefused, NotAllowedForProvider
+from cifbridge.engine.base.errors import INVALID, AgentActionRefused, NotAllowedForProvider
 from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.texts import NOT_ACTIVE_PROVIDER
 from cifbridge.engine.cif.queries import active_provider
@@ -66,16 +66,14 @@ def get_width(ctx: CallContext, args: dict[str, Any]) -> int:
     return ctx.workspace.panel.width
 
 
-def agent_sets_panel(ctx: CallContext, **params: Any) -> dict[str, int]:
+def agent_sets_panel(
+    ctx: CallContext, *, mode: int | None = None, width: int | None = None
+) -> dict[str, int]:
     """Agent action: toggle the mode and/or drag the width, as in the workspace."""
-    unknown = set(params) - {"mode", "width"}
-    mode, width = params.get("mode"), params.get("width")
-    if unknown or (mode is None and width is None):
-        raise AgentActionRefused("give mode (0, 1 or 2) and/or width (300 or more)", status=400)
-    if mode is not None and (not _is_int(mode) or mode not in MODES):
-        raise AgentActionRefused("mode must be 0 (minimized), 1 (docked) or 2 (hidden)", 400)
-    if width is not None and (not _is_int(width) or width < MIN_WIDTH):
-        raise AgentActionRefused(f"width must be a whole number of at least {MIN_WIDTH}", 400)
+    if mode is not None and mode not in MODES:
+        raise AgentActionRefused("mode must be 0 (minimized), 1 (docked) or 2 (hidden)", INVALID)
+    if width is not None and width < MIN_WIDTH:
+        raise AgentActionRefused(f"width must be a whole number of at least {MIN_WIDTH}", INVALID)
     panel, active = ctx.workspace.panel, active_provider(ctx.workspace, ctx.config)
     if mode is not None and mode != panel.mode:
         panel.mode = mode

@@ -19,7 +19,7 @@ import json
 from typing import Any
 
 from cifbridge.engine.base.context import ANY_PROVIDER, CallContext
-from cifbridge.engine.base.errors import AgentActionRefused, InvalidInput
+from cifbridge.engine.base.errors import NOT_FOUND, AgentActionRefused, InvalidInput
 from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.texts import PRESENCE_INFO_INVALID, PRESENCE_LIST_INVALID
 from cifbridge.engine.cif.queries import current_presence, presence_list
@@ -73,16 +73,16 @@ def initialize_agent_presence_list(ctx: CallContext, args: dict[str, Any]) -> bo
     return True
 
 
-def agent_sets_presence(ctx: CallContext, **params: Any) -> dict[str, Any]:
-    """Agent action: pick a presence from the list by its text or its id."""
-    text, presence_id = params.get("presenceText"), params.get("presenceId")
-    unknown = set(params) - {"presenceText", "presenceId"}
-    if unknown or (text is None) == (presence_id is None):
-        raise AgentActionRefused("give exactly one of presenceText or presenceId", status=400)
-    key, wanted = ("presenceText", text) if text is not None else ("presenceId", presence_id)
+def agent_sets_presence(
+    ctx: CallContext, *, presence_text: str | None = None, presence_id: str | None = None
+) -> dict[str, Any]:
+    """Agent action: pick a presence from the list by its text or else by its id."""
+    key, wanted = ("presenceText", presence_text)
+    if presence_text is None:
+        key, wanted = "presenceId", presence_id
     found = _find(ctx, key, wanted)
     if found is None:
-        raise AgentActionRefused(f"No presence has {key} {wanted!r}", status=404)
+        raise AgentActionRefused(f"No presence has {key} {wanted!r}", NOT_FOUND)
     change_presence(ctx, dict(found))
     return dict(found)
 

@@ -3,8 +3,8 @@
 Rules:
 - the agent reads and writes the same store the widgets do, with the same payload and query
   forms (Web API attributes, OData options); a failure is refused with Dataverse's message,
-  404 for an unknown entity or record, 400 for anything else (the store's RecordError, which
-  the engine refuses for every agent action);
+  not found for an unknown entity or record (Dataverse's 404), invalid for anything else
+  (the store's RecordError, which the engine refuses for every agent action);
 - a create form (opened by openForm without an entityId) is saved with the form's defaults
   under the agent's values; the tab then shows the saved record, except a quick create form,
   whose tab closes and whose openForm answers {"savedEntityReference": [{entityType, id, name}]};
@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
-from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.errors import NOT_FOUND, AgentActionRefused
 from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Session, Tab
 from cifbridge.engine.cif.records import NOTHING_SAVED, entity_metadata
@@ -72,7 +72,7 @@ def delete_record(ctx: CallContext, entity_name: str, record_id: str) -> None:
 def _form(ctx: CallContext, tab_id: str) -> dict[str, Any]:
     form = records.forms(ctx).get(tab_id)
     if form is None:
-        raise AgentActionRefused(f"Tab {tab_id} holds no open create form", status=404)
+        raise AgentActionRefused(f"Tab {tab_id} holds no open create form", NOT_FOUND)
     return dict(form)
 
 

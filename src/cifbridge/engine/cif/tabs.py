@@ -35,6 +35,8 @@ from typing import Any
 from cifbridge.engine.base import slugs
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.errors import (
+    CONFLICT,
+    NOT_FOUND,
     AgentActionRefused,
     NotAllowedForProvider,
     TabNotClosable,
@@ -211,7 +213,7 @@ def agent_session(ctx: CallContext, session_id: str) -> Session:
     """Return an open session for an agent action, or refuse with 404."""
     session = ctx.workspace.session(session_id)
     if session is None:
-        raise AgentActionRefused(f"Session {session_id} is not open", status=404)
+        raise AgentActionRefused(f"Session {session_id} is not open", NOT_FOUND)
     return session
 
 
@@ -220,7 +222,7 @@ def agent_tab(ctx: CallContext, session_id: str, tab_id: str) -> tuple[Session, 
     session = agent_session(ctx, session_id)
     tab = find_tab(session, tab_id)
     if tab is None:
-        raise AgentActionRefused(f"Tab {tab_id} is not open in session {session_id}", status=404)
+        raise AgentActionRefused(f"Tab {tab_id} is not open in session {session_id}", NOT_FOUND)
     return session, tab
 
 
@@ -234,7 +236,7 @@ def agent_open_tab(
     session = agent_session(ctx, session_id)
     if template_name not in ctx.config.tab_templates:
         message = tab_template_not_found("name", template_name)
-        raise AgentActionRefused(message, status=404)
+        raise AgentActionRefused(message, NOT_FOUND)
     runtime = runtime_values(template_name, {"templateParameters": template_parameters})
     return open_tab(ctx, session, template_name, runtime, focus=True).id
 
@@ -251,7 +253,7 @@ def agent_close_tab(ctx: CallContext, session_id: str, tab_id: str) -> None:
     session, tab = agent_tab(ctx, session_id, tab_id)
     refusal = closing_refusal(tab)
     if refusal is not None:
-        raise AgentActionRefused(refusal, status=409)
+        raise AgentActionRefused(refusal, CONFLICT)
     remove_tab(ctx, session, tab)
 
 

@@ -7,8 +7,9 @@ Rules (issue 5):
   whose widget owns the session (default: the channel's, else the first provider);
 - an authenticated customer with a waiting persistent chat on that channel resumes it;
   everyone else starts a new conversation, offered or queued for capacity (conversations.py);
-- every refusal (unknown channel, provider or record, malformed parameters) comes before
-  anything changes, a visitor's number included;
+- every refusal (unknown channel, provider or record) comes before anything changes, a
+  visitor's number included (malformed parameters never reach the engine: the action's JSON
+  Schema refuses them first);
 - the agent accepts or rejects a conversation through its notification, which must be the
   displayed one (as notifications.py answers any notification), and may offer an open
   conversation nobody is offered again.
@@ -21,7 +22,7 @@ from typing import Any
 
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.conversation_state import OFFERED, OPEN, QUEUED, Conversation
-from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.errors import CONFLICT, NOT_FOUND, AgentActionRefused
 from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.cif import notifications
 from cifbridge.engine.config.channels import Channel
@@ -31,24 +32,25 @@ from cifbridge.engine.omnichannel.conversations import (
     offer,
     open_conversation,
     require,
-    take,
 )
 from cifbridge.engine.omnichannel.customers import resolve_customer
 
 
-def arrive(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def arrive(
+    ctx: CallContext,
+    *,
+    channel: str,
+    customer: Mapping[str, Any] | None = None,
+    case: str | None = None,
+    details: Mapping[str, Any] | None = None,
+    provider: str | None = None,
+) -> dict[str, Any]:
     """Customer action: start a conversation on a channel (or resume a persistent chat)."""
-    take(params, ("channel",), ("customer", "case", "details", "provider"))
-    channel = configured_channel(ctx, params["channel"])
-    provider = _provider(ctx, channel, params.get("provider"))
-    details = _mapping(params.get("details"), "details")
-    spec = _mapping(params.get("customer"), "customer")
-    case = params.get("case")
-    if case is not None and not isinstance(case, str):
-        raise AgentActionRefused("case is an incident's id or title", status=400)
+    configured = configured_channel(ctx, channel)
+    owner = _provider(ctx, configured, provider)
     persistent_chat.WAITING_PERIODS.catch_up(ctx)  # a waiting period that ended by now is over
-    customer = resolve_customer(ctx, spec, case)
-    conversation, resumed = start(ctx, channel, customer, details, provider)
+    found = resolve_customer(ctx, customer, case)
+    conversation, resumed = start(ctx, configured, found, dict(details or {}), owner)
     return {**summary(conversation), "resumed": resumed}
 
 
@@ -80,36 +82,29 @@ def summary(conversation: Conversation) -> dict[str, Any]:
     }
 
 
-def configured_channel(ctx: CallContext, name: Any) -> Channel:
-    """Return a configured channel, or refuse with 404."""
-    channel = ctx.config.omnichannel.channels.get(str(name))
+def configured_channel(ctx: CallContext, name: str) -> Channel:
+    """Return a configured channel, or refuse: not found."""
+    channel = ctx.config.omnichannel.channels.get(name)
     if channel is None:
         known = ", ".join(ctx.config.omnichannel.channels) or "none"
-        raise AgentActionRefused(f"Channel {name} is not configured (channels: {known})", 404)
+        message = f"Channel {name} is not configured (channels: {known})"
+        raise AgentActionRefused(message, NOT_FOUND)
     return channel
 
 
-def _provider(ctx: CallContext, channel: Channel, asked: Any) -> str:
+def _provider(ctx: CallContext, channel: Channel, asked: str | None) -> str:
     wanted = asked or channel.provider
     if wanted is None:
         if not ctx.config.providers:
-            raise AgentActionRefused("No channel provider is configured", status=409)
+            raise AgentActionRefused("No channel provider is configured", CONFLICT)
         return ctx.config.providers[0].unique_name
-    if ctx.config.provider(str(wanted)) is None:
-        raise AgentActionRefused(f"Provider {wanted} is not configured", status=404)
-    return str(wanted)
+    if ctx.config.provider(wanted) is None:
+        raise AgentActionRefused(f"Provider {wanted} is not configured", NOT_FOUND)
+    return wanted
 
 
-def _mapping(value: Any, name: str) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise AgentActionRefused(f"{name} must be an object", status=400)
-    return dict(value)
-
-
-def _offered(ctx: CallContext, params: dict[str, Any]) -> Conversation:
-    conversation = find(ctx, take(params, ("conversationId",))["conversationId"])
+def _offered(ctx: CallContext, conversation_id: str) -> Conversation:
+    conversation = find(ctx, conversation_id)
     require(conversation, (OPEN,), "be answered")
     if conversation.offer != OFFERED or conversation.notification_id is None:
         raise AgentActionRefused(
@@ -118,23 +113,23 @@ def _offered(ctx: CallContext, params: dict[str, Any]) -> Conversation:
     return conversation
 
 
-def accept_conversation(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def accept_conversation(ctx: CallContext, *, conversation_id: str) -> dict[str, Any]:
     """Agent action: accept the conversation's notification (it must be the displayed one)."""
-    conversation = _offered(ctx, params)
+    conversation = _offered(ctx, conversation_id)
     notifications.accept_notification(ctx, conversation.notification_id)
     return {"conversationId": conversation.id, "sessionId": conversation.session_id}
 
 
-def reject_conversation(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def reject_conversation(ctx: CallContext, *, conversation_id: str) -> dict[str, Any]:
     """Agent action: reject the conversation's notification."""
-    conversation = _offered(ctx, params)
+    conversation = _offered(ctx, conversation_id)
     notifications.reject_notification(ctx, conversation.notification_id)
     return {"conversationId": conversation.id, "offer": conversation.offer}
 
 
-def offer_conversation(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def offer_conversation(ctx: CallContext, *, conversation_id: str) -> dict[str, Any]:
     """Agent action: route an open conversation nobody is offered again (after a reject)."""
-    conversation = find(ctx, take(params, ("conversationId",))["conversationId"])
+    conversation = find(ctx, conversation_id)
     require(conversation, (OPEN,), "be offered")
     if conversation.offer in (OFFERED, QUEUED):
         raise AgentActionRefused(f"Conversation {conversation.id} is already {conversation.offer}")

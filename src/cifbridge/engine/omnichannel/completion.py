@@ -19,18 +19,18 @@ from typing import Any
 
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.conversation_state import ACTIVE, WRAPUP, Conversation
-from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.errors import INVALID, AgentActionRefused
 from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Session
 from cifbridge.engine.cif import focus
 from cifbridge.engine.omnichannel import persistent_chat
-from cifbridge.engine.omnichannel.conversations import find, move, require, take
+from cifbridge.engine.omnichannel.conversations import find, move, require
 from cifbridge.engine.omnichannel.queries import contacts, session_status
 
 
-def end_conversation(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def end_conversation(ctx: CallContext, *, conversation_id: str) -> dict[str, Any]:
     """Agent action: end an active contact (End); it moves to wrap-up."""
-    conversation = find(ctx, take(params, ("conversationId",))["conversationId"])
+    conversation = find(ctx, conversation_id)
     require(conversation, (ACTIVE,), "be ended")
     conversation.ended_by = "agent"
     conversation.reconnect_deadline = None
@@ -38,22 +38,20 @@ def end_conversation(ctx: CallContext, **params: Any) -> dict[str, Any]:
     return _status(ctx, conversation)
 
 
-def wrap_up(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def wrap_up(ctx: CallContext, *, conversation_id: str, disposition: str) -> dict[str, Any]:
     """Agent action: finish a contact's post-contact work with a disposition; it closes."""
-    take(params, ("conversationId", "disposition"))
-    conversation = find(ctx, params["conversationId"])
-    disposition = params["disposition"]
-    if not isinstance(disposition, str) or not disposition.strip():
-        raise AgentActionRefused("disposition is a non-empty text", status=400)
+    conversation = find(ctx, conversation_id)
+    if not disposition.strip():
+        raise AgentActionRefused("disposition is a non-empty text", INVALID)
     require(conversation, (WRAPUP,), "be wrapped up (end it first)")
     conversation.disposition = disposition
     move(ctx, conversation, "complete")
     return _status(ctx, conversation)
 
 
-def close_session_of(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def close_session_of(ctx: CallContext, *, conversation_id: str) -> dict[str, Any]:
     """Agent action: close the session holding a contact (its X), settling its contacts."""
-    conversation = find(ctx, take(params, ("conversationId",))["conversationId"])
+    conversation = find(ctx, conversation_id)
     session_id = conversation.session_id or ""
     if ctx.workspace.session(session_id) is None:
         raise AgentActionRefused(f"Conversation {conversation.id} has no open session")

@@ -39,7 +39,7 @@ from cifbridge.engine.base.conversation_state import (
     WRAPUP,
     Conversation,
 )
-from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.errors import NOT_FOUND, AgentActionRefused
 from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Notification, Session
 from cifbridge.engine.base.texts import MAX_SESSIONS, conversation_state_refused
@@ -75,11 +75,11 @@ DOING = {
 }
 
 
-def find(ctx: CallContext, conversation_id: Any) -> Conversation:
-    """Return a conversation by id, or refuse with 404."""
-    found = ctx.workspace.omnichannel.conversations.get(str(conversation_id))
+def find(ctx: CallContext, conversation_id: str) -> Conversation:
+    """Return a conversation by id, or refuse: not found."""
+    found = ctx.workspace.omnichannel.conversations.get(conversation_id)
     if found is None:
-        raise AgentActionRefused(f"Conversation {conversation_id} does not exist", status=404)
+        raise AgentActionRefused(f"Conversation {conversation_id} does not exist", NOT_FOUND)
     return found
 
 
@@ -274,19 +274,6 @@ class ConversationNotifications:
         conversation.offer = answer[1] if answer[0] != "Accept" else MAX_SESSIONS
         ctx.changed()
         capacity_freed(ctx)
-
-
-def take(
-    params: dict[str, Any], required: tuple[str, ...], optional: tuple[str, ...] = ()
-) -> dict[str, Any]:
-    """Check an agent action's parameters: refuse unknown or missing ones with a 400."""
-    unknown = sorted(set(params) - set(required) - set(optional))
-    missing = [name for name in required if params.get(name) in (None, "")]
-    if unknown or missing:
-        problem = f"unknown {', '.join(unknown)}" if unknown else f"missing {', '.join(missing)}"
-        wanted = ", ".join(required) + (f" (optional: {', '.join(optional)})" if optional else "")
-        raise AgentActionRefused(f"{problem}: this takes {wanted}", status=400)
-    return params
 
 
 FEATURE = Feature(name="conversations", notification_hosts={HOST: ConversationNotifications()})

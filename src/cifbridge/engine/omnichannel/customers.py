@@ -18,10 +18,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
-from cifbridge.engine.base.errors import AgentActionRefused, RecordError
+from cifbridge.engine.base.errors import NOT_FOUND, AgentActionRefused, RecordError
 from cifbridge.engine.dataverse import records
 
-CUSTOMER_KINDS = ("contact", "account")
 CASE_ENTITY = "incident"
 
 
@@ -54,15 +53,12 @@ def customer_key(customer: Mapping[str, Any]) -> tuple[str, str] | None:
 
 
 def _named_customer(ctx: CallContext, spec: Mapping[str, Any]) -> dict[str, Any]:
-    if set(spec) == {"name"} and isinstance(spec["name"], str) and spec["name"]:
-        return {"name": spec["name"], "authenticated": True}
-    kinds = [k for k in CUSTOMER_KINDS if k in spec]
-    if len(kinds) != 1 or len(spec) != 1:
-        raise AgentActionRefused(
-            "customer takes one of contact, account (an id or a name) or name", status=400
-        )
-    rid, _ = _record(ctx, kinds[0], str(spec[kinds[0]]))
-    return _record_customer(ctx, kinds[0], rid)
+    # The arrival's schema lets exactly one of name, contact, account through.
+    if "name" in spec:
+        return {"name": str(spec["name"]), "authenticated": True}
+    kind = "contact" if "contact" in spec else "account"
+    rid, _ = _record(ctx, kind, str(spec[kind]))
+    return _record_customer(ctx, kind, rid)
 
 
 def _record_customer(ctx: CallContext, entity_name: str, rid: str) -> dict[str, Any]:
@@ -87,7 +83,7 @@ def _record(ctx: CallContext, entity_name: str, key: str) -> tuple[str, dict[str
     for rid, candidate in records.rows(ctx, meta).items():
         if candidate["attrs"].get(meta.primary_name) == key:
             return rid, dict(candidate["attrs"])
-    raise AgentActionRefused(f"No {entity_name} has the id or name {key!r}", status=404)
+    raise AgentActionRefused(f"No {entity_name} has the id or name {key!r}", NOT_FOUND)
 
 
 def _title(ctx: CallContext, case: tuple[str, dict[str, Any]]) -> str:

@@ -20,11 +20,11 @@ from typing import Any
 
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.conversation_state import ACTIVE, Conversation
-from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.errors import NOT_FOUND, AgentActionRefused
 from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.texts import elevation_refused
 from cifbridge.engine.config.entities import derived_guid
-from cifbridge.engine.omnichannel.conversations import change_presence, find, require, take
+from cifbridge.engine.omnichannel.conversations import change_presence, find, require
 from cifbridge.engine.omnichannel.queries import ELEVATIONS
 
 ALIASES = {"phone": "voice"}
@@ -41,24 +41,23 @@ def allowed(source: str, target: str) -> bool:
     return ALIASES.get(target, target) in ELEVATIONS.get(source, ())
 
 
-def elevate(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def elevate(ctx: CallContext, *, conversation_id: str, channel: str) -> dict[str, Any]:
     """Agent action: continue an active contact on another channel in its session."""
-    take(params, ("conversationId", "channel"))
-    source = find(ctx, params["conversationId"])
-    target = ALIASES.get(str(params["channel"]), str(params["channel"]))
+    source = find(ctx, conversation_id)
+    target = ALIASES.get(channel, channel)
     if not allowed(source.channel, target):
         options = tuple(spoken(c) for c in ELEVATIONS.get(source.channel, ()))
         raise AgentActionRefused(
-            elevation_refused(spoken(source.channel), spoken(str(params["channel"])), options)
+            elevation_refused(spoken(source.channel), spoken(channel), options)
         )
-    channel = ctx.config.omnichannel.channels.get(target)
-    if channel is None:
-        raise AgentActionRefused(f"Channel {target} is not configured", status=404)
+    configured = ctx.config.omnichannel.channels.get(target)
+    if configured is None:
+        raise AgentActionRefused(f"Channel {target} is not configured", NOT_FOUND)
     require(source, (ACTIVE,), "be elevated")
     if ctx.workspace.session(source.session_id or "") is None:
         raise AgentActionRefused(f"Conversation {source.id} has no open session")
     contact = _contact(ctx, source, target)
-    change_presence(ctx, channel.presence_on_accept)
+    change_presence(ctx, configured.presence_on_accept)
     return {"conversationId": contact.id, "sessionId": contact.session_id, "channel": target}
 
 

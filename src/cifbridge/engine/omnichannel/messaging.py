@@ -24,23 +24,24 @@ from typing import Any
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.conversation_state import ACTIVE, OPEN, Conversation
 from cifbridge.engine.base.deadlines import DeadlineTimer
-from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.errors import INVALID, AgentActionRefused
 from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Workspace
 from cifbridge.engine.config.channels import SENTIMENTS
 from cifbridge.engine.omnichannel import persistent_chat, reconnection
-from cifbridge.engine.omnichannel.conversations import find, require, take
+from cifbridge.engine.omnichannel.conversations import find, require
 from cifbridge.engine.omnichannel.queries import link
 
 MESSAGING_CHANNELS = ("chat", "sms", "email")
 
 
-def customer_message(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def customer_message(
+    ctx: CallContext, *, conversation_id: str, text: str, sentiment: str | None = None
+) -> dict[str, Any]:
     """Customer action: write a message (optionally with the sentiment it carries)."""
-    take(params, ("conversationId", "text"), ("sentiment",))
-    conversation = find(ctx, params["conversationId"])
+    conversation = find(ctx, conversation_id)
     _check_channel(conversation)
-    sentiment = _level(params.get("sentiment", conversation.sentiment))
+    level = _level(conversation.sentiment if sentiment is None else sentiment)
     away = persistent_chat.left_by(ctx, conversation.channel, conversation.customer)
     if away is conversation:
         persistent_chat.resume(ctx, conversation)
@@ -48,10 +49,8 @@ def customer_message(ctx: CallContext, **params: Any) -> dict[str, Any]:
     if not conversation.connected:
         raise AgentActionRefused(f"The customer of conversation {conversation.id} is away")
     now = ctx.clock()
-    conversation.messages.append(
-        {"from": "customer", "text": str(params["text"]), "at": now, "sentiment": sentiment}
-    )
-    conversation.sentiment = sentiment
+    conversation.messages.append({"from": "customer", "text": text, "at": now, "sentiment": level})
+    conversation.sentiment = level
     if conversation.awaiting_since is None:
         threshold = ctx.config.omnichannel.wait_threshold_seconds
         conversation.awaiting_since, conversation.wait_due = now, now + threshold
@@ -62,13 +61,11 @@ def customer_message(ctx: CallContext, **params: Any) -> dict[str, Any]:
     return _status(conversation, session.unread if session else 0)
 
 
-def agent_reply(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def agent_reply(ctx: CallContext, *, conversation_id: str, text: str) -> dict[str, Any]:
     """Agent action: answer the customer from the communication panel."""
-    take(params, ("conversationId", "text"))
-    conversation = find(ctx, params["conversationId"])
+    conversation = find(ctx, conversation_id)
     _check_channel(conversation)
     require(conversation, (ACTIVE,), "be answered")
-    text = str(params["text"])
     if reconnection.LINK_SLUG in text:
         text = text.replace(reconnection.LINK_SLUG, link(ctx.config, conversation) or "")
     conversation.messages.append({"from": "agent", "text": text, "at": ctx.clock()})
@@ -77,12 +74,11 @@ def agent_reply(ctx: CallContext, **params: Any) -> dict[str, Any]:
     return {"conversationId": conversation.id, "text": text}
 
 
-def set_sentiment(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def set_sentiment(ctx: CallContext, *, conversation_id: str, sentiment: str) -> dict[str, Any]:
     """Customer side: the sentiment analysis reads a new level in the conversation."""
-    take(params, ("conversationId", "sentiment"))
-    conversation = find(ctx, params["conversationId"])
+    conversation = find(ctx, conversation_id)
     require(conversation, (OPEN, ACTIVE), "change its sentiment")
-    conversation.sentiment = _level(params["sentiment"])
+    conversation.sentiment = _level(sentiment)
     ctx.changed()
     return {"conversationId": conversation.id, "sentiment": conversation.sentiment}
 
@@ -94,10 +90,10 @@ def _check_channel(conversation: Conversation) -> None:
         )
 
 
-def _level(value: Any) -> str:
+def _level(value: str) -> str:
     if value not in SENTIMENTS:
-        raise AgentActionRefused(f"sentiment is one of: {', '.join(SENTIMENTS)}", status=400)
-    return str(value)
+        raise AgentActionRefused(f"sentiment is one of: {', '.join(SENTIMENTS)}", INVALID)
+    return value
 
 
 def _status(conversation: Conversation, unread: int) -> dict[str, Any]:

@@ -28,13 +28,18 @@ from typing import Any
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.conversation_state import ACTIVE, OPEN, Conversation
 from cifbridge.engine.base.deadlines import DeadlineTimer
-from cifbridge.engine.base.errors import AgentActionRefused
+from cifbridge.engine.base.errors import INVALID, NOT_FOUND, AgentActionRefused
 from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Workspace
 from cifbridge.engine.base.texts import RECONNECT_PROMPT_UNAUTHENTICATED
 from cifbridge.engine.cif import notifications
 from cifbridge.engine.omnichannel import arrivals, persistent_chat
-from cifbridge.engine.omnichannel.conversations import find, move, note, require, take
+from cifbridge.engine.omnichannel.conversations import (
+    find,
+    move,
+    note,
+    require,
+)
 from cifbridge.engine.omnichannel.customers import resolve_customer
 from cifbridge.engine.omnichannel.queries import channel_of, link, reconnectable
 
@@ -42,9 +47,9 @@ LINK_SLUG = "{ReconnectUrl{ReconnectID}}"
 _LINK_ID = re.compile(r"[?&]oc\.reconnectid=([0-9A-Fa-f-]+)")
 
 
-def disconnect(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def disconnect(ctx: CallContext, *, conversation_id: str) -> dict[str, Any]:
     """Customer action: a chat customer's connection drops."""
-    conversation = find(ctx, take(params, ("conversationId",))["conversationId"])
+    conversation = find(ctx, conversation_id)
     if conversation.channel != "chat":
         raise AgentActionRefused(
             f"Only chat customers disconnect; a {conversation.channel} customer closes the window"
@@ -63,9 +68,9 @@ def disconnect(ctx: CallContext, **params: Any) -> dict[str, Any]:
     return _status(ctx, conversation)
 
 
-def close_window(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def close_window(ctx: CallContext, *, conversation_id: str) -> dict[str, Any]:
     """Customer action: close the chat window (or hang up a call); no reconnection after."""
-    conversation = find(ctx, take(params, ("conversationId",))["conversationId"])
+    conversation = find(ctx, conversation_id)
     if conversation.channel not in ("chat", "voice"):
         raise AgentActionRefused(f"A {conversation.channel} customer has no window to close")
     require(conversation, (OPEN, ACTIVE), "lose its customer")
@@ -93,13 +98,19 @@ def _abandon(ctx: CallContext, conversation: Conversation) -> None:
         notifications.close(ctx, pending, notifications.CANCELLED, ctx.clock())
 
 
-def reconnect(ctx: CallContext, **params: Any) -> dict[str, Any]:
+def reconnect(
+    ctx: CallContext,
+    *,
+    link: str | None = None,
+    reconnect_id: str | None = None,
+    conversation_id: str | None = None,
+    choice: str = "continue",
+) -> dict[str, Any]:
     """Customer action: come back by the reconnect link or, authenticated, at the prompt."""
-    take(params, (), ("link", "reconnectId", "conversationId", "choice"))
-    conversation, via = _returning(ctx, params)
-    choice = params.get("choice", "continue")
+    conversation, via = _returning(ctx, link, reconnect_id, conversation_id)
     if choice not in ("continue", "new") or (via == "link" and choice != "continue"):
-        raise AgentActionRefused("choice is continue or new (new only at the prompt)", 400)
+        message = "choice is continue or new (new only at the prompt)"
+        raise AgentActionRefused(message, INVALID)
     settings = channel_of(ctx.config, conversation).reconnection
     if not settings.enabled:
         raise AgentActionRefused(
@@ -123,28 +134,30 @@ def reconnect(ctx: CallContext, **params: Any) -> dict[str, Any]:
     return {"outcome": "new", **_fresh(ctx, conversation), **_why(conversation)}
 
 
-def _returning(ctx: CallContext, params: dict[str, Any]) -> tuple[Conversation, str]:
-    if params.get("conversationId") is not None:
-        if params.get("link") or params.get("reconnectId"):
-            raise AgentActionRefused("give a link, a reconnectId or a conversationId", 400)
-        conversation = find(ctx, params["conversationId"])
+def _returning(
+    ctx: CallContext, link: str | None, reconnect_id: str | None, conversation_id: str | None
+) -> tuple[Conversation, str]:
+    if conversation_id is not None:
+        if link or reconnect_id:
+            message = "give a link, a reconnectId or a conversationId"
+            raise AgentActionRefused(message, INVALID)
+        conversation = find(ctx, conversation_id)
         if not conversation.customer.get("authenticated"):
             raise AgentActionRefused(RECONNECT_PROMPT_UNAUTHENTICATED)
         return conversation, "prompt"
-    reconnect_id = params.get("reconnectId")
-    if params.get("link") is not None:
-        match = _LINK_ID.search(str(params["link"]))
+    if link is not None:
+        match = _LINK_ID.search(link)
         reconnect_id = match.group(1) if match else None
     found = next(
         (
             c
             for c in ctx.workspace.omnichannel.conversations.values()
-            if reconnect_id and c.reconnect_id == str(reconnect_id).lower()
+            if reconnect_id and c.reconnect_id == reconnect_id.lower()
         ),
         None,
     )
     if found is None:
-        raise AgentActionRefused(f"No chat has the reconnect id {reconnect_id}", status=404)
+        raise AgentActionRefused(f"No chat has the reconnect id {reconnect_id}", NOT_FOUND)
     return found, "link"
 
 

@@ -1,119 +1,56 @@
-"""The control API: what the agent does that CIF cannot, over plain HTTP for tests and pages.
+"""The control API around the workspace itself: its view, session focus and close, reset, time.
 
-    GET    /api/workspace              the workspace view
-    POST   /api/sessions/{id}/focus    switch to a session (fires onSessionSwitched)
-    DELETE /api/sessions/{id}          close a session (fires onSessionClosed)
-    POST   /api/reset                  start over with only the Home session
-    GET    /api/journal?since=N&api=X  CIF calls recorded so far
-    GET    /api/clock                  the bridge's current time (seconds since the epoch)
-    POST   /api/clock/advance          {"seconds": N}: fast-forward, firing what falls due
+Routes (paths, methods and summaries in api/control_routes.py; listRoutes serves them):
 
-Errors are `{"error": {"message": ...}}` with 400, 404 or 409.
+    getWorkspace        the workspace view
+    focusSession        switch to a session (fires onSessionSwitched)
+    closeSession        close a session (fires onSessionClosed; the Home session: 409)
+    reset               start over with only the Home session and an empty journal
+    getJournal          ?since=N&api=X: the CIF calls recorded after entry N, optionally of one
+                        API; since must be a whole number (400)
+    getClock            {"now": <the bridge's time, seconds since the epoch>}
+    advanceClock        {"seconds": N} (a number, zero or more): fast-forward, firing what
+                        falls due; answers {"now"}
+    listRoutes          {"routes": [{name, method, path, body, summary, answer}]}
+
+The session and reset routes answer the workspace view. Errors are `{"error": {"message"}}`
+(web/errors.py): 400 for a malformed body (`advanceClock: $.seconds: ...`), 404 for an unknown
+session, 409 when the action is not allowed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 from aiohttp import web
 
-from cifbridge.engine import AgentActionRefused
+from cifbridge.api.control_routes import Route, table_json
+from cifbridge.web.control.edge import act, checked_body
+from cifbridge.web.errors import MalformedRequest
 from cifbridge.web.keys import HUB
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-
-def error_response(message: str, status: int) -> web.Response:
-    """Return the one error shape of the control API."""
-    return web.json_response({"error": {"message": message}}, status=status)
-
-
-@web.middleware
-async def agent_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Map refused agent actions to the error shape; the one place that does."""
-    try:
-        return await handler(request)
-    except AgentActionRefused as refused:
-        return error_response(refused.message, refused.status)
-
-
-async def get_workspace(request: web.Request) -> web.Response:
-    """Return the workspace view."""
-    return web.json_response(await request.app[HUB].view())
-
-
-async def focus_session(request: web.Request) -> web.Response:
-    """Switch the focused session as the agent does."""
-    session_id = request.match_info["session_id"]
+async def handle(request: web.Request, route: Route) -> web.Response:
+    """Serve one workspace route."""
     hub = request.app[HUB]
-    await hub.agent(lambda engine: engine.focus_session(session_id))
+    if route.action == "journal":
+        return _journal(request)
+    if route.action == "clock":
+        return web.json_response({"now": hub.clock()})
+    if route.action == "advanceClock":
+        body = await checked_body(request, route)
+        return web.json_response({"now": await hub.advance_clock(float(body["seconds"]))})
+    if route.action == "routes":
+        return web.json_response({"routes": table_json()})
+    if route.action == "reset":
+        await hub.reset()
+    elif route.action != "view":
+        await act(request, route)
     return web.json_response(await hub.view())
 
 
-async def close_session(request: web.Request) -> web.Response:
-    """Close a session as the agent does."""
-    session_id = request.match_info["session_id"]
-    hub = request.app[HUB]
-    await hub.agent(lambda engine: engine.close_session(session_id))
-    return web.json_response(await hub.view())
-
-
-async def reset_workspace(request: web.Request) -> web.Response:
-    """Start over: only the Home session, ids from 1, an empty journal."""
-    hub = request.app[HUB]
-    await hub.agent(lambda engine: engine.reset())
-    hub.journal.clear()
-    return web.json_response(await hub.view())
-
-
-async def get_journal(request: web.Request) -> web.Response:
-    """Return the recorded CIF calls after `since`, optionally of one API."""
+def _journal(request: web.Request) -> web.Response:
     try:
         since = int(request.query.get("since", "0"))
     except ValueError:
-        return error_response("since must be a whole number", 400)
+        raise MalformedRequest("since must be a whole number") from None
     entries = request.app[HUB].journal.since(since, request.query.get("api"))
     return web.json_response({"entries": entries})
-
-
-async def get_clock(request: web.Request) -> web.Response:
-    """Return the bridge's current time."""
-    return web.json_response({"now": request.app[HUB].clock()})
-
-
-async def advance_clock(request: web.Request) -> web.Response:
-    """Fast-forward time: notification timeouts and queue expiry fire without waiting."""
-    body = await json_body(request)
-    seconds = body.get("seconds")
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
-        return error_response("seconds must be a number of seconds, zero or more", 400)
-    now = await request.app[HUB].advance_clock(float(seconds))
-    return web.json_response({"now": now})
-
-
-async def json_body(request: web.Request) -> dict[str, Any]:
-    """Return the request's JSON object body, or refuse the request with a 400."""
-    try:
-        body = await request.json() if request.can_read_body else {}
-    except ValueError:
-        raise web.HTTPBadRequest(
-            text='{"error": {"message": "the body must be JSON"}}', content_type="application/json"
-        ) from None
-    if not isinstance(body, dict):
-        raise web.HTTPBadRequest(
-            text='{"error": {"message": "the body must be a JSON object"}}',
-            content_type="application/json",
-        )
-    return body
-
-
-def setup_control_routes(app: web.Application) -> None:
-    """Register the control API."""
-    app.router.add_get("/api/workspace", get_workspace)
-    app.router.add_post("/api/sessions/{session_id}/focus", focus_session)
-    app.router.add_delete("/api/sessions/{session_id}", close_session)
-    app.router.add_post("/api/reset", reset_workspace)
-    app.router.add_get("/api/journal", get_journal)
-    app.router.add_get("/api/clock", get_clock)
-    app.router.add_post("/api/clock/advance", advance_clock)

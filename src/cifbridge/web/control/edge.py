@@ -1,0 +1,41 @@
+"""What every control route does at the edge: read and check the body, then call the engine.
+
+Rules:
+- only a route with a body schema reads its body, and checks it against the schema before
+  anything else happens (api/control_bodies.py): a malformed body changes nothing;
+- the path's placeholders and the body's fields become the engine action's keywords;
+- the hub applies the action under persistence and publishes its effects (web/hub.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from cifbridge.api.control_bodies import action_keywords, body_problem, not_json
+from cifbridge.api.control_routes import Route
+from cifbridge.engine import Result
+from cifbridge.web.errors import MalformedRequest
+from cifbridge.web.keys import HUB, SCHEMAS
+
+
+async def checked_body(request: web.Request, route: Route) -> Any:
+    """Return the route's JSON body once its schema accepts it (None: the route reads none)."""
+    if route.schema_id is None:
+        return None
+    try:
+        body = await request.json() if request.can_read_body else {}
+    except ValueError:
+        raise MalformedRequest(not_json(route)) from None
+    problem = body_problem(request.app[SCHEMAS], route, body)
+    if problem is not None:
+        raise MalformedRequest(problem)
+    return body
+
+
+async def act(request: web.Request, route: Route, **extra: Any) -> Result:
+    """Apply the route's engine action with the path's values and the checked body."""
+    body = await checked_body(request, route)
+    params = {**action_keywords(route, request.match_info, body), **extra}
+    return await request.app[HUB].agent(route.action, params)

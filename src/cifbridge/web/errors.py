@@ -1,0 +1,56 @@
+"""Every HTTP error body the bridge sends is built here; the engine's refusals map to statuses.
+
+Rules:
+- the control API answers `{"error": {"message": ...}}` for every refusal: 400 for a malformed
+  request (the message names the route and the JSON path) or an invalid one, 404 for
+  something unknown, 409 for a state that does not allow the action;
+- the engine says why it refused (AgentActionRefused.kind); STATUS is the one map to HTTP;
+- pages and files that do not exist answer a plain-text 404, as static servers do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from cifbridge.engine import AgentActionRefused
+from cifbridge.engine.base.errors import RefusalKind
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+STATUS: dict[RefusalKind, int] = {"invalid": 400, "not_found": 404, "conflict": 409}
+
+
+class MalformedRequest(Exception):
+    """A request the control API cannot even hand to the engine (answered with a 400)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def error_response(message: str, status: int) -> web.Response:
+    """Return the one error shape of the control API."""
+    return web.json_response({"error": {"message": message}}, status=status)
+
+
+def refusal_response(refused: AgentActionRefused) -> web.Response:
+    """Return an engine refusal with the status its kind maps to."""
+    return error_response(refused.message, STATUS[refused.kind])
+
+
+def not_found_page(text: str) -> web.HTTPNotFound:
+    """Return the plain-text 404 of a page or file that does not exist."""
+    return web.HTTPNotFound(text=text)
+
+
+@web.middleware
+async def control_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Map malformed requests and refused agent actions to the error shape."""
+    try:
+        return await handler(request)
+    except MalformedRequest as malformed:
+        return error_response(malformed.message, 400)
+    except AgentActionRefused as refused:
+        return refusal_response(refused)
