@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cifbridge.cli import banner, build_parser
+from cifbridge.cli import banner, parse_serve_args
 from cifbridge.settings import Settings
 
 
@@ -17,8 +17,8 @@ def test_environment_twins_fill_the_defaults(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("CIFBRIDGE_HOST", "0.0.0.0")
     monkeypatch.setenv("CIFBRIDGE_CONFIG", "/tmp/ws.yaml")
     monkeypatch.setenv("CIFBRIDGE_STORE", "memory")
-    args = build_parser().parse_args(["serve"])
-    assert (args.port, args.host, args.config, args.store) == (
+    settings = parse_serve_args([])
+    assert (settings.port, settings.host, settings.config_path, settings.store) == (
         9123,
         "0.0.0.0",
         Path("/tmp/ws.yaml"),
@@ -28,7 +28,7 @@ def test_environment_twins_fill_the_defaults(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_flags_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CIFBRIDGE_PORT", "9123")
-    assert build_parser().parse_args(["serve", "--port", "9200"]).port == 9200
+    assert parse_serve_args(["--port", "9200"]).port == 9200
 
 
 def test_banner_gives_the_workspace_url_and_the_script_tag() -> None:

@@ -20,6 +20,15 @@ from typing import Any
 import socketio
 
 
+def script_tag(url: str, provider: str | None = None) -> str:
+    """Return the tag that loads the CIF library from the bridge at `url`, as `provider`."""
+    named = f' data-provider="{provider}"' if provider else ""
+    return (
+        f'<script src="{url}/webresources/Widget/msdyn_ciLibrary.js"'
+        f' data-crmurl="{url}" data-cifid="CIFMainLibrary"{named}></script>'
+    )
+
+
 class BridgeError(RuntimeError):
     """The control API refused a request; `status` is the HTTP status."""
 
@@ -48,10 +57,7 @@ class BridgeClient:
     @property
     def script_tag(self) -> str:
         """Return the tag a widget page uses to load the CIF library from this bridge."""
-        return (
-            f'<script src="{self.url}/webresources/Widget/msdyn_ciLibrary.js"'
-            f' data-crmurl="{self.url}" data-cifid="CIFMainLibrary"></script>'
-        )
+        return script_tag(self.url)
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
         """Send one request and return its decoded JSON answer."""

@@ -18,7 +18,7 @@ from cifbridge.api.dispatcher import Answer, Caller, Dispatcher, Outcome
 from cifbridge.engine import ANY_PROVIDER, Delivery, Engine, Result
 from cifbridge.engine.base.context import WORKSPACE_PAGE
 from cifbridge.engine.views.workspace import workspace_view
-from cifbridge.store import Store
+from cifbridge.store import StateUnreadable, Store
 from cifbridge.web.clock import OffsetClock
 from cifbridge.web.journal import Journal
 
@@ -47,16 +47,24 @@ class Hub:
         self.clock = clock
         self._wake_up: asyncio.TimerHandle | None = None
         self._ticking: set[asyncio.Task[Any]] = set()
+        self.resumed = False
 
     async def start(self, *, reset: bool) -> None:
-        """Resume the saved workspace, or save a fresh one."""
+        """Resume the saved workspace (`resumed` says so), or save a fresh one."""
         async with self.store.exclusive():
             saved = None if reset else await self.store.load()
             if saved is not None:
-                self.engine.restore(json.loads(saved))
+                self._restore(saved)
             else:
                 await self._save()
+        self.resumed = saved is not None
         self._schedule()
+
+    def _restore(self, saved: str) -> None:
+        try:
+            self.engine.restore(json.loads(saved))
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise StateUnreadable(f"the saved workspace cannot be restored: {error!r}") from error
 
     async def stop(self) -> None:
         """Cancel the pending wake-up and wait for a tick under way."""

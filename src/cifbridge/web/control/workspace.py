@@ -62,6 +62,7 @@ async def close_session(request: web.Request) -> web.Response:
 async def reset_workspace(request: web.Request) -> web.Response:
     """Start over: only the Home session, ids from 1, an empty journal."""
     hub = request.app[HUB]
+    hub.clock.reset()  # a test's advance_clock must not leak into the next test
     await hub.agent(lambda engine: engine.reset())
     hub.journal.clear()
     return web.json_response(await hub.view())
