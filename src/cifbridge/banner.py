@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cifbridge import __version__
-from cifbridge.clients.bridge import script_tag
 from cifbridge.settings import Settings
 
 
@@ -47,6 +46,15 @@ def banner(settings: Settings, facts: BridgeFacts | None = None) -> str:
         f"ready at {url} (Ctrl+C to stop)",
     ]
     return "\n".join(lines)
+
+
+def script_tag(url: str, provider: str | None = None) -> str:
+    """Return the tag that loads the CIF library from the bridge at `url`, as `provider`."""
+    named = f' data-provider="{provider}"' if provider else ""
+    return (
+        f'<script src="{url}/webresources/Widget/msdyn_ciLibrary.js"'
+        f' data-crmurl="{url}" data-cifid="CIFMainLibrary"{named}></script>'
+    )
 
 
 def _configuration(settings: Settings, facts: BridgeFacts) -> str:

@@ -20,15 +20,8 @@ Rules:
 from __future__ import annotations
 
 import errno
-import sqlite3
 
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-
-from cifbridge.files.config import ConfigError
-from cifbridge.files.resources import MissingResource
 from cifbridge.settings import Settings
-from cifbridge.store.base import StateInUse, StateUnreadable
 
 STOPPED = 0
 INTERNAL = 1
@@ -54,11 +47,28 @@ class StartupFailure(Exception):
 
 def explain(error: BaseException, settings: Settings) -> StartupFailure | None:
     """Return the startup failure an exception means, or None when it is a bug."""
+    # Imported here, not above: `cifbridge --version` and `--help` import this module.
+    from cifbridge.files.config import ConfigError
+    from cifbridge.files.resources import MissingResource
+
     if isinstance(error, StartupFailure):
         return error
     if isinstance(error, ConfigError):
         fix = "check the --config path (CIFBRIDGE_CONFIG) and the problems named"
         return StartupFailure(BAD_CONFIG, f"invalid configuration: {error}", fix)
+    if isinstance(error, MissingResource):
+        return StartupFailure(INCOMPLETE_INSTALL, "the installation is incomplete", str(error))
+    return _store_failure(error, settings)
+
+
+def _store_failure(error: BaseException, settings: Settings) -> StartupFailure | None:
+    import sqlite3
+
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    from cifbridge.store.base import StateInUse, StateUnreadable
+
     if isinstance(error, RedisConnectionError | RedisTimeoutError):
         return StartupFailure(
             REDIS_UNREACHABLE,
@@ -76,10 +86,8 @@ def explain(error: BaseException, settings: Settings) -> StartupFailure | None:
         return StartupFailure(
             STATE_UNREADABLE,
             f"the state file {settings.state_path} cannot be used ({error})",
-            "start fresh with --reset, delete the file, or choose another with --state PATH",
+            "move it away (the bridge then starts a new one), or choose another with --state PATH",
         )
-    if isinstance(error, MissingResource):
-        return StartupFailure(INCOMPLETE_INSTALL, "the installation is incomplete", str(error))
     return None
 
 

@@ -19,14 +19,7 @@ from typing import Any
 
 import socketio
 
-
-def script_tag(url: str, provider: str | None = None) -> str:
-    """Return the tag that loads the CIF library from the bridge at `url`, as `provider`."""
-    named = f' data-provider="{provider}"' if provider else ""
-    return (
-        f'<script src="{url}/webresources/Widget/msdyn_ciLibrary.js"'
-        f' data-crmurl="{url}" data-cifid="CIFMainLibrary"{named}></script>'
-    )
+from cifbridge.banner import script_tag
 
 
 class BridgeError(RuntimeError):
