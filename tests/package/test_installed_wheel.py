@@ -40,15 +40,19 @@ SHIPPED = (
     "cifbridge/defaults/workspace.yaml",
     "cifbridge/contracts/widget_driver.js",
 )
-# What the sample project adds to the README's examples: each xdist worker notes its bridge.
-WORKERS_TEST = """
+# What the sample project adds to the README's examples (as a plugin, so the examples stay as
+# printed): every xdist worker notes the URL of its session bridge.
+WORKERS_PLUGIN = """
 import os
 from pathlib import Path
 
+import pytest
 
-def test_each_worker_has_a_bridge_of_its_own(cifbridge):
+
+@pytest.fixture(scope="session", autouse=True)
+def note_the_bridge(cifbridge_server):
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    (Path(__file__).parent / f"bridge-{worker}.url").write_text(cifbridge.url)
+    Path(f"bridge-{worker}.url").write_text(cifbridge_server.url)
 """
 
 
@@ -161,23 +165,30 @@ def test_the_readme_examples_pass_in_an_outside_project(
     project = tmp_path / "partner-widget"
     project.mkdir()
     scripts = write_project(project)
-    (project / "test_workers.py").write_text(WORKERS_TEST, encoding="utf-8")
+    (project / "note_workers.py").write_text(WORKERS_PLUGIN, encoding="utf-8")
     for script in scripts:
         run_in(installed, ["bash", "-euo", "pipefail", "-c", script.text], project, script.line)
-    tests = run_in(installed, [str(installed.python), "-m", "pytest", "-n", "2", "-q"], project)
+    pytest_command = [str(installed.python), "-m", "pytest", "-p", "note_workers", "-n", "2"]
+    tests = run_in(installed, [*pytest_command, "-q"], project, env={"PYTHONPATH": str(project)})
     expected = sum(e.text.count("\ndef test_") for e in examples() if e.target.endswith(".py"))
-    assert f"{expected + 1} passed" in tests
+    assert f"{expected} passed" in tests
     urls = {p.name: p.read_text() for p in project.glob("bridge-*.url")}
     assert sorted(urls) == ["bridge-gw0.url", "bridge-gw1.url"]
     assert len(set(urls.values())) == 2  # one bridge per worker
 
 
-def run_in(installed: Installed, command: list[str], cwd: Path, line: int = 0) -> str:
+def run_in(
+    installed: Installed,
+    command: list[str],
+    cwd: Path,
+    line: int = 0,
+    env: dict[str, str] | None = None,
+) -> str:
     """Run a command in the virtualenv's environment, in its own process group."""
     process = subprocess.Popen(
         command,
         cwd=cwd,
-        env=installed.env,
+        env={**installed.env, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
