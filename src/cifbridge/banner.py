@@ -1,11 +1,12 @@
 """What `cifbridge serve` prints once it answers: what runs, where, and what to paste.
 
     cifbridge 0.1.0 is serving on http://127.0.0.1:8765
-      configuration:   the bundled defaults + /home/ana/widget/workspace.yaml
-      store:           sqlite /home/ana/widget/.cifbridge/workspace.sqlite3, 2 sessions resumed
-                       (--reset starts fresh)
+      configuration:   the bundled defaults + /srv/ana/workspace.yaml
+      store:           sqlite /srv/ana/.cifbridge/workspace.sqlite3, 2 sessions resumed (...)
       agent workspace: http://127.0.0.1:8765/
-      ...
+      sample widget:   http://127.0.0.1:8765/samples/softphone.html
+      paste into your widget page (data-provider names the provider it speaks for):
+        <script src="http://127.0.0.1:8765/webresources/Widget/msdyn_ciLibrary.js" ...
     ready at http://127.0.0.1:8765 (Ctrl+C to stop)
 
 The last line is the ready line: a supervising process may wait for `ready at URL` (or for
