@@ -2,129 +2,153 @@
 
 `scenario run FILE` plays a scenario file (the customer and agent side) against a running bridge.
 
-Every `serve` flag has an environment twin (CIFBRIDGE_HOST, CIFBRIDGE_PORT, CIFBRIDGE_CONFIG,
-CIFBRIDGE_STORE, CIFBRIDGE_STATE, CIFBRIDGE_REDIS_URL, CIFBRIDGE_FIDELITY); a flag wins.
+Every option has an environment twin (`cifbridge serve --help` lists them: CIFBRIDGE_HOST,
+CIFBRIDGE_PORT, CIFBRIDGE_STORE, ...); a flag wins over its twin, and a value that is not
+allowed is refused by name whichever way it came. `serve`'s exit statuses are listed in
+cifbridge.startup.
 """
 
 from __future__ import annotations
 
-import argparse
-import logging
-import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import click
+
+from cifbridge import __version__
+from cifbridge.banner import banner
+from cifbridge.commandline import CONTEXT, LazyGroup, UsageStatus, env_option, run
 from cifbridge.settings import Settings
+from cifbridge.startup import BAD_USAGE
+
+__all__ = ["banner", "cli", "main", "parse_serve_args"]
+
+FilePath = click.Path(path_type=Path, dir_okay=False)
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(f"CIFBRIDGE_{name}", default)
+@click.group(
+    cls=LazyGroup,
+    lazy={
+        "contracts": "cifbridge.contracts.cli:contracts",
+        "scenario": "cifbridge.scenario.cli:scenario",
+    },
+    context_settings=CONTEXT,
+)
+@click.version_option(
+    __version__, "--version", prog_name="cifbridge", message="%(prog)s %(version)s"
+)
+def cli() -> None:
+    """A local Dynamics 365 agent workspace for Channel Integration Framework 2.0 widgets."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Describe the command line."""
-    parser = argparse.ArgumentParser(prog="cifbridge", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="run the bridge and the agent workspace")
-    serve.add_argument("--host", default=_env("HOST", "127.0.0.1"), help="[CIFBRIDGE_HOST]")
-    serve.add_argument(
-        "--port", type=int, default=int(_env("PORT", "8765")), help="[CIFBRIDGE_PORT]"
+class ServeCommand(UsageStatus):
+    """`serve`: its usage errors have their own exit status among the startup failures."""
+
+    usage_status = BAD_USAGE
+
+
+@cli.command(cls=ServeCommand)
+@env_option("--host", env="HOST", default="127.0.0.1", help="Interface to listen on.")
+@env_option(
+    "--port",
+    env="PORT",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    help="Port to listen on; 0 picks a free one (the banner, ready file and /healthz say which).",
+)
+@env_option(
+    "--config",
+    env="CONFIG",
+    type=FilePath,
+    default=None,
+    show_default="the bundled workspace",
+    help="Workspace configuration (YAML or JSON) merged into the bundled defaults.",
+)
+@env_option(
+    "--store",
+    env="STORE",
+    type=click.Choice(["memory", "sqlite", "redis"]),
+    default="sqlite",
+    help="Where the workspace lives between calls.",
+)
+@env_option(
+    "--state",
+    env="STATE",
+    type=FilePath,
+    default=Path(".cifbridge/workspace.sqlite3"),
+    help="SQLite file for --store sqlite; one bridge at a time.",
+)
+@env_option(
+    "--redis-url",
+    env="REDIS_URL",
+    default="redis://127.0.0.1:6379/0",
+    help="Redis for --store redis.",
+)
+@env_option(
+    "--fidelity",
+    env="FIDELITY",
+    type=click.Choice(["library", "docs"]),
+    default="library",
+    help="Error forms of the real library, or of the docs.",
+)
+@env_option("--reset", env="RESET", is_flag=True, help="Start from an empty workspace.")
+@env_option(
+    "--ready-file",
+    env="READY_FILE",
+    type=FilePath,
+    default=None,
+    help="Write the bridge's URL here once it answers (atomically); removed when it stops.",
+)
+@env_option(
+    "--log-level",
+    env="LOG_LEVEL",
+    type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+    default="info",
+    help="Least important log messages shown (on stderr, with timestamps).",
+)
+@env_option("--access-log", env="ACCESS_LOG", is_flag=True, help="Log every HTTP request.")
+@env_option("--debug", env="DEBUG", is_flag=True, help="Show the traceback of a failed start.")
+def serve(**params: Any) -> int:
+    """Run the bridge and the agent workspace.
+
+    It serves until Ctrl+C or SIGTERM. A failed start prints one line naming the cause and the
+    fix, and exits with its own status: 2 configuration, 3 address taken, 4 Redis unreachable,
+    5 state file unreadable, 6 state file in use, 7 incomplete installation, 8 ready file,
+    64 bad option or environment value.
+    """
+    from cifbridge.serving import ServeOptions
+    from cifbridge.serving import serve as run_bridge
+
+    options = ServeOptions(
+        ready_file=params["ready_file"],
+        log_level=params["log_level"].lower(),
+        access_log=params["access_log"],
+        debug=params["debug"],
     )
-    serve.add_argument(
-        "--config",
-        type=Path,
-        default=Path(p) if (p := _env("CONFIG", "")) else None,
-        help="workspace configuration (YAML or JSON) merged into the defaults [CIFBRIDGE_CONFIG]",
+    return run_bridge(settings_from(params), options)
+
+
+def settings_from(params: dict[str, Any]) -> Settings:
+    """Turn `serve`'s parsed options into the settings `create_app` takes."""
+    return Settings(
+        host=params["host"],
+        port=params["port"],
+        config_path=params["config"],
+        store=params["store"],
+        state_path=params["state"],
+        redis_url=params["redis_url"],
+        fidelity=params["fidelity"],
+        reset=params["reset"],
     )
-    serve.add_argument(
-        "--store",
-        choices=("memory", "sqlite", "redis"),
-        default=_env("STORE", "sqlite"),
-        help="where the workspace lives between calls [CIFBRIDGE_STORE]",
-    )
-    serve.add_argument(
-        "--state",
-        type=Path,
-        default=Path(_env("STATE", ".cifbridge/workspace.sqlite3")),
-        help="SQLite file for --store sqlite [CIFBRIDGE_STATE]",
-    )
-    serve.add_argument(
-        "--redis-url",
-        default=_env("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        help="[CIFBRIDGE_REDIS_URL]",
-    )
-    serve.add_argument(
-        "--fidelity",
-        choices=("library", "docs"),
-        default=_env("FIDELITY", "library"),
-        help="error forms of the real library (default) or the docs [CIFBRIDGE_FIDELITY]",
-    )
-    serve.add_argument("--reset", action="store_true", help="start from an empty workspace")
-    contracts = commands.add_parser("contracts", help="contract case files")
-    contracts.add_argument("rest", nargs=argparse.REMAINDER, help="run [PATHS...] [--paths ...]")
-    scenario = commands.add_parser("scenario", help="customer-and-agent scenario files")
-    scenario.add_argument("rest", nargs=argparse.REMAINDER, help="run FILE [--url URL]")
-    return parser
+
+
+def parse_serve_args(argv: Sequence[str]) -> Settings:
+    """Return the settings `cifbridge serve ARGV` would run with (flags, then environment)."""
+    with serve.make_context("serve", list(argv)) as ctx:
+        return settings_from(ctx.params)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit status."""
-    args = build_parser().parse_args(argv)
-    if args.command == "contracts":
-        from cifbridge.contracts.cli import main as contracts_main
-
-        status: int = contracts_main(args.rest)
-        return status
-    if args.command == "scenario":
-        from cifbridge.scenario.cli import main as scenario_main
-
-        return scenario_main(args.rest)
-    settings = Settings(
-        host=args.host,
-        port=args.port,
-        config_path=args.config,
-        store=args.store,
-        state_path=args.state,
-        redis_url=args.redis_url,
-        fidelity=args.fidelity,
-        reset=args.reset,
-    )
-    return serve(settings)
-
-
-def serve(settings: Settings) -> int:
-    """Run the bridge until interrupted."""
-    from aiohttp import web
-
-    from cifbridge.files.config import ConfigError
-    from cifbridge.web.app import create_app
-
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
-    try:
-        app = create_app(settings)
-    except (ConfigError, FileNotFoundError) as error:
-        print(f"cifbridge: {error}", file=sys.stderr)
-        return 2
-    web.run_app(
-        app,
-        host=settings.host,
-        port=settings.port,
-        print=lambda _: print(banner(settings), flush=True),
-    )
-    return 0
-
-
-def banner(settings: Settings) -> str:
-    """Say where the workspace is and what to paste into a widget."""
-    url = settings.public_url
-    return (
-        f"cifbridge is serving on {url}\n"
-        f"  agent workspace: {url}/\n"
-        f"  sample widget:   {url}/samples/softphone.html\n"
-        "  paste into your widget page:\n"
-        f'    <script src="{url}/webresources/Widget/msdyn_ciLibrary.js"'
-        f' data-crmurl="{url}" data-cifid="CIFMainLibrary"></script>\n'
-        "  (Ctrl+C to stop)"
-    )
+    return run(cli, argv, "cifbridge")

@@ -22,6 +22,7 @@ from typing import Any
 import socketio
 
 from cifbridge.api.control_routes import route
+from cifbridge.banner import script_tag
 
 
 class BridgeError(RuntimeError):
@@ -52,10 +53,7 @@ class BridgeClient:
     @property
     def script_tag(self) -> str:
         """Return the tag a widget page uses to load the CIF library from this bridge."""
-        return (
-            f'<script src="{self.url}/webresources/Widget/msdyn_ciLibrary.js"'
-            f' data-crmurl="{self.url}" data-cifid="CIFMainLibrary"></script>'
-        )
+        return script_tag(self.url)
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
         """Send one request and return its decoded JSON answer."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cifbridge.settings import Settings
-from cifbridge.store.base import Store
+from cifbridge.store.base import StateInUse, StateUnreadable, Store
 from cifbridge.store.memory import MemoryStore
 from cifbridge.store.sqlite import SqliteStore
 
@@ -19,4 +19,4 @@ def open_store(settings: Settings) -> Store:
     return SqliteStore(settings.state_path)
 
 
-__all__ = ["MemoryStore", "SqliteStore", "Store", "open_store"]
+__all__ = ["MemoryStore", "SqliteStore", "StateInUse", "StateUnreadable", "Store", "open_store"]

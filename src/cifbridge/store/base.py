@@ -6,6 +6,14 @@ from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
 
+class StateUnreadable(RuntimeError):
+    """The saved state cannot be opened or restored."""
+
+
+class StateInUse(StateUnreadable):
+    """Another process holds the state file (two bridges must never share one SQLite file)."""
+
+
 class Store(Protocol):
     """Keeps the latest workspace snapshot; `shared` stores may be written by other processes."""
 

@@ -1,4 +1,11 @@
-"""State in an embedded SQLite file: the default, survives restarts, one process at a time."""
+"""State in an embedded SQLite file: the default, survives restarts, one process at a time.
+
+Rules:
+- the process holds an exclusive lock on the file from opening to closing, so a second bridge
+  pointed at the same file refuses to start (StateInUse) instead of handing out the same
+  session ids from a diverging copy;
+- a file that is not a usable database raises StateUnreadable when it is opened.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,11 @@ import sqlite3
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
+from cifbridge.store.base import StateInUse, StateUnreadable
+
 _KEY = "workspace"
+# How long to wait for a bridge that is still stopping to let go of the file.
+_BUSY_SECONDS = 1.0
 
 
 class SqliteStore:
@@ -20,14 +31,18 @@ class SqliteStore:
     shared = False
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS state"
-            " (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, data TEXT NOT NULL)"
-        )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=_BUSY_SECONDS)
+        except (OSError, sqlite3.Error) as error:
+            raise StateUnreadable(str(error)) from error
+        try:
+            _open_exclusively(self._db)
+        except sqlite3.Error as error:
+            self._db.close()
+            if getattr(error, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+                raise StateInUse(str(error)) from error
+            raise StateUnreadable(str(error)) from error
         self._lock = asyncio.Lock()
 
     async def load(self, known_revision: int | None = None) -> str | None:
@@ -55,5 +70,19 @@ class SqliteStore:
         self._db.execute("DELETE FROM state WHERE key = ?", (_KEY,))
 
     async def close(self) -> None:
-        """Close the database file."""
+        """Close the database file (and let go of its lock)."""
         self._db.close()
+
+
+def _open_exclusively(db: sqlite3.Connection) -> None:
+    # EXCLUSIVE locking mode, set before WAL is entered, keeps the lock taken by the first
+    # write until the connection closes (and keeps the WAL index in process memory).
+    db.execute("PRAGMA locking_mode=EXCLUSIVE")
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("BEGIN EXCLUSIVE")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS state"
+        " (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, data TEXT NOT NULL)"
+    )
+    db.execute("COMMIT")

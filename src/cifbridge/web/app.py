@@ -65,7 +65,11 @@ def _client_manager(settings: Settings) -> socketio.AsyncManager:
 
 async def _hub_lifetime(app: web.Application) -> AsyncIterator[None]:
     hub = app[HUB]
-    await hub.start(reset=app[SETTINGS].reset)
+    try:
+        await hub.start(reset=app[SETTINGS].reset)
+    except BaseException:
+        await hub.store.close()  # a failed start must let go of the state file and connections
+        raise
     yield
     await hub.stop()
     await hub.store.close()

@@ -20,3 +20,7 @@ class OffsetClock:
             raise ValueError("the clock only moves forward")
         self.offset += seconds
         return self()
+
+    def reset(self) -> None:
+        """Go back to wall-clock time (a reset workspace must not inherit a test's fast-forward)."""
+        self.offset = 0.0

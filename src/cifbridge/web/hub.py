@@ -18,7 +18,7 @@ from cifbridge.api.dispatcher import Answer, Caller, Dispatcher, Outcome
 from cifbridge.engine import ANY_PROVIDER, Delivery, Engine, Result
 from cifbridge.engine.base.context import WORKSPACE_PAGE
 from cifbridge.engine.views.workspace import workspace_view
-from cifbridge.store import Store
+from cifbridge.store import StateUnreadable, Store
 from cifbridge.web.clock import OffsetClock
 from cifbridge.web.journal import Journal
 
@@ -47,17 +47,25 @@ class Hub:
         self.clock = clock
         self._wake_up: asyncio.TimerHandle | None = None
         self._ticking: set[asyncio.Task[Any]] = set()
+        self.resumed = False
 
     async def start(self, *, reset: bool) -> None:
-        """Resume the saved workspace, or save a fresh one."""
+        """Resume the saved workspace (`resumed` says so), or save a fresh one."""
         async with self.store.exclusive():
             saved = None if reset else await self.store.load()
             if saved is not None:
-                self.engine.restore(json.loads(saved))
+                self._restore(saved)
             else:
                 self.engine.reset()  # a fresh workspace, saved as its first revision
                 await self._save()
+        self.resumed = saved is not None
         self._schedule()
+
+    def _restore(self, saved: str) -> None:
+        try:
+            self.engine.restore(json.loads(saved))
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise StateUnreadable(f"the saved workspace cannot be restored: {error!r}") from error
 
     async def stop(self) -> None:
         """Cancel the pending wake-up and wait for a tick under way."""
@@ -87,7 +95,8 @@ class Hub:
         return await self._run(self.engine.agent, action, **params)
 
     async def reset(self) -> Result:
-        """Start over with only the Home session and an empty journal."""
+        """Start over with only the Home session, an empty journal and the real time."""
+        self.clock.reset()  # a test's advance_clock must not leak into the next test
         result = await self._run(self.engine.reset)
         self.journal.clear()
         return result

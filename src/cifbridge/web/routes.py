@@ -10,18 +10,28 @@ import mimetypes
 
 from aiohttp import web
 
+from cifbridge import __version__
 from cifbridge.api.control_routes import table_json
-from cifbridge.files.resources import data_dir
+from cifbridge.files.resources import data_dir, socket_io_client_path
 from cifbridge.web.errors import not_found_page
-from cifbridge.web.keys import SHIM
-from cifbridge.web.shim import socket_io_client_path
+from cifbridge.web.keys import SETTINGS, SHIM
 
 JS = "application/javascript"
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """Answer once the app has started (the route only exists then)."""
-    return web.json_response({"status": "ok"})
+    """Say what runs here; served only once the app has started, so it answers "ready"."""
+    settings = request.app[SETTINGS]
+    return web.json_response(
+        {
+            "status": "ok",
+            "ready": True,
+            "version": __version__,
+            "store": settings.store,
+            "url": settings.public_url,
+            "port": settings.port,
+        }
+    )
 
 
 async def widget_library(request: web.Request) -> web.Response:

@@ -9,33 +9,16 @@ never disagree about names, encodings or timeouts.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from cifbridge.api.catalog import BUILT_IN_EVENTS, shim_table
 from cifbridge.engine.base.texts import TIMEOUT
-from cifbridge.files.resources import data_dir, node_modules_dir
+from cifbridge.files.resources import data_dir, read_socket_io_client
 from cifbridge.settings import Settings
 from cifbridge.web.hub import WIDGET_NAMESPACE
 
 SOCKET_IO_PLACEHOLDER = "/*CIFBRIDGE_SOCKET_IO_CLIENT*/"
 CONFIG_PLACEHOLDER = "/*CIFBRIDGE_CONFIG*/null"
 TIMEOUT_MS = 10_000
-
-
-def socket_io_client_path() -> Path:
-    """Return the official browser bundle installed from the npm registry."""
-    return node_modules_dir() / "socket.io-client" / "dist" / "socket.io.min.js"
-
-
-def read_socket_io_client() -> str:
-    """Read the socket.io-client bundle, or explain how to install it."""
-    path = socket_io_client_path()
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{path} is missing: run `npm ci` in the cifbridge checkout "
-            "(or set CIFBRIDGE_NODE_MODULES to a node_modules folder holding socket.io-client)"
-        )
-    return path.read_text(encoding="utf-8")
 
 
 def build_shim(settings: Settings) -> bytes:

@@ -15,6 +15,7 @@ from socketio.exceptions import ConnectionRefusedError as Refused
 from cifbridge.api import envelope
 from cifbridge.api.dispatcher import Caller
 from cifbridge.engine import WorkspaceConfig
+from cifbridge.engine.config.workspace import Provider
 from cifbridge.web.hub import WIDGET_NAMESPACE, Hub, provider_room
 from cifbridge.web.origins import hostname_of, is_trusted, match_provider, trusted_domains
 
@@ -29,30 +30,51 @@ class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self.hub = hub
         self.config = config
         self.callers: dict[str, Caller] = {}
+        self.origins: dict[str, str] = {}
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         """Identify the provider (explicit, by landing URL, or the first) and check the origin."""
         auth = auth if isinstance(auth, dict) else {}
         href = auth.get("href") if isinstance(auth.get("href"), str) else ""
-        wanted = auth.get("provider")
-        if isinstance(wanted, str) and wanted:
-            provider = self.config.provider(wanted)
-            if provider is None:
-                raise Refused(f"cifbridge: no channel provider is configured as {wanted!r}")
-        else:
-            provider = match_provider(href, self.config.providers) or self.config.providers[0]
-        origin = environ.get("HTTP_ORIGIN") or href
+        origin = environ.get("HTTP_ORIGIN") or href or "(no origin)"
+        provider, how = self._attribute(auth.get("provider"), href, origin)
         bridge_host = hostname_of(f"http://{environ.get('HTTP_HOST', '')}")
         domains = trusted_domains(provider, bridge_host)
         caller = Caller(provider.unique_name, trusted=is_trusted(hostname_of(origin), domains))
-        if not caller.trusted:
-            log.warning("widget at %s is not trusted by %s", origin, provider.unique_name)
+        if caller.trusted:
+            log.info("widget connected from %s as %s (%s), trusted", origin, caller.provider, how)
+        else:
+            log.warning(
+                "widget connected from %s as %s (%s) is not trusted by %s: every call will be"
+                " refused; trusted domains: %s",
+                origin, caller.provider, how, caller.provider, ", ".join(domains),
+            )  # fmt: skip
         self.callers[sid] = caller
+        self.origins[sid] = origin
         await self.enter_room(sid, provider_room(provider.unique_name))
+
+    def _attribute(self, wanted: Any, href: str, origin: str) -> tuple[Provider, str]:
+        if isinstance(wanted, str) and wanted:
+            provider = self.config.provider(wanted)
+            if provider is None:
+                log.warning(
+                    "widget from %s refused: no provider is configured as %r", origin, wanted
+                )
+                raise Refused(f"cifbridge: no channel provider is configured as {wanted!r}")
+            return provider, "data-provider"
+        matched = match_provider(href, self.config.providers)
+        if matched is not None:
+            return matched, "its page is under the landing URL"
+        return self.config.providers[
+            0
+        ], "the first provider: no data-provider, no landing URL match"
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         """Forget the connection."""
-        self.callers.pop(sid, None)
+        caller = self.callers.pop(sid, None)
+        origin = self.origins.pop(sid, "(unknown origin)")
+        if caller is not None:
+            log.info("widget disconnected from %s as %s (%s)", origin, caller.provider, reason)
 
     async def on_cif(self, sid: str, data: Any = None, *extra: Any) -> dict[str, Any]:
         """Run one CIF call and return its acknowledgement (frames of any arity are answered)."""
