@@ -3,7 +3,8 @@
 `scenario run FILE` plays a scenario file (the customer and agent side) against a running bridge.
 
 Every `serve` flag has an environment twin (CIFBRIDGE_HOST, CIFBRIDGE_PORT, CIFBRIDGE_CONFIG,
-CIFBRIDGE_STORE, CIFBRIDGE_STATE, CIFBRIDGE_REDIS_URL, CIFBRIDGE_FIDELITY); a flag wins.
+CIFBRIDGE_STORE, CIFBRIDGE_STATE, CIFBRIDGE_REDIS_URL, CIFBRIDGE_FIDELITY, CIFBRIDGE_TOKEN,
+CIFBRIDGE_ALLOW_REMOTE, CIFBRIDGE_ALLOWED_HOST, CIFBRIDGE_ALLOWED_ORIGIN); a flag wins.
 """
 
 from __future__ import annotations
@@ -61,11 +62,45 @@ def build_parser() -> argparse.ArgumentParser:
         help="error forms of the real library (default) or the docs [CIFBRIDGE_FIDELITY]",
     )
     serve.add_argument("--reset", action="store_true", help="start from an empty workspace")
+    _add_security_arguments(serve)
     contracts = commands.add_parser("contracts", help="contract case files")
     contracts.add_argument("rest", nargs=argparse.REMAINDER, help="run [PATHS...] [--paths ...]")
     scenario = commands.add_parser("scenario", help="customer-and-agent scenario files")
     scenario.add_argument("rest", nargs=argparse.REMAINDER, help="run FILE [--url URL]")
     return parser
+
+
+def _add_security_arguments(serve: argparse.ArgumentParser) -> None:
+    # Who may reach the bridge (docs/security.md); list twins are comma-separated.
+    serve.add_argument(
+        "--token",
+        default=_env("TOKEN", "") or None,
+        help="access token the control API and workspace page require [CIFBRIDGE_TOKEN]",
+    )
+    serve.add_argument(
+        "--allow-remote",
+        action="store_true",
+        default=_env("ALLOW_REMOTE", "").lower() in ("1", "true", "yes"),
+        help="allow a --host other machines can reach (prints a warning) [CIFBRIDGE_ALLOW_REMOTE]",
+    )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=_env_list("ALLOWED_HOST"),
+        help="another host name browsers may use for the bridge (repeatable)"
+        " [CIFBRIDGE_ALLOWED_HOST]",
+    )
+    serve.add_argument(
+        "--allowed-origin",
+        action="append",
+        default=_env_list("ALLOWED_ORIGIN"),
+        help="another page origin that may use the control API (repeatable)"
+        " [CIFBRIDGE_ALLOWED_ORIGIN]",
+    )
+
+
+def _env_list(name: str) -> list[str]:
+    return [item.strip() for item in _env(name, "").split(",") if item.strip()]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -89,6 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         redis_url=args.redis_url,
         fidelity=args.fidelity,
         reset=args.reset,
+        token=args.token,
+        allow_remote=args.allow_remote,
+        allowed_hosts=tuple(args.allowed_host),
+        allowed_origins=tuple(args.allowed_origin),
     )
     return serve(settings)
 
@@ -98,8 +137,16 @@ def serve(settings: Settings) -> int:
     from aiohttp import web
 
     from cifbridge.files.config import ConfigError
+    from cifbridge.web.access import binding_problem, binding_warning
     from cifbridge.web.app import create_app
 
+    refused = binding_problem(settings)
+    if refused:
+        print(refused, file=sys.stderr)
+        return 2
+    warning = binding_warning(settings)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     try:
@@ -119,9 +166,10 @@ def serve(settings: Settings) -> int:
 def banner(settings: Settings) -> str:
     """Say where the workspace is and what to paste into a widget."""
     url = settings.public_url
+    page = f"{url}/?token={settings.token}" if settings.token else f"{url}/"
     return (
         f"cifbridge is serving on {url}\n"
-        f"  agent workspace: {url}/\n"
+        f"  agent workspace: {page}\n"
         f"  sample widget:   {url}/samples/softphone.html\n"
         "  paste into your widget page:\n"
         f'    <script src="{url}/webresources/Widget/msdyn_ciLibrary.js"'

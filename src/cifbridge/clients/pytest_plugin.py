@@ -50,7 +50,10 @@ class BridgeProcess:
         self.log = log
         self._log_file = log.open("w")
         self.process = subprocess.Popen(command, stdout=self._log_file, stderr=subprocess.STDOUT)
-        self.client = BridgeClient(f"http://127.0.0.1:{self.port}")
+        # A CIFBRIDGE_TOKEN in the environment reaches the child and the client alike.
+        self.client = BridgeClient(
+            f"http://127.0.0.1:{self.port}", token=os.environ.get("CIFBRIDGE_TOKEN")
+        )
 
     def start(self) -> BridgeClient:
         """Wait until the bridge answers, or fail with its output."""

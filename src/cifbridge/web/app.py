@@ -14,6 +14,7 @@ from cifbridge.files.config import load_config
 from cifbridge.files.resources import data_dir
 from cifbridge.settings import Settings
 from cifbridge.store import open_store
+from cifbridge.web.access import AccessPolicy
 from cifbridge.web.clock import OffsetClock
 from cifbridge.web.control.agent import setup_agent_routes
 from cifbridge.web.control.conversations import setup_conversations_routes
@@ -21,12 +22,14 @@ from cifbridge.web.control.notifications import setup_notifications_routes
 from cifbridge.web.control.records import setup_records_routes
 from cifbridge.web.control.tabs import setup_tabs_routes
 from cifbridge.web.control.workspace import agent_errors, setup_control_routes
+from cifbridge.web.frames import BoundedPacket
 from cifbridge.web.hub import Hub
 from cifbridge.web.journal import Journal
 from cifbridge.web.keys import HUB, SETTINGS, SHIM, SIO
 from cifbridge.web.namespaces.widgets import WidgetNamespace
 from cifbridge.web.namespaces.workspace import WorkspaceNamespace
 from cifbridge.web.routes import setup_routes
+from cifbridge.web.security import setup_security
 from cifbridge.web.shim import build_shim
 
 
@@ -39,18 +42,22 @@ def create_app(settings: Settings) -> web.Application:
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
         cors_allowed_origins="*",  # widgets live on other origins; trust is checked per provider
+        cors_credentials=False,  # no page elsewhere may poll with the agent's cookie
+        serializer=BoundedPacket,  # every frame is answered, however deep or malformed
         max_http_buffer_size=settings.max_frame_bytes,
         client_manager=_client_manager(settings),
     )
     hub = Hub(Dispatcher(engine, schemas), open_store(settings), sio, Journal(clock), clock)
     sio.register_namespace(WidgetNamespace(hub, config))
-    sio.register_namespace(WorkspaceNamespace(hub))
+    access = AccessPolicy.from_settings(settings)
+    sio.register_namespace(WorkspaceNamespace(hub, access))
 
     app = web.Application(middlewares=[agent_errors], client_max_size=settings.max_frame_bytes)
     app[SETTINGS] = settings
     app[HUB] = hub
     app[SIO] = sio
     app[SHIM] = build_shim(settings)
+    setup_security(app, settings)
     setup_routes(app)
     setup_control_routes(app)
     setup_agent_routes(app)

@@ -7,9 +7,11 @@ from typing import Any
 from aiohttp import web
 
 from cifbridge.settings import Settings
+from cifbridge.web.access import AccessPolicy
 from cifbridge.web.hub import Hub
 
 SETTINGS = web.AppKey("settings", Settings)
 HUB = web.AppKey("hub", Hub)
 SIO = web.AppKey("sio", Any)
 SHIM = web.AppKey("shim", bytes)
+ACCESS = web.AppKey("access", AccessPolicy)

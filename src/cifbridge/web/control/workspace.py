@@ -95,7 +95,7 @@ async def advance_clock(request: web.Request) -> web.Response:
 async def json_body(request: web.Request) -> dict[str, Any]:
     """Return the request's JSON object body, or refuse the request with a 400."""
     try:
-        body = await request.json() if request.can_read_body else {}
+        body = await request.json() if request.body_exists else {}
     except ValueError:
         raise web.HTTPBadRequest(
             text='{"error": {"message": "the body must be JSON"}}', content_type="application/json"

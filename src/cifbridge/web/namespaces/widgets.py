@@ -69,6 +69,12 @@ class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             message = f"cifbridge internal error: {error}"
             return {"ok": False, "error": {"message": message, "msdyn_name": api}, "origin": "host"}
 
+    async def on_cifbridge_malformed(self, sid: str, reason: Any = None, *extra: Any) -> Any:
+        """Answer a frame the server could not read (see `cifbridge.web.frames`)."""
+        log.warning("unreadable frame from widget %s: %s", sid, reason)
+        message = f"cifbridge: {reason}" if isinstance(reason, str) else "cifbridge: bad frame"
+        return {"ok": False, "error": {"message": message}, "origin": "client"}
+
 
 def _malformed(data: Any) -> str | None:
     if not isinstance(data, dict):

@@ -1,0 +1,153 @@
+"""Bound free-form input before anything else looks at it: depth, member count, text length.
+
+Both transports read JSON text with `loads_bounded`, which never recurses past
+`FRAME_MAX_DEPTH` (Python's own parser raises RecursionError near 1,000 levels, and a frame
+that cannot be parsed cannot be answered); then `input_problem` checks the parsed value
+against the configured `InputLimits` and names the JSON path of the first value past a bound.
+
+Rules:
+- Pure and iterative: no recursion, so no input can exhaust the stack; each check stops at
+  the first value past a bound, so its cost is bounded by the limits, not by the input.
+- Only JSON values pass: a non-finite number (NaN, Infinity) or binary data would make the
+  saved state unreadable by browsers or unsaveable, so it is refused like an oversized value.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from cifbridge.engine.config.limits import InputLimits
+
+# Deeper than any configurable limit (schemas/workspace-config.json caps maxInputDepth at 64)
+# plus the levels a Socket.IO frame wraps around the arguments, far below the recursion limit.
+FRAME_MAX_DEPTH = 128
+MAX_INTEGER_DIGITS = 100  # as engine.io's own parser: a longer integer is refused, not parsed
+
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_OPENERS = frozenset("[{")
+_SCALAR_SIZE = {True: 4, False: 5, None: 4}
+
+
+def loads_bounded(text: str, max_depth: int = FRAME_MAX_DEPTH, *, refuse: bool = False) -> Any:
+    """Parse JSON text, replacing whatever nests deeper than `max_depth` by null (or, with
+    `refuse`, raising ValueError for it).
+
+    Raises ValueError for text that is not JSON, as `json.loads` does.
+    """
+    if text.count("[") + text.count("{") > max_depth:
+        text = _cut_below(text, max_depth, refuse)
+    return json.loads(text, parse_int=_bounded_int)
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise ValueError(f"an integer of {len(digits)} digits is too long")
+    return int(digits)
+
+
+def _cut_below(text: str, max_depth: int, refuse: bool) -> str:
+    # Only brackets outside strings count; a subtree starting below the limit becomes null.
+    pieces: list[str] = []
+    depth = 0
+    kept_until = 0
+    cut_from: int | None = None
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token in _OPENERS:
+            depth += 1
+            if depth == max_depth + 1 and cut_from is None:
+                if refuse:
+                    raise ValueError(f"nested deeper than {max_depth} levels")
+                cut_from = match.start()
+        elif token in ("]", "}"):
+            if depth == max_depth + 1 and cut_from is not None:
+                pieces += [text[kept_until:cut_from], "null"]
+                kept_until, cut_from = match.end(), None
+            depth -= 1
+    if cut_from is not None:  # never closed: not JSON, and too deep to let the parser find out
+        raise ValueError(f"unbalanced brackets nested deeper than {max_depth} levels")
+    return "".join(pieces) + text[kept_until:]
+
+
+def input_problem(value: Any, limits: InputLimits) -> str | None:
+    """Return what is wrong with `value` (`$.path: reason`), or None if it is within bounds."""
+    items = 0
+    size = 0
+    for path, node, depth in _walk(value):
+        if isinstance(node, dict | list):
+            if depth > limits.max_depth:
+                return (
+                    f"{path}: nested deeper than {limits.max_depth} levels (limits.maxInputDepth)"
+                )
+            items += len(node)
+            if items > limits.max_items:
+                return (
+                    f"{path}: more than {limits.max_items} members and elements in all"
+                    " (limits.maxInputItems)"
+                )
+        kind = _scalar_problem(node, limits.max_depth)
+        if kind is not None:
+            return f"{path}: {kind}"
+        size += _text_size(node)
+        if size > limits.max_bytes:
+            return (
+                f"{path}: longer than {limits.max_bytes} characters of JSON (limits.maxInputBytes)"
+            )
+    return None
+
+
+def _walk(value: Any) -> Iterator[tuple[str, Any, int]]:
+    # Depth-first, without recursion; containers at the top are depth 0 (the named arguments).
+    stack: list[tuple[str, Any, int]] = [("$", value, 0)]
+    while stack:
+        path, node, depth = stack.pop()
+        yield path, node, depth
+        if isinstance(node, dict):
+            stack.extend((f"{path}.{key}", item, depth + 1) for key, item in node.items())
+        elif isinstance(node, list):
+            stack.extend((f"{path}[{index}]", item, depth + 1) for index, item in enumerate(node))
+
+
+def _scalar_problem(node: Any, max_depth: int) -> str | None:
+    if isinstance(node, str):
+        # Several functions take JSON text (createRecord data, raiseEvent data...) and parse it.
+        if _json_text_deeper_than(node, max_depth):
+            return f"holds JSON text nested deeper than {max_depth} levels (limits.maxInputDepth)"
+        return None
+    if isinstance(node, float) and not math.isfinite(node):
+        return "is not a finite number"
+    if node is None or isinstance(node, int | float | dict | list):
+        return None
+    return f"is {type(node).__name__} data, which is not a JSON value"
+
+
+def _json_text_deeper_than(text: str, max_depth: int) -> bool:
+    if text.count("[") + text.count("{") <= max_depth or text.lstrip()[:1] not in _OPENERS:
+        return False
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token in _OPENERS:
+            depth += 1
+            if depth > max_depth:
+                return True
+        elif token in ("]", "}"):
+            depth -= 1
+    return False
+
+
+def _text_size(node: Any) -> int:
+    # About the length of the node's own JSON text: keys, quotes, commas and brackets included.
+    if isinstance(node, str):
+        return len(node) + 3
+    if isinstance(node, dict):
+        return 2 + sum(len(key) + 4 for key in node)
+    if isinstance(node, list):
+        return 2
+    if isinstance(node, bool) or node is None:
+        return _SCALAR_SIZE[node]
+    return len(repr(node)) + 1
