@@ -8,8 +8,9 @@ against the configured `InputLimits` and names the JSON path of the first value 
 Rules:
 - Pure and iterative: no recursion, so no input can exhaust the stack; each check stops at
   the first value past a bound, so its cost is bounded by the limits, not by the input.
-- Only JSON values pass: a non-finite number (NaN, Infinity) or binary data would make the
-  saved state unreadable by browsers or unsaveable, so it is refused like an oversized value.
+- Only JSON values pass: a non-finite number (NaN, Infinity), a number of 1e99 or more, or
+  binary data would make the saved state or a later answer unreadable (browsers, engine.io's
+  100-digit integer limit) or unsaveable, so it is refused like an oversized value.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from cifbridge.engine.config.limits import InputLimits
 # plus the levels a Socket.IO frame wraps around the arguments, far below the recursion limit.
 FRAME_MAX_DEPTH = 128
 MAX_INTEGER_DIGITS = 100  # as engine.io's own parser: a longer integer is refused, not parsed
+MAX_NUMBER = 1e99  # no number the bridge passes on may print as more than 100 digits
+_TOO_LARGE = f"is a number of {MAX_NUMBER:.0e} or more, larger than any CIF value"
+_LONG_DIGITS = re.compile(r"\d{%d}" % (MAX_INTEGER_DIGITS + 1))
 
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 _OPENERS = frozenset("[{")
@@ -114,19 +118,31 @@ def _walk(value: Any) -> Iterator[tuple[str, Any, int]]:
 
 def _scalar_problem(node: Any, max_depth: int) -> str | None:
     if isinstance(node, str):
-        # Several functions take JSON text (createRecord data, raiseEvent data...) and parse it.
-        if _json_text_deeper_than(node, max_depth):
-            return f"holds JSON text nested deeper than {max_depth} levels (limits.maxInputDepth)"
+        return _json_text_problem(node, max_depth)
+    if isinstance(node, int | float) and not isinstance(node, bool):
+        # A longer integer (int(1e300) is 301 digits) is refused by JSON readers, engine.io's
+        # among them: one widget's call would make every later answer unreadable to the others.
+        if not math.isfinite(node) or abs(node) >= MAX_NUMBER:
+            return "is not a finite number" if not math.isfinite(node) else _TOO_LARGE
         return None
-    if isinstance(node, float) and not math.isfinite(node):
-        return "is not a finite number"
-    if node is None or isinstance(node, int | float | dict | list):
+    if node is None or isinstance(node, bool | dict | list):
         return None
     return f"is {type(node).__name__} data, which is not a JSON value"
 
 
+def _json_text_problem(text: str, max_depth: int) -> str | None:
+    # Several functions take JSON text (createRecord data, raiseEvent data...) and parse it.
+    if text.lstrip()[:1] not in _OPENERS:
+        return None
+    if _json_text_deeper_than(text, max_depth):
+        return f"holds JSON text nested deeper than {max_depth} levels (limits.maxInputDepth)"
+    if _LONG_DIGITS.search(text):
+        return f"holds JSON text with a number of more than {MAX_INTEGER_DIGITS} digits"
+    return None
+
+
 def _json_text_deeper_than(text: str, max_depth: int) -> bool:
-    if text.count("[") + text.count("{") <= max_depth or text.lstrip()[:1] not in _OPENERS:
+    if text.count("[") + text.count("{") <= max_depth:
         return False
     depth = 0
     for match in _TOKEN.finditer(text):

@@ -23,6 +23,7 @@ from socketio import packet
 from cifbridge.api.limits import loads_bounded
 
 MALFORMED_EVENT = "cifbridge_malformed"
+RESERVED_EVENTS = frozenset({"connect", "connect_error", "disconnect"})
 _EVENTS = (packet.EVENT, packet.BINARY_EVENT)
 _FROM_CLIENTS = (packet.CONNECT, packet.DISCONNECT, *_EVENTS, packet.ACK, packet.BINARY_ACK)
 
@@ -46,6 +47,12 @@ class BoundedPacket(packet.Packet):  # type: ignore[misc]
 
     json = _BoundedJson
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        encoded = kwargs.get("encoded_packet")
+        if encoded is not None and len(encoded) == 0:  # python-socketio would not decode it
+            self._malformed("the frame is empty")
+
     def decode(self, encoded_packet: str | bytes) -> int:
         """Decode a frame; a malformed one becomes an event naming what is wrong with it."""
         try:
@@ -56,6 +63,9 @@ class BoundedPacket(packet.Packet):  # type: ignore[misc]
             return self._malformed(f"packet type {self.packet_type!r} is not one clients send")
         if self.packet_type in _EVENTS and not _is_event(self.data):
             return self._malformed("an event must be an array starting with its name")
+        if self.packet_type in _EVENTS and self.data[0] in RESERVED_EVENTS:
+            # Sent as an event, "disconnect" would run the namespace's disconnect handler.
+            return self._malformed(f"the event name {self.data[0]!r} is reserved")
         return attachments
 
     def _malformed(self, reason: str) -> int:

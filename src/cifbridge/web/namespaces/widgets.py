@@ -69,6 +69,13 @@ class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             message = f"cifbridge internal error: {error}"
             return {"ok": False, "error": {"message": message, "msdyn_name": api}, "origin": "host"}
 
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        """Route an event; one this namespace does not know is answered with an error."""
+        if hasattr(self, f"on_{event}"):
+            return await super().trigger_event(event, *args)
+        message = f"cifbridge: the widget namespace has no event {event!r}; CIF calls are 'cif'"
+        return {"ok": False, "error": {"message": message}, "origin": "client"}
+
     async def on_cifbridge_malformed(self, sid: str, reason: Any = None, *extra: Any) -> Any:
         """Answer a frame the server could not read (see `cifbridge.web.frames`)."""
         log.warning("unreadable frame from widget %s: %s", sid, reason)
