@@ -42,7 +42,9 @@ def test_allow_remote_serves_and_warns() -> None:
     port = free_port()
     command = [sys.executable, "-m", "cifbridge", "serve", "--host", "0.0.0.0", "--port"]
     command += [str(port), "--store", "memory", "--allow-remote"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(
+        command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    )
     try:
         assert process.stderr is not None
         warning = process.stderr.readline()

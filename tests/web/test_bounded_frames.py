@@ -25,7 +25,7 @@ async def test_a_context_3000_levels_deep_is_rejected_promptly(
 ) -> None:
     server = await serve(store="sqlite")
     widget = await RawWidget.open(http, server)
-    request = '{"templateName":"msdyn_voicecall_session","context":{"a":%s}}' % DEEP_CONTEXT
+    request = '{"templateName":"msdyn_voicecall_session","context":{"a":' + DEEP_CONTEXT + "}}"
     ack = await widget.call("createSession", request)
     assert ack["ok"] is False and ack["origin"] == "client"
     message = ack["error"]["message"]
@@ -93,7 +93,6 @@ async def test_json_text_nested_too_deep_is_refused_like_an_object(
     widget = await RawWidget.open(http, server)
     ack = await widget.call("createRecord", '"contact"', json.dumps(DEEP_CONTEXT))
     assert ack["error"]["message"] == (
-        "createRecord: $.data: holds JSON text nested deeper than 32 levels"
-        " (limits.maxInputDepth)"
+        "createRecord: $.data: holds JSON text nested deeper than 32 levels (limits.maxInputDepth)"
     )
     await widget.close()

@@ -29,7 +29,7 @@ FRAME_MAX_DEPTH = 128
 MAX_INTEGER_DIGITS = 100  # as engine.io's own parser: a longer integer is refused, not parsed
 MAX_NUMBER = 1e99  # no number the bridge passes on may print as more than 100 digits
 _TOO_LARGE = f"is a number of {MAX_NUMBER:.0e} or more, larger than any CIF value"
-_LONG_DIGITS = re.compile(r"\d{%d}" % (MAX_INTEGER_DIGITS + 1))
+_LONG_DIGITS = re.compile(rf"\d{{{MAX_INTEGER_DIGITS + 1}}}")
 
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 _OPENERS = frozenset("[{")
