@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from cifbridge.engine.config.limits import InputLimits
@@ -33,6 +32,9 @@ _LONG_DIGITS = re.compile(rf"\d{{{MAX_INTEGER_DIGITS + 1}}}")
 
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 _OPENERS = frozenset("[{")
+_CONTAINERS = (dict, list)
+_NUMBERS = (int, float)
+_JSON_START = re.compile(r"\s*[\[{]")
 _SCALAR_SIZE = {True: 4, False: 5, None: 4}
 
 
@@ -77,62 +79,70 @@ def _cut_below(text: str, max_depth: int, refuse: bool) -> str:
     return "".join(pieces) + text[kept_until:]
 
 
+# One value met on the walk: (value, depth, the step of its container, its key or index).
+_Step = tuple[Any, int, "_Step | None", "str | int | None"]
+
+
 def input_problem(value: Any, limits: InputLimits) -> str | None:
     """Return what is wrong with `value` (`$.path: reason`), or None if it is within bounds."""
-    items = 0
-    size = 0
-    for path, node, depth in _walk(value):
-        if isinstance(node, dict | list):
+    items = size = 0
+    stack: list[_Step] = [(value, 0, None, None)]
+    while stack:
+        step = stack.pop()
+        node, depth = step[0], step[1]
+        if isinstance(node, _CONTAINERS):
             if depth > limits.max_depth:
-                return (
-                    f"{path}: nested deeper than {limits.max_depth} levels (limits.maxInputDepth)"
-                )
+                reason = f"nested deeper than {limits.max_depth} levels (limits.maxInputDepth)"
+                return f"{_path(step)}: {reason}"
             items += len(node)
             if items > limits.max_items:
-                return (
-                    f"{path}: more than {limits.max_items} members and elements in all"
-                    " (limits.maxInputItems)"
-                )
-        kind = _scalar_problem(node, limits.max_depth)
-        if kind is not None:
-            return f"{path}: {kind}"
-        size += _text_size(node)
+                reason = f"more than {limits.max_items} members and elements in all"
+                return f"{_path(step)}: {reason} (limits.maxInputItems)"
+            if isinstance(node, dict):
+                stack += [(item, depth + 1, step, key) for key, item in node.items()]
+                size += 2 + sum(map(len, node)) + 4 * len(node)
+            else:
+                stack += [(item, depth + 1, step, index) for index, item in enumerate(node)]
+                size += 2
+        else:
+            kind = _scalar_problem(node, limits.max_depth)
+            if kind is not None:
+                return f"{_path(step)}: {kind}"
+            size += _scalar_size(node)
         if size > limits.max_bytes:
-            return (
-                f"{path}: longer than {limits.max_bytes} characters of JSON (limits.maxInputBytes)"
-            )
+            reason = f"longer than {limits.max_bytes} characters of JSON"
+            return f"{_path(step)}: {reason} (limits.maxInputBytes)"
     return None
 
 
-def _walk(value: Any) -> Iterator[tuple[str, Any, int]]:
-    # Depth-first, without recursion; containers at the top are depth 0 (the named arguments).
-    stack: list[tuple[str, Any, int]] = [("$", value, 0)]
-    while stack:
-        path, node, depth = stack.pop()
-        yield path, node, depth
-        if isinstance(node, dict):
-            stack.extend((f"{path}.{key}", item, depth + 1) for key, item in node.items())
-        elif isinstance(node, list):
-            stack.extend((f"{path}[{index}]", item, depth + 1) for index, item in enumerate(node))
+def _path(step: _Step) -> str:
+    # Built only for the error message, walking back up to the top.
+    parts: list[str] = []
+    current: _Step | None = step
+    while current is not None and current[2] is not None:
+        key = current[3]
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+        current = current[2]
+    return "$" + "".join(reversed(parts))
 
 
 def _scalar_problem(node: Any, max_depth: int) -> str | None:
     if isinstance(node, str):
         return _json_text_problem(node, max_depth)
-    if isinstance(node, int | float) and not isinstance(node, bool):
+    if isinstance(node, _NUMBERS) and not isinstance(node, bool):
         # A longer integer (int(1e300) is 301 digits) is refused by JSON readers, engine.io's
         # among them: one widget's call would make every later answer unreadable to the others.
         if not math.isfinite(node) or abs(node) >= MAX_NUMBER:
             return "is not a finite number" if not math.isfinite(node) else _TOO_LARGE
         return None
-    if node is None or isinstance(node, bool | dict | list):
+    if node is None or isinstance(node, bool):
         return None
     return f"is {type(node).__name__} data, which is not a JSON value"
 
 
 def _json_text_problem(text: str, max_depth: int) -> str | None:
     # Several functions take JSON text (createRecord data, raiseEvent data...) and parse it.
-    if text.lstrip()[:1] not in _OPENERS:
+    if not text or (text[0] not in "[{" and not _JSON_START.match(text)):
         return None
     if _json_text_deeper_than(text, max_depth):
         return f"holds JSON text nested deeper than {max_depth} levels (limits.maxInputDepth)"
@@ -156,14 +166,10 @@ def _json_text_deeper_than(text: str, max_depth: int) -> bool:
     return False
 
 
-def _text_size(node: Any) -> int:
-    # About the length of the node's own JSON text: keys, quotes, commas and brackets included.
+def _scalar_size(node: Any) -> int:
+    # About the length of the value's JSON text, its separator included.
     if isinstance(node, str):
         return len(node) + 3
-    if isinstance(node, dict):
-        return 2 + sum(len(key) + 4 for key in node)
-    if isinstance(node, list):
-        return 2
     if isinstance(node, bool) or node is None:
         return _SCALAR_SIZE[node]
     return len(repr(node)) + 1
