@@ -101,3 +101,13 @@ BridgeFactory = Callable[[dict[str, Any] | None], Bridge]
 @pytest.fixture
 def make_bridge(schemas: SchemaSet) -> BridgeFactory:
     return lambda overrides=None: Bridge(schemas, overrides)
+
+
+def free_port() -> int:
+    """Return a TCP port that was free on 127.0.0.1 a moment ago (for a child bridge)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port

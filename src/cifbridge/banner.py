@@ -41,7 +41,7 @@ def banner(settings: Settings, facts: BridgeFacts | None = None) -> str:
         f"cifbridge {__version__} is serving on {url}",
         f"  configuration:   {_configuration(settings, facts)}",
         f"  store:           {_store(settings, facts)}",
-        f"  agent workspace: {url}/",
+        f"  agent workspace: {url}/{f'?token={settings.token}' if settings.token else ''}",
         f"  sample widget:   {url}/samples/softphone.html",
         *_script_tags(url, facts.providers),
         f"ready at {url} (Ctrl+C to stop)",

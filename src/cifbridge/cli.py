@@ -109,6 +109,34 @@ class ServeCommand(UsageStatus):
 )
 @env_option("--access-log", env="ACCESS_LOG", is_flag=True, help="Log every HTTP request.")
 @env_option("--debug", env="DEBUG", is_flag=True, help="Show the traceback of a failed start.")
+@env_option(
+    "--token",
+    env="TOKEN",
+    default=None,
+    help="Access token the control API and the workspace page require (docs/security.md).",
+)
+@env_option(
+    "--allow-remote",
+    env="ALLOW_REMOTE",
+    is_flag=True,
+    help="Allow a --host other machines can reach (prints a warning).",
+)
+@env_option(
+    "--allowed-host",
+    env="ALLOWED_HOST",
+    multiple=True,
+    callback=lambda _ctx, _param, values: _split_commas(values),
+    help="Another host name browsers may use for the bridge (repeatable; the twin takes a"
+    " comma-separated list).",
+)
+@env_option(
+    "--allowed-origin",
+    env="ALLOWED_ORIGIN",
+    multiple=True,
+    callback=lambda _ctx, _param, values: _split_commas(values),
+    help="Another page origin that may use the control API (repeatable; the twin takes a"
+    " comma-separated list).",
+)
 def serve(**params: Any) -> int:
     """Run the bridge and the agent workspace.
 
@@ -129,6 +157,11 @@ def serve(**params: Any) -> int:
     return run_bridge(settings_from(params), options)
 
 
+def _split_commas(values: tuple[str, ...]) -> tuple[str, ...]:
+    # CIFBRIDGE_ALLOWED_HOST="a.test, b.test": click splits the twin on spaces, commas stay.
+    return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
+
+
 def settings_from(params: dict[str, Any]) -> Settings:
     """Turn `serve`'s parsed options into the settings `create_app` takes."""
     return Settings(
@@ -140,6 +173,10 @@ def settings_from(params: dict[str, Any]) -> Settings:
         redis_url=params["redis_url"],
         fidelity=params["fidelity"],
         reset=params["reset"],
+        token=params["token"] or None,
+        allow_remote=params["allow_remote"],
+        allowed_hosts=tuple(params["allowed_host"]),
+        allowed_origins=tuple(params["allowed_origin"]),
     )
 
 

@@ -29,8 +29,16 @@ from aiohttp import web
 from cifbridge.banner import BridgeFacts, banner
 from cifbridge.engine.views.workspace import workspace_view
 from cifbridge.settings import Settings
-from cifbridge.startup import INTERNAL, READY_FILE, STOPPED, StartupFailure, address_failure
+from cifbridge.startup import (
+    BAD_CONFIG,
+    INTERNAL,
+    READY_FILE,
+    STOPPED,
+    StartupFailure,
+    address_failure,
+)
 from cifbridge.startup import explain as explain_failure
+from cifbridge.web.access import binding_problem, binding_warning
 from cifbridge.web.app import create_app
 from cifbridge.web.hub import Hub
 from cifbridge.web.keys import HUB
@@ -50,6 +58,13 @@ class ServeOptions:
 
 def serve(settings: Settings, options: ServeOptions) -> int:
     """Run the bridge until stopped; return the exit status."""
+    refused = binding_problem(settings)
+    if refused:
+        print(refused, file=sys.stderr)
+        return BAD_CONFIG
+    warning = binding_warning(settings)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     configure_logging(options)
     try:
         asyncio.run(_serve(settings, options))

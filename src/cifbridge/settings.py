@@ -24,6 +24,11 @@ class Settings:
     fidelity: Fidelity = "library"
     reset: bool = False
     max_frame_bytes: int = 1_000_000
+    # Who may reach and control the bridge (docs/security.md).
+    token: str | None = None
+    allow_remote: bool = False
+    allowed_hosts: tuple[str, ...] = ()
+    allowed_origins: tuple[str, ...] = ()
 
     @property
     def public_url(self) -> str:

@@ -155,7 +155,9 @@ async def test_malformed_bodies_change_nothing(
         assert status == 400, (r.name, answer)
         route_name, json_path, problem = answer["error"]["message"].split(": ", 2)
         assert (route_name, json_path in json_paths, bool(problem)) == (r.name, True, True)
-        async with agent.session.request(r.method, server.make_url(url), data=b"{oops") as sent:
+        # Declared as JSON (anything else is refused earlier, with 415) but not JSON.
+        not_json = {"data": b"{oops", "headers": {"Content-Type": "application/json"}}
+        async with agent.session.request(r.method, server.make_url(url), **not_json) as sent:
             assert sent.status == 400
             assert await sent.json() == {"error": {"message": f"{r.name}: $: the body is not JSON"}}
     after = [(await agent.request("GET", p))[1] for p in ("/api/workspace", "/api/journal")]

@@ -29,6 +29,8 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 CONTROL_SCHEMA_PREFIX = "urn:cifbridge:control:"
+# Every control route lives under this path; the security layer guards what starts with it.
+CONTROL_PATH_PREFIX = "/api/"
 HANDLER_KINDS = frozenset({"view", "reset", "journal", "clock", "advanceClock", "routes"})
 WHOLE_BODIES = {"attributes": "data"}  # Web API attributes: the record, not keywords
 ANSWERS = {

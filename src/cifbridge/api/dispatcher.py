@@ -15,6 +15,7 @@ from typing import Any
 
 from cifbridge.api import envelope
 from cifbridge.api.catalog import APIS
+from cifbridge.api.limits import input_problem
 from cifbridge.api.signatures import normalize
 from cifbridge.api.validation import SchemaSet
 from cifbridge.engine import DEFERRED, CifError, Delivery, Engine, InvalidInput, Settlement
@@ -110,6 +111,9 @@ class Dispatcher:
         if not caller.trusted:
             raise OriginNotTrusted(ORIGIN_NOT_TRUSTED)
         named = normalize(api, args)
+        bounds = input_problem(named, self.engine.config.input_limits)
+        if bounds is not None:  # before the schema: a validator recurses into what it checks
+            raise InvalidInput(f"{api}: {bounds}")
         schema_id = api_schema_id(api)
         if not self.engine.implements(api) or not self.schemas.has(schema_id):
             raise HostError(f"cifbridge does not emulate {api} yet (see docs/parity.md)")

@@ -11,6 +11,7 @@ route table (`cifbridge.api.control_routes`) by route name.
 from __future__ import annotations
 
 import json
+import os
 import time
 import urllib.error
 import urllib.request
@@ -46,9 +47,11 @@ class CifCallError(RuntimeError):
 class BridgeClient:
     """The control API of one bridge."""
 
-    def __init__(self, url: str, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, timeout: float = 10.0, token: str | None = None) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
+        # The bridge's access token, when it was started with one (--token).
+        self.token = token if token is not None else os.environ.get("CIFBRIDGE_TOKEN") or None
 
     @property
     def script_tag(self) -> str:
@@ -59,6 +62,8 @@ class BridgeClient:
         """Send one request and return its decoded JSON answer."""
         data = None if body is None else json.dumps(body).encode("utf-8")
         headers = {"Content-Type": "application/json"} if data else {}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
         req = urllib.request.Request(self.url + path, data, headers, method=method)
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as response:

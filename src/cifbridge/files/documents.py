@@ -1,16 +1,28 @@
-"""Read the YAML or JSON files users write: configurations, contract cases, scenarios."""
+"""Read the YAML or JSON files users write: configurations, contract cases, scenarios.
+
+Rules:
+- YAML is read with the safe loader only: no tag builds a Python object.
+- A document may not expand, through anchors and aliases, to more than `MAX_NODES` values
+  (a "billion laughs" file is a few lines long), nor nest deeper than `MAX_DEPTH` levels;
+  both are refused with a clear error before anything is built.
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from cifbridge.api.limits import loads_bounded
+
+MAX_NODES = 200_000
+MAX_DEPTH = 64
 # libyaml's loader parses the bundled configuration about seven times faster; the pure-Python
 # one reads the same documents where PyYAML was built without it.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
 class DocumentError(ValueError):
@@ -23,8 +35,45 @@ def read_document(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise DocumentError(f"{path}: {error.strerror}") from error
+    kind = "JSON" if path.suffix == ".json" else "YAML"
     try:
-        return json.loads(text) if path.suffix == ".json" else yaml.load(text, YAML_LOADER)
+        if kind == "JSON":
+            return loads_bounded(text, MAX_DEPTH, refuse=True)
+        check_yaml_size(text)
+        return yaml.load(text, Loader=YAML_LOADER)
     except (ValueError, yaml.YAMLError) as error:
-        kind = "JSON" if path.suffix == ".json" else "YAML"
         raise DocumentError(f"{path}: not valid {kind}: {error}") from error
+
+
+def check_yaml_size(text: str) -> None:
+    """Refuse YAML that nests too deep or expands too far through aliases (ValueError)."""
+    sizes: dict[str, int] = {}
+    stack: list[tuple[str | None, int]] = [(None, 0)]  # (anchor, values so far) per level
+    for event in yaml.parse(text, Loader=YAML_LOADER):
+        if isinstance(event, _OPEN):
+            stack.append((event.anchor, 1))
+            if len(stack) > MAX_DEPTH + 1:
+                raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+            continue
+        if isinstance(event, _CLOSE):
+            anchor, size = stack.pop()
+        elif isinstance(event, yaml.AliasEvent):
+            anchor, size = None, sizes.get(event.anchor or "", 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, size = event.anchor, 1
+        else:
+            continue
+        if anchor is not None:
+            sizes[anchor] = size
+        parent_anchor, parent_size = stack[-1]
+        stack[-1] = (parent_anchor, parent_size + size)
+        if parent_size + size > MAX_NODES:
+            raise ValueError(
+                f"the document expands to more than {MAX_NODES} values"
+                + (
+                    f" through the alias *{event.anchor}"
+                    if isinstance(event, yaml.AliasEvent)
+                    else ""
+                )
+                + "; anchors and aliases that multiply content are refused"
+            )

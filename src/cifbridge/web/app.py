@@ -14,15 +14,18 @@ from cifbridge.files.config import load_config
 from cifbridge.files.resources import data_dir
 from cifbridge.settings import Settings
 from cifbridge.store import open_store
+from cifbridge.web.access import AccessPolicy
 from cifbridge.web.clock import OffsetClock
 from cifbridge.web.control import setup_control_routes
 from cifbridge.web.errors import control_errors
+from cifbridge.web.frames import BoundedPacket
 from cifbridge.web.hub import Hub
 from cifbridge.web.journal import Journal
 from cifbridge.web.keys import HUB, SCHEMAS, SETTINGS, SHIM, SIO
 from cifbridge.web.namespaces.widgets import WidgetNamespace
 from cifbridge.web.namespaces.workspace import WorkspaceNamespace
 from cifbridge.web.routes import setup_routes
+from cifbridge.web.security import setup_security
 from cifbridge.web.shim import build_shim
 
 
@@ -35,12 +38,15 @@ def create_app(settings: Settings) -> web.Application:
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
         cors_allowed_origins="*",  # widgets live on other origins; trust is checked per provider
+        cors_credentials=False,  # no page elsewhere may poll with the agent's cookie
+        serializer=BoundedPacket,  # every frame is answered, however deep or malformed
         max_http_buffer_size=settings.max_frame_bytes,
         client_manager=_client_manager(settings),
     )
     hub = Hub(Dispatcher(engine, schemas), open_store(settings), sio, Journal(clock), clock)
     sio.register_namespace(WidgetNamespace(hub, config))
-    sio.register_namespace(WorkspaceNamespace(hub))
+    access = AccessPolicy.from_settings(settings)
+    sio.register_namespace(WorkspaceNamespace(hub, access))
 
     app = web.Application(middlewares=[control_errors], client_max_size=settings.max_frame_bytes)
     app[SETTINGS] = settings
@@ -48,6 +54,7 @@ def create_app(settings: Settings) -> web.Application:
     app[SCHEMAS] = schemas
     app[SIO] = sio
     app[SHIM] = build_shim(settings)
+    setup_security(app, settings)
     setup_routes(app)
     setup_control_routes(app)
     app.cleanup_ctx.append(_hub_lifetime)

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from cifbridge.api.validation import SchemaSet
 from cifbridge.settings import Settings
+from cifbridge.web.access import AccessPolicy
 from cifbridge.web.hub import Hub
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -15,3 +16,4 @@ HUB = web.AppKey("hub", Hub)
 SCHEMAS = web.AppKey("schemas", SchemaSet)
 SIO = web.AppKey("sio", Any)
 SHIM = web.AppKey("shim", bytes)
+ACCESS = web.AppKey("access", AccessPolicy)

@@ -19,6 +19,7 @@ from cifbridge.engine.config.agent import (
 )
 from cifbridge.engine.config.channels import ConversationSettings, settings_from_dict
 from cifbridge.engine.config.entities import Entity, entities_from_config, seed_records
+from cifbridge.engine.config.limits import InputLimits, input_limits_from_dict
 
 HOME_SESSION_ID = "session-id-0"
 DEFAULT_MAX_SESSIONS = 10
@@ -127,6 +128,7 @@ class WorkspaceConfig:
     records: Mapping[str, Mapping[str, dict[str, Any]]] = field(default_factory=dict)
     max_search_records: int = DEFAULT_MAX_SEARCH_RECORDS
     omnichannel: ConversationSettings = field(default_factory=ConversationSettings)
+    input_limits: InputLimits = field(default_factory=InputLimits)
 
     def provider(self, unique_name: str) -> Provider | None:
         """Return the provider with this unique name, if configured."""
@@ -163,6 +165,7 @@ def config_from_dict(data: Mapping[str, Any]) -> WorkspaceConfig:
         records=seed_records(data.get("records", {}), entities),
         max_search_records=int(limits.get("maxSearchRecords", DEFAULT_MAX_SEARCH_RECORDS)),
         omnichannel=settings_from_dict(data.get("conversations", {}), data.get("channels", {})),
+        input_limits=input_limits_from_dict(limits),
     )
 
 

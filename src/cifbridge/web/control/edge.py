@@ -25,7 +25,7 @@ async def checked_body(request: web.Request, route: Route) -> Any:
     if route.schema_id is None:
         return None
     try:
-        body = await request.json() if request.can_read_body else {}
+        body = await request.json() if request.body_exists else {}
     except ValueError:
         raise MalformedRequest(not_json(route)) from None
     problem = body_problem(request.app[SCHEMAS], route, body)

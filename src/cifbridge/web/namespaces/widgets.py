@@ -91,6 +91,19 @@ class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             log.exception("CIF call %s failed inside cifbridge", api)
             return envelope.internal_error(api, error)
 
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        """Route an event; one this namespace does not know is answered with an error."""
+        if hasattr(self, f"on_{event}"):
+            return await super().trigger_event(event, *args)
+        message = f"cifbridge: the widget namespace has no event {event!r}; CIF calls are 'cif'"
+        return {"ok": False, "error": {"message": message}, "origin": "client"}
+
+    async def on_cifbridge_malformed(self, sid: str, reason: Any = None, *extra: Any) -> Any:
+        """Answer a frame the server could not read (see `cifbridge.web.frames`)."""
+        log.warning("unreadable frame from widget %s: %s", sid, reason)
+        message = f"cifbridge: {reason}" if isinstance(reason, str) else "cifbridge: bad frame"
+        return {"ok": False, "error": {"message": message}, "origin": "client"}
+
 
 def _malformed(data: Any) -> str | None:
     if not isinstance(data, dict):

@@ -1,22 +1,44 @@
-"""The `/workspace` Socket.IO namespace: agent pages get the state and the journal live."""
+"""The `/workspace` Socket.IO namespace: agent pages get the state and the journal live.
+
+Only the bridge's own pages (and configured origins) connect, with the token when one is
+configured: the Socket.IO server answers any origin, because widgets live on other origins and
+their trust is decided per provider, so this namespace checks for itself at connect time.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import socketio
+from socketio.exceptions import ConnectionRefusedError as Refused
 
+from cifbridge.web.access import AccessPolicy, presented_tokens
 from cifbridge.web.hub import WORKSPACE_NAMESPACE, Hub
 
 
 class WorkspaceNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     """Sends a newly connected page the whole state and the journal so far."""
 
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: Hub, access: AccessPolicy | None = None) -> None:
         super().__init__(WORKSPACE_NAMESPACE)
         self.hub = hub
+        self.access = access or AccessPolicy(hosts=(), origins=())
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        """Bring the page up to date."""
+        """Refuse foreign pages and missing tokens; bring the page up to date."""
+        origin = environ.get("HTTP_ORIGIN")
+        host = environ.get("HTTP_HOST", "")
+        scheme = environ.get("wsgi.url_scheme", "http")
+        if origin is not None and not self.access.origin_allowed(origin, host, scheme):
+            raise Refused(
+                f"cifbridge: only the bridge's own pages may open the workspace namespace;"
+                f" {origin} may not (start cifbridge with --allowed-origin {origin} to trust it)"
+            )
+        headers = {
+            "Authorization": environ.get("HTTP_AUTHORIZATION", ""),
+            "Cookie": environ.get("HTTP_COOKIE", ""),
+        }
+        if not self.access.token_ok(presented_tokens(headers, auth)):
+            raise Refused("cifbridge: the workspace namespace needs the bridge's access token")
         await self.emit("workspace:state", await self.hub.view(), to=sid)
         await self.emit("workspace:journal-backlog", self.hub.journal.since(0), to=sid)
