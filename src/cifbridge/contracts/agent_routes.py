@@ -23,6 +23,10 @@ ACTIONS = (
     "raiseEvent",
     "linkConversation",
     "arriveConversation",
+    "answerDialog",
+    "closeMessageBar",
+    "clickMessageBarAction",
+    "saveNotes",
 )
 ROUTES: dict[str, Route] = {action: route(action) for action in ACTIONS}
 

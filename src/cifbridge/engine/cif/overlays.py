@@ -18,19 +18,14 @@ from typing import Any
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.errors import HostError
 from cifbridge.engine.base.state import JSON, Workspace
+from cifbridge.engine.cif.queries import BARS, DIALOGS, NOTES, PROGRESS, listed
 
-DIALOGS, BARS, PROGRESS, NOTES = "dialogs", "messageBars", "progress", "notes"
+__all__ = ["BARS", "DIALOGS", "NOTES", "PROGRESS", "listed", "next_number", "options", "queue"]
 
 
 def queue(workspace: Workspace, key: str) -> list[dict[str, JSON]]:
     """Return the list kept under `key` (DIALOGS, BARS), created empty on first use."""
     found: list[dict[str, JSON]] = workspace.overlays.setdefault(key, [])
-    return found
-
-
-def listed(workspace: Workspace, key: str) -> list[dict[str, JSON]]:
-    """Return the list kept under `key` without creating it (for reads and timers)."""
-    found: list[dict[str, JSON]] = workspace.overlays.get(key) or []
     return found
 
 
