@@ -46,7 +46,8 @@ def show_global_notification(ctx: CallContext, args: dict[str, Any]) -> str:
     message = given.get("message")
     if not isinstance(message, str) or not message.strip():
         raise HostError("The notificationOptions parameter needs a message to show.")
-    action = given.get("action") if isinstance(given.get("action"), dict) else {}
+    given_action = given.get("action")
+    action: dict[str, Any] = given_action if isinstance(given_action, dict) else {}
     label = action.get("actionLabel", given.get("actionLabel"))
     link = given.get("actionLink")
     if link is not None and not _web_link(link):
@@ -59,7 +60,7 @@ def show_global_notification(ctx: CallContext, args: dict[str, Any]) -> str:
         "actionLink": link,
         "hasEventHandler": action.get("eventHandler") is True,  # a function, in the widget
     }
-    return _show(ctx, "global", bar)["id"]
+    return str(_show(ctx, "global", bar)["id"])
 
 
 def _level(value: Any) -> int:
