@@ -27,6 +27,7 @@ ACTIONS = (
     "closeMessageBar",
     "clickMessageBarAction",
     "saveNotes",
+    "cancelNotes",
 )
 ROUTES: dict[str, Route] = {action: route(action) for action in ACTIONS}
 
