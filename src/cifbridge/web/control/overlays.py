@@ -21,6 +21,7 @@ Schemas in schemas/control/):
                             entityId}; the widget's insertNotes resolves {"value": id}
     cancelNotes             close the flap unsaved; answers {}
 
+Closing a bar and clicking its action are journaled (provider null, actor "agent").
 Unknown ids and a closed flap are 404, a dialog answered out of turn 409; errors are
 `{"error": {"message": ...}}`. The workspace view carries the same under "overlays".
 """
@@ -31,11 +32,18 @@ from aiohttp import web
 
 from cifbridge.api.control_routes import Route
 from cifbridge.web.control.edge import act
+from cifbridge.web.keys import HUB
+
+# What the agent does to a widget's message bar goes into the journal: the widget hears
+# nothing of it (messagebars.py), so the journal is where its developer sees it happened.
+JOURNALED = ("closeMessageBar", "clickMessageBarAction")
 
 
 async def handle(request: web.Request, route: Route) -> web.Response:
     """Serve one overlay route."""
     value = (await act(request, route)).value
+    if route.action in JOURNALED:
+        await request.app[HUB].journal_agent(route.action, [request.match_info["bar_id"]], value)
     if route.answer == "empty":
         return web.json_response({})
     return web.json_response(value)
