@@ -25,7 +25,8 @@ from cifbridge.engine.base.errors import INVALID, NOT_FOUND, AgentActionRefused,
 from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import JSON
 from cifbridge.engine.base.texts import WORKSPACE_RESET
-from cifbridge.engine.cif.overlays import DIALOGS, listed, next_number, options, queue
+from cifbridge.engine.cif.overlays import next_number, options, queue
+from cifbridge.engine.cif.queries import DIALOGS, listed
 
 CONFIRM, MDD = "confirm", "mdd"
 OK_BUTTON, CANCEL_BUTTON = "ok_id", "cancel_id"

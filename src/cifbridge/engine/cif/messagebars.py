@@ -30,7 +30,8 @@ from cifbridge.engine.base.deadlines import DeadlineTimer
 from cifbridge.engine.base.errors import NOT_FOUND, AgentActionRefused, HostError
 from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import JSON, Workspace
-from cifbridge.engine.cif.overlays import BARS, listed, next_number, options, queue
+from cifbridge.engine.cif.overlays import next_number, options, queue
+from cifbridge.engine.cif.queries import BARS, listed
 from cifbridge.engine.config.entities import derived_guid
 
 SUCCESS, ERROR, WARNING, INFORMATION = 1, 2, 3, 4

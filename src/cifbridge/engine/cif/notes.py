@@ -32,7 +32,7 @@ from cifbridge.engine.base.errors import (
 from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import JSON, Session
 from cifbridge.engine.base.texts import WORKSPACE_RESET
-from cifbridge.engine.cif.overlays import NOTES
+from cifbridge.engine.cif.queries import NOTES
 from cifbridge.engine.config.entities import Entity
 from cifbridge.engine.dataverse import records
 

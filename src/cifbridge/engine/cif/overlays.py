@@ -2,9 +2,10 @@
 messagebars.py, progress.py and notes.py share, and the argument form they all accept.
 
 Rules:
-- everything lives under `Workspace.overlays`, one key per kind: DIALOGS (a queue, oldest
-  first), BARS (message bars, oldest first), PROGRESS (the one progress indicator or None),
-  NOTES (the one notes flap or None); counters name what they number;
+- everything lives under `Workspace.overlays`, one key per kind (named in cif/queries.py, which
+  the views read too): DIALOGS (a queue, oldest first), BARS (message bars, oldest first),
+  PROGRESS (the one progress indicator or None), NOTES (the one notes flap or None); counters
+  name what they number;
 - real widgets pass the library's option objects either as objects or as their JSON text
   (reference §2.11 [DTS] types them `string` or `any`): `options` accepts both and refuses
   anything else with a clear host error, so bad input changes nothing.
@@ -18,9 +19,6 @@ from typing import Any
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.errors import HostError
 from cifbridge.engine.base.state import JSON, Workspace
-from cifbridge.engine.cif.queries import BARS, DIALOGS, NOTES, PROGRESS, listed
-
-__all__ = ["BARS", "DIALOGS", "NOTES", "PROGRESS", "listed", "next_number", "options", "queue"]
 
 
 def queue(workspace: Workspace, key: str) -> list[dict[str, JSON]]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.feature import Feature
-from cifbridge.engine.cif.overlays import PROGRESS
+from cifbridge.engine.cif.queries import PROGRESS
 
 
 def show_progress_indicator(ctx: CallContext, args: dict[str, Any]) -> None:
