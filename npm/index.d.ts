@@ -27,6 +27,7 @@ export type AnalyticsEvent = Microsoft.CIFramework.AnalyticsEvent;
 export type AnalyticsEventData = Microsoft.CIFramework.AnalyticsEventData;
 export type InitLogAnalyticsData = Microsoft.CIFramework.InitLogAnalyticsData;
 export type GlobalNotificationOptions = Microsoft.CIFramework.GlobalNotificationOptions;
+export type ConfirmDialogStrings = Microsoft.CIFramework.ConfirmDialogStrings;
 export type ExecuteActionRequest = Microsoft.CIFramework.ExecuteActionRequest;
 export type ExecuteActionResponse = Microsoft.CIFramework.ExecuteActionResponse;
 export type CreateRecordResult = Microsoft.CIFramework.CreateRecordResult;

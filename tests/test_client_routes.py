@@ -36,6 +36,10 @@ SAMPLES: dict[str, Any] = {
     "link": "https://contoso.com/chat?oc.reconnectid=x",
     "choice": "new",
     "disposition": "Resolved",
+    "confirmed": True,
+    "dialog_id": "dialog-id-1",
+    "parameters": {"param_reason": "Callback"},
+    "bar_id": "0f8fad5b-d9cb-469f-a165-70867728950e",
 }
 
 

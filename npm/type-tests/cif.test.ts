@@ -78,3 +78,22 @@ export function rejectionsComeInThreeForms(error: Rejection): string {
   if (error instanceof Map) return String(error.get("message"));
   return error.message;
 }
+
+export async function overlaysTakeBothShapesRealWidgetsPass(): Promise<void> {
+  const xrm = await cif.showGlobalNotification({ type: 2, level: 3, message: "Low balance" });
+  const link = await cif.showGlobalNotification({
+    message: "Recording ready",
+    level: "INFO",
+    actionLabel: "Listen",
+    actionLink: "https://recordings.contoso.com/42",
+    showCloseButton: true,
+  });
+  // @ts-expect-error a message bar needs a message
+  await cif.showGlobalNotification({ level: 1 });
+  // @ts-expect-error levels are 1..4 or their names
+  await cif.showGlobalNotification({ message: "m", level: 7 });
+  const confirmed = JSON.parse(await cif.openDialog({ text: "Transfer?" })) as { confirmed: boolean };
+  const fields: Map<string, unknown> = await cif.openMDDDialog("cifb_wrapup", {}, { reason: "x" });
+  const note = JSON.parse(await cif.insertNotes("contact", "contacts", "id", "")) as { value: string };
+  use(xrm, link, confirmed, fields, note);
+}

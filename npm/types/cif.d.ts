@@ -5,8 +5,9 @@
  * Parameter names and order follow cifbridge's API catalog (src/cifbridge/api/catalog.py), which
  * a test compares with this file. Where the docs and the library disagree (reference §8) both
  * signatures are declared. `correlationId` is telemetry only and always last. Every call
- * rejects with one of the forms of `Rejection` and, except notifyEvent, openForm and
- * insertNotes, after 10 s without an answer.
+ * rejects with one of the forms of `Rejection` and, except notifyEvent, openForm, insertNotes,
+ * openDialog, openMDDDialog, showGlobalNotification and clearGlobalNotification (which wait for
+ * the agent or skip the library's timer), after 10 s without an answer.
  */
 
 declare namespace Microsoft.CIFramework {
@@ -249,7 +250,11 @@ declare namespace Microsoft.CIFramework {
 
   /** Resolve true in multisession (console) apps. */
   function isConsoleApp(correlationId?: string): Promise<boolean>;
-  /** Open the notes flap for a record (no timeout); resolves JSON text. */
+  /**
+   * Open the notes flap for a record (no timeout); resolves JSON text `{"value": annotationId}`
+   * once the agent saves, `{"value": ""}` when the flap closes. While open, a second call rejects
+   * `{"value": "Flap already expanded", "errorCode": 101}` as JSON text.
+   */
   function insertNotes(
     entityName: string,
     entitySetName: string,
@@ -279,13 +284,19 @@ declare namespace Microsoft.CIFramework {
   ): Promise<boolean>;
   /** Resolve whether a feature is enabled. */
   function isFeatureEnabled(featureName: string, correlationId?: string): Promise<boolean>;
-  /** Open an alert or confirm dialog (Xrm.Navigation's; strings and options as JSON text). */
+  /**
+   * Open a confirm dialog (Xrm.Navigation.openConfirmDialog's strings and options, as JSON text
+   * or objects); resolves JSON text `{"confirmed": boolean}` when the agent answers.
+   */
   function openDialog(
-    dialogStrings: string,
-    dialogOptions?: string,
+    dialogStrings: string | ConfirmDialogStrings,
+    dialogOptions?: string | Record<string, unknown>,
     correlationId?: string,
   ): Promise<string>;
-  /** Open a model-driven dialog by name; resolves its result parameters as a Map. */
+  /**
+   * Open a model-driven dialog by name; resolves a Map whose `parameters` are its fields and
+   * `param_lastButtonClicked` ("ok_id" or "cancel_id").
+   */
   function openMDDDialog(
     dialogName: string,
     dialogOptions?: Record<string, unknown>,
@@ -295,7 +306,7 @@ declare namespace Microsoft.CIFramework {
   ): Promise<Map<string, any>>;
   /** Show a message bar across the app; resolves its id (Xrm.App.addGlobalNotification's). */
   function showGlobalNotification(
-    notificationOptions: GlobalNotificationOptions,
+    notificationOptions: GlobalNotificationOptions | string,
     correlationId?: string,
   ): Promise<string>;
   /** Remove a message bar shown by showGlobalNotification. */

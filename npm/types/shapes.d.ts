@@ -174,16 +174,31 @@ declare namespace Microsoft.CIFramework {
     };
   }
 
-  /** `Xrm.App.addGlobalNotification`'s options, for `showGlobalNotification`. */
+  /**
+   * `showGlobalNotification`'s options: `Xrm.App.addGlobalNotification`'s notification, or the
+   * shape other widgets pass (`level: "INFO"`, `actionLabel` + `actionLink`).
+   */
   interface GlobalNotificationOptions {
     /** 2: a message bar. */
-    type: number;
-    /** 1 success, 2 error, 3 warning, 4 information. */
-    level: number;
+    type?: number;
+    /** 1 success, 2 error, 3 warning, 4 information, or its name; absent: information. */
+    level?: 1 | 2 | 3 | 4 | "SUCCESS" | "ERROR" | "WARNING" | "INFO" | "INFORMATION";
     message: string;
     showCloseButton?: boolean;
     action?: { actionLabel?: string; eventHandler?: () => void };
+    actionLabel?: string;
+    /** An http(s) URL the agent's click opens. */
+    actionLink?: string;
     [key: string]: unknown;
+  }
+
+  /** `Xrm.Navigation.openConfirmDialog`'s strings, for `openDialog`. */
+  interface ConfirmDialogStrings {
+    text: string;
+    title?: string;
+    subtitle?: string;
+    confirmButtonLabel?: string;
+    cancelButtonLabel?: string;
   }
 
   /** An unbound action for `executeAction`, as `Xrm.WebApi.online.execute` takes it. */

@@ -287,6 +287,10 @@
     if (result.message === undefined && error.value && error.value.errorMsg !== undefined) {
       result.message = error.value.errorMsg;
     }
+    // The host's own maps put their text in value (insertNotes' "Flap already expanded").
+    if (result.message === undefined && typeof error.value === "string") {
+      result.message = error.value;
+    }
     return result;
   }
 

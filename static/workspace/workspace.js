@@ -1,7 +1,8 @@
 /*
  * The agent workspace page: session panel (left), the focused session's tabs (middle), the
  * communication panel with the conversation control and each provider's widget (right),
- * notification toasts, the capacity and presence picker in the app bar, and the journal drawer.
+ * notification toasts, the capacity and presence picker in the app bar, the journal drawer, and
+ * what widgets lay over it all (message bars, progress, dialogs, the notes flap).
  *
  * The bridge owns all state. This page draws the latest "workspace:state" it was sent and turns
  * the agent's clicks into control-API requests; the resulting state comes back over the socket,
@@ -11,6 +12,7 @@
 import { features } from "./modules/features.js";
 import { createJournal } from "./modules/journal.js";
 import { createNotifications } from "./modules/notifications.js";
+import { createOverlays } from "./modules/overlays.js";
 import { createPresencePicker } from "./modules/presence.js";
 import { createCommunicationPanel } from "./modules/panel.js";
 import { createConversationPanel } from "./modules/conversation-panel.js";
@@ -27,6 +29,7 @@ const parts = [
   createConversationPanel(features),
   createCapacity(),
   createNotifications(),
+  createOverlays(),
   createPresencePicker(features),
 ];
 const journal = createJournal();

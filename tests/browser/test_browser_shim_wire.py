@@ -169,3 +169,13 @@ def test_docs_fidelity_rejects_with_plain_error_objects(
     failed = rejected(page, "retrieveRecord", "contact", "00000000-0000-0000-0000-000000000000")
     assert failed["kind"] == "object"
     assert "Does Not Exist" in failed["value"]["message"]
+    # The host's own map (insertNotes' flap error) keeps its code and gains its text as message.
+    maria = "d8378461-2f3a-4cd2-8048-1451d3dbef2e"
+    page.evaluate(
+        "id => { Microsoft.CIFramework.insertNotes('contact', 'contacts', id, ''); }", maria
+    )
+    flap = rejected(page, "insertNotes", "contact", "contacts", maria, "")
+    assert flap == {
+        "kind": "object",
+        "value": {"message": "Flap already expanded", "errorCode": 101},
+    }

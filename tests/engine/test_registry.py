@@ -10,8 +10,6 @@ from cifbridge.api.validation import SchemaSet
 from cifbridge.engine import core
 from cifbridge.engine.features import FEATURES
 
-NOT_EMULATED = {"insertNotes", "closeNotes"}
-
 
 def test_no_two_features_claim_the_same_function() -> None:
     claims = Counter(name for feature in FEATURES for name in feature.handlers)
@@ -35,8 +33,8 @@ def test_every_handler_is_a_catalogued_function_with_a_schema(schemas: SchemaSet
     assert [api for api in core.HANDLERS if not schemas.has(api_schema_id(api))] == []
 
 
-def test_everything_in_the_catalog_is_emulated_but_the_notes_flap() -> None:
-    assert set(APIS) - set(core.HANDLERS) == NOT_EMULATED
+def test_everything_in_the_catalog_is_emulated() -> None:
+    assert set(APIS) - set(core.HANDLERS) == set()
 
 
 def test_every_timer_and_hook_of_the_features_reaches_the_engine() -> None:

@@ -26,13 +26,6 @@ PENDING = frozenset(
     {
         "getFcsValue",
         "isFeatureEnabled",
-        "openDialog",
-        "openMDDDialog",
-        "showGlobalNotification",
-        "clearGlobalNotification",
-        "showTimeoutGlobalNotification",
-        "showProgressIndicator",
-        "closeProgressIndicator",
         "executeFetchQuery",
         "executeAction",
     }

@@ -130,12 +130,36 @@ SECTIONS: dict[str, tuple[ApiSpec, ...]] = {
         _spec("isConsoleApp", "correlationId"),
         _json("refreshForm", "save correlationId", "refreshform"),
         _spec("openKBSearchControl", "value correlationId", "openkbsearchcontrol"),
+    ),
+    # The notes flap (§2.11): insertNotes waits for the agent [SRC]
+    "notes": (
         _json(
             "insertNotes",
             "entityName entitySetName entityId annotationId correlationId",
             timeout=False,
         ),
         _spec("closeNotes", "correlationId"),
+    ),
+    # Dialogs over the workspace (§2.11 [DTS]): they wait for the agent
+    "dialogs": (
+        _json("openDialog", "dialogStrings dialogOptions correlationId", timeout=False),
+        _spec(
+            "openMDDDialog",
+            "dialogName dialogOptions dialogParams correlationId",
+            encoding="map",
+            timeout=False,
+        ),
+    ),
+    # Message bars (§2.11 [DTS]); the library sends the first two without its timeout
+    "messagebars": (
+        _spec("showGlobalNotification", "notificationOptions correlationId", timeout=False),
+        _spec("clearGlobalNotification", "notificationId correlationId", timeout=False),
+        _spec("showTimeoutGlobalNotification", "correlationId"),
+    ),
+    # Xrm.Utility's progress indicator (§2.11 [DTS])
+    "progress": (
+        _spec("showProgressIndicator", "message correlationId"),
+        _spec("closeProgressIndicator", "correlationId"),
     ),
 }
 

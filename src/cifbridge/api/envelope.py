@@ -7,7 +7,8 @@ Rules (DESIGN.md "Wire protocol"):
 - `origin` "client" is a failure the real library raises in the widget before sending
   (InvalidInput, and a malformed frame): error `{message}`; "host" is one the host reports:
   error `{message, msdyn_name}` (the docs' msdyn_name where they give one, else the message
-  type), with `errorCode` when the error has one, or the Xrm error body of a record function;
+  type), with `errorCode` when the error has one, or the host's own map where it rejects with
+  one (the Xrm error body of a record function, insertNotes' flap error);
 - a failure inside cifbridge itself is a host error saying so, never a missing acknowledgement.
 This module is the only place that builds these shapes.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from cifbridge.engine import CifError
-from cifbridge.engine.base.errors import XrmError
+from cifbridge.engine.base.errors import HostMapError
 
 CLIENT, HOST = "client", "host"
 
@@ -46,7 +47,7 @@ def error_body(error: CifError, message_type: str) -> tuple[dict[str, Any], str]
     """Return the error body the widget sees for an engine error, and its origin."""
     if error.origin == CLIENT:
         return {"message": error.message}, CLIENT
-    if isinstance(error, XrmError):  # the host's IErrorHandler, not {message, msdyn_name}
+    if isinstance(error, HostMapError):  # the host's own map, not {message, msdyn_name}
         return error.body, HOST
     # Documented errors keep the docs' msdyn_name ("NotifyEvent"), others the message type.
     body: dict[str, Any] = {

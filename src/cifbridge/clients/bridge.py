@@ -150,6 +150,53 @@ class BridgeClient:
         """Press Reject on the displayed notification; its notifyEvent resolves Reject."""
         return self._answer_notification("rejectNotification", notification_id)
 
+    def dialogs(self) -> list[dict[str, Any]]:
+        """Return the dialogs widgets opened, the one shown first."""
+        return list(self._request("listDialogs"))
+
+    def answer_dialog(
+        self,
+        confirmed: bool,
+        dialog_id: str | None = None,
+        parameters: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Press OK (confirmed) or Cancel on the dialog shown; its widget's promise resolves."""
+        body: dict[str, Any] = {"confirmed": confirmed}
+        if dialog_id is not None:
+            body["dialogId"] = dialog_id
+        if parameters is not None:
+            body["parameters"] = dict(parameters)
+        answer: dict[str, Any] = self._request("answerDialog", body=body)
+        return answer
+
+    def message_bars(self) -> list[dict[str, Any]]:
+        """Return the message bars across the workspace, oldest first."""
+        return list(self._request("listMessageBars"))
+
+    def close_message_bar(self, bar_id: str) -> str:
+        """Press a message bar's close button."""
+        closed: str = self._request("closeMessageBar", {"bar_id": bar_id})
+        return closed
+
+    def click_message_bar_action(self, bar_id: str) -> dict[str, Any]:
+        """Click a message bar's action; answers the link the page would open."""
+        answer: dict[str, Any] = self._request("clickMessageBarAction", {"bar_id": bar_id})
+        return answer
+
+    def notes(self) -> dict[str, Any]:
+        """Return the open notes flap (a 404 BridgeError when none is open)."""
+        flap: dict[str, Any] = self._request("getNotes")
+        return flap
+
+    def save_notes(self, text: str) -> dict[str, Any]:
+        """Save the note in the flap; the widget's insertNotes resolves the annotation id."""
+        saved: dict[str, Any] = self._request("saveNotes", body={"text": text})
+        return saved
+
+    def cancel_notes(self) -> None:
+        """Close the notes flap without saving."""
+        self._request("cancelNotes")
+
     def _answer_notification(self, name: str, notification_id: str | None) -> dict[str, Any]:
         if not notification_id:  # whichever is displayed
             view: dict[str, Any] = self._request(name)

@@ -23,6 +23,11 @@ ACTIONS = (
     "raiseEvent",
     "linkConversation",
     "arriveConversation",
+    "answerDialog",
+    "closeMessageBar",
+    "clickMessageBarAction",
+    "saveNotes",
+    "cancelNotes",
 )
 ROUTES: dict[str, Route] = {action: route(action) for action in ACTIONS}
 

@@ -145,6 +145,13 @@ def _check_rejection(want: Mapping[str, Any], message_type: str, outcome: Outcom
             if same(wanted_xrm, got)
             else [f"rejects: expected {show(wanted_xrm)}, got {show(got)}"]
         )
+    if "hostMap" in want:
+        wanted_map = {**want["hostMap"], "form": want["form"]}
+        return (
+            []
+            if same(wanted_map, got)
+            else [f"rejects: expected {show(wanted_map)}, got {show(got)}"]
+        )
     wanted: dict[str, Any] = {"message": want["message"], "form": want["form"]}
     if want["form"] == "host":
         wanted["msdyn_name"] = want.get("msdyn_name", message_type)

@@ -94,6 +94,13 @@ class Hub:
         """Apply one agent action (it may raise AgentActionRefused) and publish its effects."""
         return await self._run(self.engine.agent, action, **params)
 
+    async def journal_agent(self, action: str, args: Sequence[Any], value: Any) -> None:
+        """Journal what the agent did where a widget would want to see it (a bar's action)."""
+        entry = self.journal.record(
+            provider=None, actor="agent", api=action, args=list(args), ok=True, value=value
+        )
+        await self.sio.emit("workspace:journal", entry, namespace=WORKSPACE_NAMESPACE)
+
     async def reset(self) -> Result:
         """Start over with only the Home session, an empty journal and the real time."""
         self.clock.reset()  # a test's advance_clock must not leak into the next test

@@ -14,8 +14,11 @@ EngineError                   every failure the engine raises; `message` is what
  │         ├── OriginNotTrusted
  │         ├── NotifyEventFailed   msdyn_name "NotifyEvent", as the docs spell it
  │         ├── CancelEventFailed   msdyn_name "CancelEvent", as the docs spell it
- │         └── XrmError       an Xrm.WebApi / Xrm.Navigation / Xrm.Utility failure (records);
- │                            wire: {"value": {errorMsg, sourceFunc, reportTime, errorType}}
+ │         └── HostMapError   the host rejects with a map of its own, sent as it is (`body`)
+ │              ├── XrmError  an Xrm.WebApi / Xrm.Navigation / Xrm.Utility failure (records);
+ │              │             wire: {"value": {errorMsg, sourceFunc, reportTime, errorType}}
+ │              └── NotesFlapExpanded  insertNotes while the flap is open;
+ │                            wire: {"value": "Flap already expanded", "errorCode": 101}
  ├── RecordError              the record store (dataverse/) failed, with Dataverse's text and
  │                            `status` 404 or 400. Nobody answers it as it is: a CIF record
  │                            function turns it into its XrmError (cif/records.py names the
@@ -102,7 +105,23 @@ class CancelEventFailed(HostError):
     msdyn_name = "CancelEvent"
 
 
-class XrmError(HostError):
+class HostMapError(HostError):
+    """The host rejects with a map of its own rather than {message, msdyn_name}: `body`."""
+
+    body: dict[str, object]
+
+
+class NotesFlapExpanded(HostMapError):
+    """insertNotes while the notes flap is open: the host's ErrorCode map (reference §2.11)."""
+
+    NOTES_FLAP_ALREADY_EXPANDED = 101
+
+    def __init__(self) -> None:
+        super().__init__("Flap already expanded", self.NOTES_FLAP_ALREADY_EXPANDED)
+        self.body = {"value": self.message, "errorCode": self.NOTES_FLAP_ALREADY_EXPANDED}
+
+
+class XrmError(HostMapError):
     """A Dataverse call failed; the host rejects with its IErrorHandler under "value" ([SRC]).
 
     The JSON-encoded record functions stringify that object as it is, so the widget sees

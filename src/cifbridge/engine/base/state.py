@@ -112,6 +112,9 @@ class Workspace:
     analytics: list[dict[str, JSON]] = field(default_factory=list)
     records: dict[str, JSON] = field(default_factory=dict)  # record store changes (records.py)
     omnichannel: Omnichannel = field(default_factory=Omnichannel)  # conversations.py
+    # What widgets lay over the workspace: dialogs, message bars, progress, the notes flap
+    # (cif/overlays.py keeps the keys).
+    overlays: dict[str, JSON] = field(default_factory=dict)
 
     def session(self, session_id: str) -> Session | None:
         """Return the session with this id, if open."""
@@ -175,4 +178,5 @@ def from_json(data: dict[str, JSON]) -> Workspace:
         analytics=list(data.get("analytics", [])),
         records=dict(data.get("records", {})),
         omnichannel=Omnichannel.from_json(data.get("omnichannel")),
+        overlays=dict(data.get("overlays", {})),
     )

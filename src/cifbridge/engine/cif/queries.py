@@ -13,6 +13,9 @@ from typing import Any
 from cifbridge.engine.base.state import Notification, Workspace
 from cifbridge.engine.config.workspace import WorkspaceConfig
 
+# The keys of Workspace.overlays (cif/overlays.py): what widgets lay over the workspace.
+DIALOGS, BARS, PROGRESS, NOTES = "dialogs", "messageBars", "progress", "notes"
+
 
 def active_provider(workspace: Workspace, config: WorkspaceConfig) -> str | None:
     """Return the provider whose widget the panel shows: the focused session's, else the default."""
@@ -53,3 +56,9 @@ def displayed(workspace: Workspace) -> Notification | None:
 def queued(workspace: Workspace) -> list[Notification]:
     """Return the notifications waiting behind the displayed one, oldest first."""
     return [n for n in workspace.notifications if n.shown_at is None]
+
+
+def listed(workspace: Workspace, key: str) -> list[dict[str, Any]]:
+    """Return the overlays kept under `key` (DIALOGS, BARS), oldest first, creating nothing."""
+    found: list[dict[str, Any]] = workspace.overlays.get(key) or []
+    return found

@@ -14,6 +14,7 @@ from cifbridge.engine.cif.queries import (
 from cifbridge.engine.views import EngineState
 from cifbridge.engine.views.conversations import omnichannel_view, session_extras
 from cifbridge.engine.views.notifications import view as notification_view
+from cifbridge.engine.views.overlays import overlays_view
 
 
 def workspace_view(engine: EngineState) -> dict[str, Any]:
@@ -47,6 +48,8 @@ def workspace_view(engine: EngineState) -> dict[str, Any]:
         "notifications": notification_view(workspace, engine.config, engine.clock()),
         # Conversations, capacity and thresholds (per session: sentimentAlert, omnichannel).
         "omnichannel": omnichannel_view(engine),
+        # Dialogs, message bars, the progress indicator and the notes flap widgets opened.
+        "overlays": overlays_view(workspace, engine.clock()),
     }
 
 
