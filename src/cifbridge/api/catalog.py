@@ -136,6 +136,13 @@ SECTIONS: dict[str, tuple[ApiSpec, ...]] = {
             timeout=False,
         ),
         _spec("closeNotes", "correlationId"),
+        _spec("getFcsValue", "featureNameSpace featureUniqueName correlationId"),
+        _spec("isFeatureEnabled", "featureName correlationId"),
+    ),
+    # Data helpers of the library (§2.11): Web API queries (OData or FetchXML) and actions
+    "webapi": (
+        _json("executeFetchQuery", "entityName options correlationId"),
+        _spec("executeAction", "request correlationId"),
     ),
 }
 

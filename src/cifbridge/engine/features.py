@@ -27,6 +27,7 @@ from cifbridge.engine.cif import (
     records,
     sessions,
     tabs,
+    webapi,
 )
 from cifbridge.engine.omnichannel import (
     arrivals,
@@ -51,6 +52,7 @@ FEATURES: tuple[Feature, ...] = (
     presence.FEATURE,
     analytics.FEATURE,
     library.FEATURE,
+    webapi.FEATURE,
     conversations.FEATURE,
     arrivals.FEATURE,
     reconnection.FEATURE,
