@@ -24,8 +24,6 @@ from tests.npm.declarations import NPM_DIR, Signature
 # name from here once the catalog has it; the test below says when.
 PENDING = frozenset(
     {
-        "getFcsValue",
-        "isFeatureEnabled",
         "openDialog",
         "openMDDDialog",
         "showGlobalNotification",
@@ -33,8 +31,6 @@ PENDING = frozenset(
         "showTimeoutGlobalNotification",
         "showProgressIndicator",
         "closeProgressIndicator",
-        "executeFetchQuery",
-        "executeAction",
     }
 )
 # What each catalog encoding resolves with (reference §1.2).

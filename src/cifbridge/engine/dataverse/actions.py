@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from cifbridge.engine.base import texts as messages
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.errors import RecordError
 from cifbridge.engine.config.entities import Entity, derived_guid
@@ -30,8 +31,13 @@ ACTION, FUNCTION = 0, 1
 Handler = Callable[[CallContext, Mapping[str, Any], Mapping[str, Any] | None], dict[str, Any]]
 LEAD_CLOSED = "The lead is closed. You cannot convert or qualify a lead that is already closed."
 # Lead columns Dataverse copies into the contact it creates on qualification.
-CONTACT_COLUMNS = ("firstname", "lastname", "jobtitle", "emailaddress1", "telephone1")
-CONTACT_COLUMNS += ("mobilephone",)
+CONTACT_COLUMNS: tuple[str, ...] = ("firstname", "lastname", "jobtitle", "emailaddress1")
+CONTACT_COLUMNS += ("telephone1", "mobilephone")
+QUALIFY_CREATES = {
+    "CreateAccount": "account",
+    "CreateContact": "contact",
+    "CreateOpportunity": "opportunity",
+}
 
 
 @dataclass(frozen=True)
@@ -60,12 +66,12 @@ def execute(
             f"{name} is {kind}: its operationType is {operation.operation_type}, "
             f"not {operation_type}"
         )
-    if operation.bound_to is not None:
-        if bound is None or bound.get("entityType") != operation.bound_to:
-            raise RecordError(
-                f"{name} is bound to {operation.bound_to}: give the record as "
-                f'entity: {{entityType: "{operation.bound_to}", id}}'
-            )
+    target = operation.bound_to
+    if target is not None and (bound is None or bound.get("entityType") != target):
+        raise RecordError(
+            f"{name} is bound to {target}: "
+            f'give the record as entity: {{entityType: "{target}", id}}'
+        )
     return operation.handler(ctx, parameters, bound)
 
 
@@ -123,33 +129,41 @@ def retrieve_current_organization(
         },
         "State": "Enabled",
     }
-    return {"@odata.context": _context(ctx, "RetrieveCurrentOrganizationResponse"), "Detail": detail}
+    context = _context(ctx, "RetrieveCurrentOrganizationResponse")
+    return {"@odata.context": context, "Detail": detail}
 
 
 def qualify_lead(
     ctx: CallContext, params: Mapping[str, Any], bound: Mapping[str, Any] | None
 ) -> dict[str, Any]:
     """QualifyLead: create what is asked for from the lead, then close it as qualified."""
-    wanted = {n: _required(params, n, bool) for n in ("CreateAccount", "CreateContact")}
-    wanted["CreateOpportunity"] = _required(params, "CreateOpportunity", bool)
+    wanted = [n for n in QUALIFY_CREATES if _required(params, n, bool)]
     status = _required(params, "Status", int)
     lead_meta = records.entity(ctx, "lead")
     lead = records.get(ctx, lead_meta, str((bound or {}).get("id", "")))["attrs"]
     if lead.get("statecode") not in (None, 0):
         raise RecordError(LEAD_CLOSED)
+    # Everything that can fail is checked before the first write: a refusal changes nothing.
+    metas = {n: records.entity(ctx, QUALIFY_CREATES[n]) for n in wanted}
+    if lead_meta.attribute("statuscode") is None:
+        raise RecordError(messages.property_not_found(lead_meta.logical_name, "statuscode"))
+    if not lead.get("companyname"):
+        metas.pop("CreateAccount", None)  # Dataverse creates no account without a company
     created: list[tuple[Entity, str]] = []
-    if wanted["CreateAccount"]:
-        created.append(_create(ctx, "account", {"name": lead.get("companyname")}, []))
-    if wanted["CreateContact"]:
+    if "CreateAccount" in metas:
+        created.append(_create(ctx, metas["CreateAccount"], {"name": lead["companyname"]}, []))
+    if "CreateContact" in metas:
         columns = {c: lead.get(c) for c in CONTACT_COLUMNS}
-        created.append(_create(ctx, "contact", columns, created[:1]))
-    if wanted["CreateOpportunity"]:
+        created.append(_create(ctx, metas["CreateContact"], columns, created[:1]))
+    if "CreateOpportunity" in metas:
         columns = {"name": lead.get("subject") or lead.get("fullname")}
         links = [*created[:1], (lead_meta, lead[lead_meta.primary_id])]
-        created.append(_create(ctx, "opportunity", columns, links))
-    records.update(ctx, lead_meta, lead[lead_meta.primary_id], {"statecode": 1, "statuscode": status})
+        created.append(_create(ctx, metas["CreateOpportunity"], columns, links))
+    closed = {"statecode": 1, "statuscode": status}
+    records.update(ctx, lead_meta, lead[lead_meta.primary_id], closed)
+    collection = "Collection(Microsoft.Dynamics.CRM.crmbaseentity)"
     return {
-        "@odata.context": f"{api_root(ctx)}$metadata#Collection(Microsoft.Dynamics.CRM.crmbaseentity)",
+        "@odata.context": f"{api_root(ctx)}$metadata#{collection}",
         "value": [
             {"@odata.type": f"#Microsoft.Dynamics.CRM.{m.logical_name}", m.primary_id: rid}
             for m, rid in created
@@ -165,11 +179,10 @@ def _required(params: Mapping[str, Any], name: str, kind: type) -> Any:
 
 
 def _create(
-    ctx: CallContext, entity_name: str, columns: Mapping[str, Any], links: list[tuple[Entity, str]]
+    ctx: CallContext, meta: Entity, columns: Mapping[str, Any], links: list[tuple[Entity, str]]
 ) -> tuple[Entity, str]:
     # Only the columns the entity has and the lead filled; a lookup of the entity that can
     # point at a linked record points at it.
-    meta = records.entity(ctx, entity_name)
     payload: dict[str, Any] = {
         k: v for k, v in columns.items() if v is not None and meta.attribute(k) is not None
     }

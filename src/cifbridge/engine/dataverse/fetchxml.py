@@ -31,10 +31,9 @@ from cifbridge.engine.base.errors import RecordError
 from cifbridge.engine.config.entities import Attribute, Entity
 from cifbridge.engine.dataverse import records
 
-OPERATORS = frozenset(
-    "eq ne neq gt ge lt le like not-like in not-in null not-null "
-    "begins-with not-begin-with ends-with not-end-with".split()
-)
+COMPARISON_OPERATORS = ("eq", "ne", "neq", "gt", "ge", "lt", "le", "in", "not-in")
+TEXT_OPERATORS = ("like", "not-like", "begins-with", "not-begin-with", "ends-with")
+OPERATORS = frozenset((*COMPARISON_OPERATORS, *TEXT_OPERATORS, "not-end-with", "null", "not-null"))
 NO_VALUE = frozenset({"null", "not-null"})
 LISTS = frozenset({"in", "not-in"})
 

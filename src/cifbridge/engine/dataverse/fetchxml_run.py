@@ -90,18 +90,17 @@ def _test(condition: Condition, attrs: Mapping[str, Any], joined: Joined) -> boo
     source = attrs if condition.alias is None else (joined.get(condition.alias) or {})
     attribute = condition.attribute
     value = odata_filter.comparable(attribute, source.get(attribute.logical_name))
-    wanted = [_typed(attribute, v) for v in condition.values]
     operator = condition.operator
     if operator in ("null", "not-null"):
         return (value is None) == (operator == "null")
+    if operator not in COMPARISONS and operator not in ("in", "not-in"):
+        # Text operators: the pattern is text whatever the column, which must be text.
+        return value is not None and _text_test(operator, attribute, value, condition.values[0])
+    wanted = [_typed(attribute, v) for v in condition.values]
     if operator in COMPARISONS:
         return odata_filter.compare(COMPARISONS[operator], value, wanted[0])
-    if value is None:
-        return False
-    if operator in ("in", "not-in"):
-        inside = any(odata_filter.compare("Eq", value, w) for w in wanted)
-        return inside == (operator == "in")
-    return _text_test(operator, attribute, value, str(wanted[0]))
+    inside = value is not None and any(odata_filter.compare("Eq", value, w) for w in wanted)
+    return value is not None and inside == (operator == "in")
 
 
 def _text_test(operator: str, attribute: Attribute, value: Any, wanted: str) -> bool:
@@ -110,11 +109,9 @@ def _text_test(operator: str, attribute: Attribute, value: Any, wanted: str) -> 
             f"The condition operator '{operator}' works on text; "
             f"'{attribute.logical_name}' is not a text attribute"
         )
-    negated = operator.startswith("not-")
+    negated, wanted = operator.startswith("not-"), wanted.casefold()
     if operator.endswith("like"):
-        pattern = "".join(
-            ".*" if c == "%" else "." if c == "_" else re.escape(c) for c in wanted
-        )
+        pattern = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in wanted)
         hit = re.fullmatch(pattern, value, re.DOTALL) is not None
     elif operator.endswith(("begins-with", "begin-with")):
         hit = value.startswith(wanted)
