@@ -175,6 +175,10 @@ NESTED_LINK = (
         ),
         (contact_fetch(NESTED_LINK), "cifbridge emulates link-entity one level deep"),
         (contact_fetch("", '<fetch page="0">'), "Invalid FetchXML: page='0' must be a positive"),
+        (
+            contact_fetch("<filter>" * 40 + "</filter>" * 40),
+            "Invalid FetchXML: filters nest more than 32 deep",
+        ),
     ],
 )
 def test_bad_fetch_xml_is_refused_with_a_clear_message(

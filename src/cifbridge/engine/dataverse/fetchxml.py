@@ -35,6 +35,7 @@ COMPARISON_OPERATORS = ("eq", "ne", "neq", "gt", "ge", "lt", "le", "in", "not-in
 TEXT_OPERATORS = ("like", "not-like", "begins-with", "not-begin-with", "ends-with")
 OPERATORS = frozenset((*COMPARISON_OPERATORS, *TEXT_OPERATORS, "not-end-with", "null", "not-null"))
 NO_VALUE = frozenset({"null", "not-null"})
+MAX_FILTER_DEPTH = 32  # filters nest; deeper is refused before the parser recurses further
 LISTS = frozenset({"in", "not-in"})
 
 
@@ -174,7 +175,11 @@ def _only_filter(
     return filters[0] if len(filters) == 1 else Filter(False, tuple(filters))
 
 
-def _filter(ctx: CallContext, meta: Entity, element: Element, aliases: dict[str, Entity]) -> Filter:
+def _filter(
+    ctx: CallContext, meta: Entity, element: Element, aliases: dict[str, Entity], depth: int = 1
+) -> Filter:
+    if depth > MAX_FILTER_DEPTH:
+        raise RecordError(f"Invalid FetchXML: filters nest more than {MAX_FILTER_DEPTH} deep")
     kind = element.get("type", "and").lower()
     if kind not in ("and", "or"):
         raise RecordError(f"Invalid FetchXML: filter type '{kind}' must be and or or")
@@ -183,7 +188,7 @@ def _filter(ctx: CallContext, meta: Entity, element: Element, aliases: dict[str,
         if child.tag == "condition":
             items.append(_condition(meta, child, aliases))
         elif child.tag == "filter":
-            items.append(_filter(ctx, meta, child, aliases))
+            items.append(_filter(ctx, meta, child, aliases, depth + 1))
         else:
             raise RecordError(f"Invalid FetchXML: <{child.tag}> is not allowed inside <filter>")
     return Filter(kind == "or", tuple(items))
