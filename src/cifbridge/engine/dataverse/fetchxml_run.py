@@ -27,7 +27,7 @@ from cifbridge.engine.base import texts as messages
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.errors import RecordError
 from cifbridge.engine.config.entities import EDM_TYPES, Attribute, Entity
-from cifbridge.engine.dataverse import odata_filter, records
+from cifbridge.engine.dataverse import odata, odata_filter, records
 from cifbridge.engine.dataverse.fetchxml import Condition, Fetch, Filter, Link, value_of
 
 Joined = dict[str, Mapping[str, Any] | None]  # alias -> linked row's attributes (None: no match)
@@ -142,8 +142,7 @@ def _typed(attribute: Attribute, text: str) -> Any:
 
 
 def _sort_key(attribute: Attribute, chosen: tuple[records.Row, Joined]) -> tuple[bool, Any]:
-    value = odata_filter.comparable(attribute, chosen[0]["attrs"].get(attribute.logical_name))
-    return (value is not None, value if value is not None else 0)
+    return odata.sort_key(attribute, chosen[0])  # by the row's own columns, as odata sorts
 
 
 def _show(ctx: CallContext, fetch: Fetch, row: records.Row, joined: Joined) -> dict[str, Any]:
