@@ -119,6 +119,11 @@ def test_an_unknown_entity_set_or_attribute_fails_like_dataverse(bridge: Bridge)
     )
 
 
+def test_a_file_column_read_is_refused_saying_so(bridge: Bridge) -> None:
+    message = xrm_message(bridge, "executeFetchQuery", "contacts", f"/({MARIA})/entityimage")
+    assert message.startswith("cifbridge does not emulate reading one record's file or image")
+
+
 def test_an_xml_bomb_is_refused(bridge: Bridge) -> None:
     bomb = (
         '<?xml version="1.0"?><!DOCTYPE fetch [<!ENTITY a "aaaaaaaaaa">'

@@ -5,7 +5,8 @@ Rules (Dataverse Web API conventions):
   too, as Xrm.WebApi takes one; anything else is `Resource not found for the segment '<x>'.`
   (404), the Web API's answer for an unknown path segment;
 - options are `?fetchXml=<fetch ...>` (percent-encoded or not), the bare FetchXML, or OData
-  query options (`?$select=...&$filter=...`, see odata.py);
+  query options (`?$select=...&$filter=...`, see odata.py); a file column read
+  (`/(<id>)/<column>`) is refused saying so;
 - the answer is the response body: `@odata.context` (the org's Web API metadata URL for the
   entity set) and `value`, the rows.
 """
@@ -58,6 +59,11 @@ def fetch_xml_text(options: str) -> str | None:
 def query(ctx: CallContext, name: str, options: str) -> dict[str, Any]:
     """Run a Web API read of an entity set and return the response body."""
     meta = entity_set(ctx, name)
+    if options.strip().lstrip("/").startswith("("):
+        raise RecordError(
+            "cifbridge does not emulate reading one record's file or image column "
+            f"({meta.entity_set_name}(<id>)/<column>); query the entity set with FetchXML or OData"
+        )
     xml = fetch_xml_text(options)
     if xml is not None:
         fetch = fetchxml.parse(ctx, meta, xml)
