@@ -216,6 +216,14 @@ def test_qualify_lead_creates_linked_records_and_closes_the_lead(bridge: Bridge)
     )
 
 
+def test_parameters_may_be_properties_of_the_request_as_on_xrm_requests(bridge: Bridge) -> None:
+    request = {"operationName": "QualifyLead", "boundParameter": "entity", "Status": 3}
+    request |= {"entity": {"entityType": "lead", "id": KIM_LEAD}, "CreateAccount": True}
+    request |= {"CreateContact": False, "CreateOpportunity": False}
+    [account] = bridge.ok("executeAction", request)["value"]
+    assert account["@odata.type"] == "#Microsoft.Dynamics.CRM.account"
+
+
 def test_qualify_lead_creates_only_what_is_asked(bridge: Bridge) -> None:
     answer = qualify(bridge, CreateAccount=False, CreateOpportunity=False)
     [contact] = answer["value"]

@@ -7,8 +7,9 @@ Rules:
 - executeAction(request) runs one of the emulated actions and functions (dataverse/actions.py)
   and answers its response body as an object; `request` is plain data, as a postMessage carries
   it: operationName, operationType (0 action, 1 function), parameters as [{name, value}] or
-  {name: value}, and for a bound action the record as `entity` {entityType, id} (also
-  accepted among the parameters);
+  {name: value} (or, as on Xrm's request objects, as properties of the request itself), and
+  for a bound action the record as `entity` {entityType, id} (also accepted among the
+  parameters);
 - a Dataverse failure (unknown entity set or action, bad FetchXML, unknown attribute) rejects
   like the record functions: the host's IErrorHandler under "value" with errorMsg, sourceFunc,
   reportTime, errorType 2 (records.py `dataverse`).
@@ -24,6 +25,9 @@ from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.cif.records import dataverse
 from cifbridge.engine.dataverse import actions, webapi
 
+REQUEST_KEYS = frozenset(
+    {"operationName", "operationType", "parameters", "entity", "boundParameter"}
+)
 SOURCE_FUNCS = {
     "executeFetchQuery": "client.executeFetchQuery - Xrm.WebApi.retrieveMultipleRecords",
     "executeAction": "client.executeAction - Xrm.WebApi.online.execute",
@@ -39,7 +43,9 @@ def execute_fetch_query(ctx: CallContext, args: dict[str, Any]) -> dict[str, Any
 def execute_action(ctx: CallContext, args: dict[str, Any]) -> dict[str, Any]:
     """Run an emulated Dataverse action or function; answer its response body."""
     request = args["request"]
-    parameters = _parameters(request.get("parameters"))
+    # Xrm's own request objects carry parameter values as properties beside getMetadata.
+    parameters = {k: v for k, v in request.items() if k not in REQUEST_KEYS}
+    parameters.update(_parameters(request.get("parameters")))
     bound = request.get("entity", parameters.pop("entity", None))
     with dataverse(ctx, "executeAction", SOURCE_FUNCS):
         return actions.execute(
