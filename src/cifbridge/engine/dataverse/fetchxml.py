@@ -124,7 +124,7 @@ def parse(ctx: CallContext, meta: Entity, text: str) -> Fetch:
     return Fetch(
         entity=meta,
         columns=_columns(meta, element),
-        filter=_only_filter(ctx, meta, element, aliases),
+        filter=_only_filter(meta, element, aliases),
         order=tuple(_order(meta, e) for e in element.findall("order")),
         links=links,
         top=top,
@@ -166,18 +166,14 @@ def _order(meta: Entity, element: Element) -> tuple[Attribute, bool]:
     return attribute(meta, element.get("attribute")), descending
 
 
-def _only_filter(
-    ctx: CallContext, meta: Entity, element: Element, aliases: dict[str, Entity]
-) -> Filter | None:
-    filters = [_filter(ctx, meta, f, aliases) for f in element.findall("filter")]
+def _only_filter(meta: Entity, element: Element, aliases: dict[str, Entity]) -> Filter | None:
+    filters = [_filter(meta, f, aliases) for f in element.findall("filter")]
     if not filters:
         return None
     return filters[0] if len(filters) == 1 else Filter(False, tuple(filters))
 
 
-def _filter(
-    ctx: CallContext, meta: Entity, element: Element, aliases: dict[str, Entity], depth: int = 1
-) -> Filter:
+def _filter(meta: Entity, element: Element, aliases: dict[str, Entity], depth: int = 1) -> Filter:
     if depth > MAX_FILTER_DEPTH:
         raise RecordError(f"Invalid FetchXML: filters nest more than {MAX_FILTER_DEPTH} deep")
     kind = element.get("type", "and").lower()
@@ -188,7 +184,7 @@ def _filter(
         if child.tag == "condition":
             items.append(_condition(meta, child, aliases))
         elif child.tag == "filter":
-            items.append(_filter(ctx, meta, child, aliases, depth + 1))
+            items.append(_filter(meta, child, aliases, depth + 1))
         else:
             raise RecordError(f"Invalid FetchXML: <{child.tag}> is not allowed inside <filter>")
     return Filter(kind == "or", tuple(items))
@@ -222,7 +218,7 @@ def _link(ctx: CallContext, parent: Entity, element: Element) -> Link:
     columns = [attribute(target, e.get("name")) for e in element.findall("attribute")]
     if element.find("all-attributes") is not None:
         columns = target.columns({})
-    link_filter = _only_filter(ctx, target, element, {})
+    link_filter = _only_filter(target, element, {})
     return Link(
         target=target,
         from_attribute=attribute(target, element.get("from")),
