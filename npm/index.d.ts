@@ -35,6 +35,7 @@ export type UpdateRecordResult = Microsoft.CIFramework.UpdateRecordResult;
 export type DeleteRecordResult = Microsoft.CIFramework.DeleteRecordResult;
 export type RetrievedRecord = Microsoft.CIFramework.RetrievedRecord;
 export type SearchResults = Microsoft.CIFramework.SearchResults;
+export type FetchXmlResult = Microsoft.CIFramework.FetchXmlResult;
 export type OpenFormResult = Microsoft.CIFramework.OpenFormResult;
 export type NotifyEventResult = Microsoft.CIFramework.NotifyEventResult;
 export type EnvironmentInfo = Microsoft.CIFramework.EnvironmentInfo;

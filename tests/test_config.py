@@ -104,3 +104,23 @@ def test_the_shared_defaults_survive_merges_and_changes_to_their_results() -> No
 def test_the_bundled_yaml_reads_the_same_with_either_loader() -> None:
     text = default_config_path().read_text(encoding="utf-8")
     assert yaml.load(text, YAML_LOADER) == yaml.load(text, yaml.SafeLoader)
+
+
+def test_features_merge_flag_by_flag(schemas: SchemaSet, tmp_path: Path) -> None:
+    path = tmp_path / "ws.yaml"
+    path.write_text(
+        "features:\n"
+        "  enabled: {OmnichannelCIFv2: false, cont_Beta: true}\n"
+        "  fcs: {Omnichannel: {EnableSmartAssist: true}, Contoso: {Region: emea}}\n"
+    )
+    features = load_config(schemas, path).features
+    assert features.is_enabled("cont_Beta") and not features.is_enabled("OmnichannelCIFv2")
+    assert features.is_enabled("msdyn_MultisessionNavigation")  # bundled, not restated
+    assert features.fcs_value("Omnichannel", "EnableSmartAssist") is True
+    assert features.fcs_value("Omnichannel", "EnableProductivityPane") is True
+    assert features.fcs_value("Contoso", "Region") == "emea"
+    path.write_text("features: {enabled: {cont_Beta: 'yes'}}\n")
+    with pytest.raises(
+        ConfigError, match=r"\$\.features\.enabled\.cont_Beta: 'yes' is not of type"
+    ):
+        load_config(schemas, path)

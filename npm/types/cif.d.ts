@@ -276,13 +276,13 @@ declare namespace Microsoft.CIFramework {
     presenceList: PresenceInfo[] | string,
     correlationId?: string,
   ): Promise<boolean>;
-  /** Resolve a feature flag of a feature namespace. */
+  /** Resolve a feature control setting of a namespace; null when it is not set. */
   function getFcsValue(
     featureNameSpace: string,
     featureUniqueName: string,
     correlationId?: string,
-  ): Promise<boolean>;
-  /** Resolve whether a feature is enabled. */
+  ): Promise<boolean | number | string | null>;
+  /** Resolve whether a feature is enabled (false when it is not known). */
   function isFeatureEnabled(featureName: string, correlationId?: string): Promise<boolean>;
   /**
    * Open a confirm dialog (Xrm.Navigation.openConfirmDialog's strings and options, as JSON text
@@ -319,14 +319,15 @@ declare namespace Microsoft.CIFramework {
   function closeProgressIndicator(correlationId?: string): Promise<string>;
   /**
    * Run a Web API query on an entity set (plural name) with OData or FetchXML options, or
-   * `/(<id>)/<file attribute>` to read file data; resolves JSON text.
+   * `/(<id>)/<file attribute>` to read file data; resolves the JSON text of the Web API
+   * response body, `{"@odata.context", "value": [rows]}` (FetchXmlResult).
    */
   function executeFetchQuery(
     entityName: string,
     options: string,
     correlationId?: string,
   ): Promise<string>;
-  /** Run an unbound action, function or CRUD request. */
+  /** Run an action or function; resolves the response body (an object). */
   function executeAction(
     request: ExecuteActionRequest,
     correlationId?: string,

@@ -206,11 +206,16 @@ declare namespace Microsoft.CIFramework {
     operationName: string;
     /** 0 action, 1 function, 2 CRUD. */
     operationType: 0 | 1 | 2;
-    parameters?: {
-      name: string;
-      value: unknown;
-      type: { structuralProperty: number; typeName: string };
-    }[];
+    /** A list as Xrm's metadata describes it, or a plain name -> value object. */
+    parameters?:
+      | {
+          name: string;
+          value: unknown;
+          type?: { structuralProperty: number; typeName: string };
+        }[]
+      | Record<string, unknown>;
+    /** The record a bound action (QualifyLead) runs on. */
+    entity?: { entityType: string; id: string };
   }
 
   /** What the host's action answered. */
@@ -252,6 +257,12 @@ declare namespace Microsoft.CIFramework {
    */
   interface SearchResults {
     [index: string]: RetrievedRecord;
+  }
+
+  /** executeFetchQuery's result: the Web API response body; linked columns as alias.column. */
+  interface FetchXmlResult {
+    "@odata.context": string;
+    value: RetrievedRecord[];
   }
 
   /** openForm's result (Xrm.Navigation.openForm's). */

@@ -19,17 +19,6 @@ from cifbridge.api.catalog import APIS, BUILT_IN_EVENTS
 from tests.npm import declarations
 from tests.npm.declarations import NPM_DIR, Signature
 
-# Functions of the real library (reference §2.11) that the declarations already describe and the
-# catalog does not have yet: another change adds them to the catalog (and so to the shim). Drop a
-# name from here once the catalog has it; the test below says when.
-PENDING = frozenset(
-    {
-        "getFcsValue",
-        "isFeatureEnabled",
-        "executeFetchQuery",
-        "executeAction",
-    }
-)
 # What each catalog encoding resolves with (reference §1.2).
 ENCODED_RESULTS = {"json": "Promise<string>", "map": "Promise<Map<string, any>>"}
 
@@ -48,13 +37,9 @@ def test_every_catalogued_function_is_declared() -> None:
     assert sorted(set(APIS) - set(declared())) == []
 
 
-def test_only_catalogued_or_pending_functions_are_declared() -> None:
-    assert sorted(set(declared()) - set(APIS) - PENDING) == []
-
-
-def test_pending_functions_are_declared_and_not_yet_catalogued() -> None:
-    assert sorted(PENDING - set(declared())) == [], "declare them in npm/types/cif.d.ts"
-    assert sorted(PENDING & set(APIS)) == [], "now in the catalog: remove them from PENDING"
+def test_only_catalogued_functions_are_declared() -> None:
+    # Every function of the real library (reference §2, §2.11) is in the catalog now.
+    assert sorted(set(declared()) - set(APIS)) == []
 
 
 @pytest.mark.parametrize("api", sorted(APIS))

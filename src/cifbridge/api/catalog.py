@@ -130,6 +130,8 @@ SECTIONS: dict[str, tuple[ApiSpec, ...]] = {
         _spec("isConsoleApp", "correlationId"),
         _json("refreshForm", "save correlationId", "refreshform"),
         _spec("openKBSearchControl", "value correlationId", "openkbsearchcontrol"),
+        _spec("getFcsValue", "featureNameSpace featureUniqueName correlationId"),
+        _spec("isFeatureEnabled", "featureName correlationId"),
     ),
     # The notes flap (§2.11): insertNotes waits for the agent [SRC]
     "notes": (
@@ -139,6 +141,11 @@ SECTIONS: dict[str, tuple[ApiSpec, ...]] = {
             timeout=False,
         ),
         _spec("closeNotes", "correlationId"),
+    ),
+    # Data helpers of the library (§2.11): Web API queries (OData or FetchXML) and actions
+    "webapi": (
+        _json("executeFetchQuery", "entityName options correlationId"),
+        _spec("executeAction", "request correlationId"),
     ),
     # Dialogs over the workspace (§2.11 [DTS]): they wait for the agent
     "dialogs": (

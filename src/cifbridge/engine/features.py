@@ -31,6 +31,7 @@ from cifbridge.engine.cif import (
     records,
     sessions,
     tabs,
+    webapi,
 )
 from cifbridge.engine.omnichannel import (
     arrivals,
@@ -59,6 +60,7 @@ FEATURES: tuple[Feature, ...] = (
     messagebars.FEATURE,
     progress.FEATURE,
     notes.FEATURE,
+    webapi.FEATURE,
     conversations.FEATURE,
     arrivals.FEATURE,
     reconnection.FEATURE,

@@ -19,6 +19,7 @@ from cifbridge.api.validation import SchemaSet
 from cifbridge.engine import WorkspaceConfig, config_from_dict
 from cifbridge.engine.config.channels import channel_config_problems, merge_channel_config
 from cifbridge.engine.config.entities import merge_record_config, record_config_problems
+from cifbridge.engine.config.features import merge_feature_config
 from cifbridge.files.documents import DocumentError, read_document
 from cifbridge.files.resources import default_config_path
 
@@ -67,6 +68,7 @@ def merge_config(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[s
         merged["presences"] = override["presences"]
     merged.update(merge_record_config(base, override))  # same logical name / record id replaces
     merged.update(merge_channel_config(base, override))  # channel by channel, key by key
+    merged.update(merge_feature_config(base, override))  # flag by flag, setting by setting
     # A copy all the way down: a caller may change its result, never the shared defaults.
     return copy.deepcopy(merged)
 

@@ -23,6 +23,11 @@ def test_environment_on_home_describes_the_org_agent_and_dashboard(bridge: Bridg
     assert env["appUrl"] == f"https://contoso.crm.dynamics.com/main.aspx?appid={APP_ID}"
     assert (env["orgLcid"], env["orgUniqueName"], env["orgGeo"]) == (1033, "contoso", "NAM")
     assert env["username"] == "Alex Wu" and env["isDirty"] is False
+    assert (env["cifVersion"], env["crmVersion"], env["userLcid"]) == (
+        "2.0",
+        "9.2.25044.00173",
+        1033,
+    )
     assert "etn" not in env and "id" not in env
 
 
@@ -49,6 +54,13 @@ def test_environment_leaves_out_the_page_of_another_providers_session(
     assert env["appid"] == APP_ID and env["customParams"] == '{"region":"emea","queue":"tier1"}'
     theirs = two_providers.ok("getEnvironment", provider=CHAT)
     assert (theirs["pagetype"], theirs["customParams"]) == ("entityrecord", "")
+
+
+def test_cif_version_is_the_callers_configured_api_version(make_bridge: BridgeFactory) -> None:
+    legacy = {"uniqueName": CHAT, "landingUrl": "http://localhost:9000/c.html", "apiVersion": "1.0"}
+    bridge = make_bridge({"providers": [legacy]})
+    assert bridge.ok("getEnvironment", provider=CHAT)["cifVersion"] == "1.0"
+    assert bridge.ok("getEnvironment")["cifVersion"] == "2.0"
 
 
 def test_environment_comes_from_the_configuration(make_bridge: BridgeFactory) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import CHAT, Bridge
+from tests.conftest import CHAT, Bridge, BridgeFactory
 
 
 def test_cifbridge_is_a_console_app(bridge: Bridge) -> None:
@@ -45,3 +45,32 @@ def test_refresh_form_refuses_another_providers_session(two_providers: Bridge) -
     error = two_providers.error("refreshForm")
     assert error["errorCode"] == 1
     assert error["message"].startswith("Focused session is neither")
+
+
+def test_feature_flags_come_from_the_configuration(make_bridge: BridgeFactory) -> None:
+    bridge = make_bridge(
+        {
+            "features": {
+                "enabled": {"msdyn_MultisessionNavigation": False, "cont_SoftphoneV2": True},
+                "fcs": {"Omnichannel": {"EnableSmartAssist": True, "MaxTabs": 12}},
+            }
+        }
+    )
+    assert bridge.ok("isFeatureEnabled", "cont_SoftphoneV2") is True
+    assert bridge.ok("isFeatureEnabled", "msdyn_MultisessionNavigation") is False
+    assert bridge.ok("isFeatureEnabled", "OmnichannelCIFv2") is True  # the bundled one stays
+    assert bridge.ok("getFcsValue", "Omnichannel", "EnableSmartAssist") is True
+    assert bridge.ok("getFcsValue", "Omnichannel", "MaxTabs") == 12
+    assert bridge.ok("getFcsValue", "Omnichannel", "EnableProductivityPane") is True
+
+
+def test_unknown_flags_are_off_and_unknown_settings_null(bridge: Bridge) -> None:
+    assert bridge.ok("isFeatureEnabled", "cont_NoSuchFeature") is False
+    assert bridge.ok("isFeatureEnabled", "omnichannelcifv2") is False  # names match exactly
+    assert bridge.ok("getFcsValue", "Omnichannel", "NoSuchSetting") is None
+    assert bridge.ok("getFcsValue", "NoSuchNamespace", "EnableProductivityPane") is None
+
+
+def test_feature_names_are_required(bridge: Bridge) -> None:
+    assert bridge.error("isFeatureEnabled")["message"].startswith("isFeatureEnabled: ")
+    assert "featureUniqueName" in bridge.error("getFcsValue", "Omnichannel")["message"]

@@ -97,7 +97,15 @@ def test_agent_edits_and_refusals(bridge: Bridge) -> None:
 
 def test_entities_are_listed_with_every_attribute(bridge: Bridge) -> None:
     entities = {e["LogicalName"]: e for e in bridge.engine.agent("listEntities").value}
-    assert set(entities) == {"account", "contact", "incident", "phonecall", "annotation"}
+    assert set(entities) == {
+        "account",
+        "contact",
+        "incident",
+        "phonecall",
+        "annotation",
+        "lead",
+        "opportunity",
+    }
     names = [a["LogicalName"] for a in entities["contact"]["Attributes"]]
     assert names[:2] == ["contactid", "fullname"] and "parentcustomerid" in names
 

@@ -201,3 +201,39 @@ def test_anchor_slugs_reach_additional_tabs(make_bridge: BridgeFactory) -> None:
     web = session.tabs[1]
     assert web.parameters["data"] == "CAS-01003-P3B7G1"
     assert web.title == "Look up CAS-01003-P3B7G1"
+
+
+def test_seeded_rows_get_their_composed_name_like_dataverse_rows(
+    make_bridge: BridgeFactory,
+) -> None:
+    # A partner's own contact entity says nothing about fullname being computed; Dataverse
+    # computes it anyway, for configured rows as for created and updated ones.
+    contact = {
+        "logicalName": "contact",
+        "entitySetName": "contacts",
+        "primaryIdAttribute": "contactid",
+        "primaryNameAttribute": "fullname",
+        "attributes": {"fullname": {}, "firstname": {}, "lastname": {}},
+    }
+    seeded = {"contactid": MARIA, "firstname": "Maria", "lastname": "Campbell"}
+    bridge = make_bridge({"entities": [contact], "records": {"contact": [seeded]}})
+    found = bridge.ok("retrieveRecord", "contact", MARIA, "?$select=fullname")
+    assert found["fullname"] == "Maria Campbell"
+    created = bridge.ok("createRecord", "contact", '{"firstname":"Ida","lastname":"Quist"}')
+    bridge.ok("updateRecord", "contact", MARIA, '{"lastname":"Lee"}')
+    query = "?$select=fullname&$filter=lastname in ('Quist','Lee')&$orderby=fullname"
+    names = bridge.ok("searchAndOpenRecords", "contact", query, True)
+    assert [r["fullname"] for r in names] == ["Ida Quist", "Maria Lee"]
+    assert names[0]["contactid"] == created["id"]
+
+
+def test_a_name_given_on_create_stays_until_a_part_changes(bridge: Bridge) -> None:
+    created = bridge.ok(
+        "createRecord", "contact", '{"fullname":"Dr. Ida Quist","lastname":"Quist"}'
+    )
+    bridge.ok("updateRecord", "contact", created["id"], '{"jobtitle":"Surgeon"}')
+    row = bridge.ok("retrieveRecord", "contact", created["id"], "?$select=fullname")
+    assert row["fullname"] == "Dr. Ida Quist"
+    bridge.ok("updateRecord", "contact", created["id"], '{"firstname":"Ida"}')
+    row = bridge.ok("retrieveRecord", "contact", created["id"], "?$select=fullname")
+    assert row["fullname"] == "Ida Quist"

@@ -5,6 +5,7 @@ Rules (reference §2.3, §4.4, §6.2, §8.13):
   (`pagetype`, and `etn`/`id` for a record, ...) come from the focused session's focused tab,
   the default dashboard on Home; they are left out when the focused session belongs to another
   provider. `customParams` is the calling provider's configured text; `userId` is in braces;
+  `cifVersion` is the CIF version the calling provider is configured for (its apiVersion);
 - updateContext merges values into a session's parameter bag, the automation dictionary that
   later slug resolution reads (setSessionTitle, new tabs); with isDelete it removes the named
   keys (an array of names, or an object whose keys are removed). The session is `sessionId`,
@@ -38,6 +39,7 @@ from cifbridge.engine.base.texts import (
 )
 
 LIVE_WORK_ITEM = "msdyn_ocliveworkitem"
+DEFAULT_CIF_VERSION = "2.0"  # a multisession app runs CIF 2.0 (reference §6.4)
 # The session navigation type the 2020 host reports for multisession apps (SessionType).
 MULTISESSION = "1"
 # Page type -> (the URL's pagetype, [(tab parameter, URL parameter)]).
@@ -67,6 +69,7 @@ def get_environment(ctx: CallContext, args: dict[str, Any]) -> dict[str, Any]:
         env.update(page_parameters(focused))
     env.update(
         customParams=provider.custom_params if provider else "",
+        cifVersion=provider.api_version if provider else DEFAULT_CIF_VERSION,
         clientUrl=org.url,
         appUrl=f"{org.url}/main.aspx?appid={org.app_id}",
         orgLcid=org.lcid,

@@ -10,7 +10,11 @@ Rules:
   counts it as a refresh, so a widget's updateRecord shows up); `save` is accepted, as the
   workspace's forms save through the agent. Like the tab calls it acts only when the focused
   session is the caller's or Home (§1.4). It resolves null, which the library's JSON encoding
-  turns into the string "null" (the host's Xrm refresh resolves nothing).
+  turns into the string "null" (the host's Xrm refresh resolves nothing);
+- isFeatureEnabled(featureName) answers the configured flag (`features.enabled`), false for a
+  name not configured; getFcsValue(featureNameSpace, featureUniqueName) answers the configured
+  setting (`features.fcs`), null for one not configured, which is what the library resolves
+  when the host's answer carries no value (§1.2). Names match exactly, case included.
 """
 
 from __future__ import annotations
@@ -54,11 +58,23 @@ def refresh_form(ctx: CallContext, args: dict[str, Any]) -> None:
         ctx.changed()
 
 
+def is_feature_enabled(ctx: CallContext, args: dict[str, Any]) -> bool:
+    """Tell whether a feature is switched on in the configuration."""
+    return ctx.config.features.is_enabled(args["featureName"])
+
+
+def get_fcs_value(ctx: CallContext, args: dict[str, Any]) -> Any:
+    """Answer a feature control setting of a namespace; None when it is not configured."""
+    return ctx.config.features.fcs_value(args["featureNameSpace"], args["featureUniqueName"])
+
+
 FEATURE = Feature(
     name="library",
     handlers={
         "isConsoleApp": is_console_app,
         "refreshForm": refresh_form,
         "openKBSearchControl": open_kb_search_control,
+        "isFeatureEnabled": is_feature_enabled,
+        "getFcsValue": get_fcs_value,
     },
 )

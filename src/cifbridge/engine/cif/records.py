@@ -60,13 +60,15 @@ SOURCE_FUNCS = {
 
 
 @contextmanager
-def dataverse(ctx: CallContext, api: str) -> Iterator[None]:
-    """Turn a store failure into the host's Xrm error for `api`."""
+def dataverse(
+    ctx: CallContext, api: str, source_funcs: Mapping[str, str] = SOURCE_FUNCS
+) -> Iterator[None]:
+    """Turn a store failure into the host's Xrm error for `api` (named in `source_funcs`)."""
     try:
         yield
     except RecordError as error:
         report_time = records.utc_string(ctx.clock())
-        raise XrmError(error.message, SOURCE_FUNCS[api], report_time) from error
+        raise XrmError(error.message, source_funcs[api], report_time) from error
 
 
 def json_object(api: str, name: str, value: Any) -> dict[str, Any]:

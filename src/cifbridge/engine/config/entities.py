@@ -6,7 +6,11 @@ Rules (reference §2.2, §2.3; Dataverse Web API conventions):
   a navigation property: the attribute name for one target, `<attribute>_<target>` for several;
 - an entity that declares no attributes is open: any attribute is accepted as given;
 - seed records without their primary id get a GUID derived from entity and position, so the same
-  configuration always yields the same ids.
+  configuration always yields the same ids;
+- computed columns are filled for seed records as Dataverse fills them for every row: a name
+  composed of other attributes (`composedOf`; a `fullname` beside `firstname` and `lastname`
+  is composed of them even when the configuration does not say so, as in Dataverse) is set
+  unless the row gives it.
 """
 
 from __future__ import annotations
@@ -132,8 +136,13 @@ def entities_from_config(raw: Sequence[Mapping[str, Any]]) -> dict[str, Entity]:
     return {e["logicalName"]: _entity(e) for e in raw}
 
 
+# Dataverse's own computed names: contact, lead and systemuser compose fullname this way.
+COMPOSED_BY_DATAVERSE = {"fullname": ("firstname", "lastname")}
+
+
 def _entity(e: Mapping[str, Any]) -> Entity:
-    attributes = {name: _attribute(name, spec) for name, spec in e.get("attributes", {}).items()}
+    specs = e.get("attributes", {})
+    attributes = {name: _attribute(name, spec, specs) for name, spec in specs.items()}
     return Entity(
         logical_name=e["logicalName"],
         entity_set_name=e["entitySetName"],
@@ -148,14 +157,16 @@ def _entity(e: Mapping[str, Any]) -> Entity:
     )
 
 
-def _attribute(name: str, spec: Mapping[str, Any]) -> Attribute:
+def _attribute(name: str, spec: Mapping[str, Any], siblings: Mapping[str, Any]) -> Attribute:
+    parts = COMPOSED_BY_DATAVERSE.get(name, ())
+    default = parts if parts and all(p in siblings for p in parts) else ()
     return Attribute(
         logical_name=name,
         type=spec.get("type", "string"),
         display_name=spec.get("displayName", name),
         targets=tuple(spec.get("targets", ())),
         options={int(o["value"]): o["label"] for o in spec.get("options", ())},
-        composed_of=tuple(spec.get("composedOf", ())),
+        composed_of=tuple(spec.get("composedOf", default)),
         auto_number=spec.get("autoNumber", ""),
     )
 
@@ -172,9 +183,31 @@ def seed_records(
         table = tables.setdefault(name, {})
         for index, row in enumerate(rows):
             record_id = str(row.get(entity.primary_id) or derived_guid(name, index)).lower()
-            attrs = {**_lower_ids(row), entity.primary_id: record_id}
+            attrs = compose_names(entity, {**_lower_ids(row), entity.primary_id: record_id})
             table[record_id] = {"attrs": attrs, "version": SEED_VERSION + index}
     return tables
+
+
+def compose_names(
+    entity: Entity, attrs: dict[str, Any], payload: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Fill the composed names (fullname) of a row from their parts, in place; return it.
+
+    A seed row (no `payload`) keeps a name it gives; a write recomposes a name when it changes
+    one of its parts and does not set the name itself.
+    """
+    for attribute in entity.attributes.values():
+        name, parts = attribute.logical_name, attribute.composed_of
+        if not parts:
+            continue
+        if payload is None and name in attrs:
+            continue
+        if payload is not None and (name in payload or not any(p in payload for p in parts)):
+            continue
+        joined = " ".join(str(attrs[p]) for p in parts if attrs.get(p))
+        if joined:
+            attrs[name] = joined
+    return attrs
 
 
 def _lower_ids(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from cifbridge.engine.config.agent import (
 )
 from cifbridge.engine.config.channels import ConversationSettings, settings_from_dict
 from cifbridge.engine.config.entities import Entity, entities_from_config, seed_records
+from cifbridge.engine.config.features import FeatureFlags, feature_flags_from_dict
 from cifbridge.engine.config.limits import InputLimits, input_limits_from_dict
 
 HOME_SESSION_ID = "session-id-0"
@@ -108,6 +109,7 @@ class Provider:
     custom_params: str = ""
     click_to_act: bool = True
     order: int = 0
+    api_version: str = "2.0"
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class WorkspaceConfig:
     max_search_records: int = DEFAULT_MAX_SEARCH_RECORDS
     omnichannel: ConversationSettings = field(default_factory=ConversationSettings)
     input_limits: InputLimits = field(default_factory=InputLimits)
+    features: FeatureFlags = field(default_factory=FeatureFlags)
 
     def provider(self, unique_name: str) -> Provider | None:
         """Return the provider with this unique name, if configured."""
@@ -166,6 +169,7 @@ def config_from_dict(data: Mapping[str, Any]) -> WorkspaceConfig:
         max_search_records=int(limits.get("maxSearchRecords", DEFAULT_MAX_SEARCH_RECORDS)),
         omnichannel=settings_from_dict(data.get("conversations", {}), data.get("channels", {})),
         input_limits=input_limits_from_dict(limits),
+        features=feature_flags_from_dict(data.get("features", {})),
     )
 
 
@@ -178,6 +182,7 @@ def _provider(p: Mapping[str, Any]) -> Provider:
         custom_params=p.get("customParams", ""),
         click_to_act=bool(p.get("clickToAct", True)),
         order=int(p.get("order", 0)),
+        api_version=p.get("apiVersion", "2.0"),
     )
 
 

@@ -164,13 +164,14 @@ def run(ctx: CallContext, meta: Entity, query: Query) -> list[dict[str, Any]]:
         and (query.search is None or _found(meta, row["attrs"], query.search))
     ]
     for attribute, descending in reversed(query.order):
-        chosen.sort(key=partial(_sort_key, attribute), reverse=descending)
+        chosen.sort(key=partial(sort_key, attribute), reverse=descending)
     limit = ctx.config.max_search_records
     top = limit if query.top is None else min(query.top, limit)
     return [show(ctx, meta, row, query) for row in chosen[:top]]
 
 
-def _sort_key(attribute: Attribute, row: records.Row) -> tuple[bool, Any]:
+def sort_key(attribute: Attribute, row: records.Row) -> tuple[bool, Any]:
+    """Return what a row sorts by on one attribute: nulls first when ascending."""
     value = odata_filter.comparable(attribute, row["attrs"].get(attribute.logical_name))
     return (value is not None, value if value is not None else 0)
 

@@ -9,7 +9,8 @@ Rules (reference §2.2; Dataverse Web API conventions):
   type; a lookup is set with "<navigation>@odata.bind": "/<entityset>(<id>)" (or null), never
   through `_x_value`;
 - on create the store fills what Dataverse fills: the primary id, statecode 0, createdon and
-  modifiedon, autonumbers, and names composed of other attributes (fullname);
+  modifiedon, autonumbers, and names composed of other attributes (fullname), which an update
+  of a part recomposes (config/entities.py compose_names, which also fills the seed rows);
 - reads show the Web API form: `_x_value` with its formatted-value, navigation-property and
   logical-name annotations, option labels, and @odata.etag from a version bumped on each write;
 - failures raise RecordError (base/errors.py) with Dataverse's text; a CIF function turns it
@@ -27,7 +28,13 @@ from typing import Any
 from cifbridge.engine.base import texts as messages
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.errors import RecordError
-from cifbridge.engine.config.entities import EDM_TYPES, Attribute, Entity, derived_guid
+from cifbridge.engine.config.entities import (
+    EDM_TYPES,
+    Attribute,
+    Entity,
+    compose_names,
+    derived_guid,
+)
 
 Row = dict[str, Any]  # {"attrs": {logical name: value}, "version": int}; never mutated
 FIRST_VERSION = 2_000_000
@@ -138,7 +145,7 @@ def update(ctx: CallContext, meta: Entity, rid: str, payload: Mapping[str, Any])
     if given is not None and record_id(given) != key:
         raise RecordError(messages.not_convertible(given, "Guid"))
     _apply(ctx, meta, attrs, {k: v for k, v in payload.items() if k != meta.primary_id})
-    _compose(meta, attrs, payload)
+    compose_names(meta, attrs, payload)
     if "modifiedon" in meta.attributes:
         attrs["modifiedon"] = iso_time(ctx.clock())
     _save(ctx, meta, key, {"attrs": attrs, "version": FIRST_VERSION + _next_counter(ctx)})
@@ -233,19 +240,7 @@ def _fill_created(
     for attribute in meta.attributes.values():
         if attribute.auto_number and attrs.get(attribute.logical_name) is None:
             attrs[attribute.logical_name] = _auto_number(ctx, meta, attribute, attrs)
-    _compose(meta, attrs, payload, creating=True)
-
-
-def _compose(
-    meta: Entity, attrs: dict[str, Any], payload: Mapping[str, Any], *, creating: bool = False
-) -> None:
-    # A composed name (fullname) follows its parts unless the payload sets it itself.
-    for attribute in meta.attributes.values():
-        parts = attribute.composed_of
-        touched = creating or any(p in payload for p in parts)
-        if parts and touched and attribute.logical_name not in payload:
-            joined = " ".join(str(attrs[p]) for p in parts if attrs.get(p))
-            attrs[attribute.logical_name] = joined or attrs.get(attribute.logical_name)
+    compose_names(meta, attrs, payload)
 
 
 def _auto_number(
