@@ -1,0 +1,12 @@
+/*
+ * cifbridge/client: the typed control-API client (plain fetch, no dependencies; Node 20 and
+ * browsers), the conversation clients and the journal helpers.
+ */
+
+export type * from "./answers.js";
+export { CifbridgeClient, type ClientOptions, type Query, type RouteName, type RouteRequest, routeUrl, scriptTag } from "./client.js";
+export { ConversationAgent, CustomerClient } from "./conversations.js";
+export { CifbridgeError, type ErrorBody, JournalAssertionError } from "./errors.js";
+export { type CallFilter, countCalls, expectNoRejectedCall, findCalls, journalMark, type WaitOptions, waitForCall } from "./journal.js";
+export type * from "./routes.generated.js";
+export { ROUTES } from "./routes.generated.js";
