@@ -14,7 +14,8 @@
  *   scriptTag        test     the CIF script tag of that bridge, for the widget page
  *   cifbridgePages   worker   `cifbridgePages.serve(html)` serves a widget page from
  *                             http://localhost:<port>, a trusted origin other than the bridge's
- *   cifbridgeOptions worker   option: {config, args, python, command, token} of the bridge
+ *   cifbridgeOptions worker   option: {config, args, python, command, token} of the bridge;
+ *                             options given mean a bridge of the worker's own, CIFBRIDGE_URL or not
  *
  * A failing test gets the bridge's output attached as `cifbridge.log`.
  */
@@ -45,7 +46,7 @@ export const test = base.extend<CifbridgeTestFixtures, CifbridgeWorkerFixtures>(
   cifbridgeOptions: [{}, { scope: "worker", option: true }],
   cifbridgeProcess: [
     async ({ cifbridgeOptions }, use) => {
-      if (process.env.CIFBRIDGE_URL) {
+      if (process.env.CIFBRIDGE_URL && Object.keys(cifbridgeOptions).length === 0) {
         await use(null); // the globalSetup's bridge serves the whole run
         return;
       }
