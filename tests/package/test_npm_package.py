@@ -117,7 +117,9 @@ def test_the_package_has_no_runtime_dependencies() -> None:
 
 
 @WHEEL
-def test_the_readme_client_example_runs_with_node(installed: Installed, js_project: JsProject) -> None:
+def test_the_readme_client_example_runs_with_node(
+    installed: Installed, js_project: JsProject
+) -> None:
     output = js_project.run(installed, "node", "agent.mjs")
     assert output.splitlines() == ["Home, Ana", "409 The Home session cannot be closed"]
 
