@@ -4,7 +4,9 @@
  */
 
 export type * from "./answers.js";
-export { CifbridgeClient, type ClientOptions, type Query, type RouteName, type RouteRequest, routeUrl, scriptTag } from "./client.js";
+export { CifbridgeClient } from "./client.js";
+export { RecordStoreClient } from "./records.js";
+export { type ClientOptions, ControlApi, type Query, type RouteName, type RouteRequest, routeUrl, scriptTag } from "./request.js";
 export { ConversationAgent, CustomerClient } from "./conversations.js";
 export { CifbridgeError, type ErrorBody, JournalAssertionError } from "./errors.js";
 export { type CallFilter, countCalls, expectNoRejectedCall, findCalls, journalMark, type WaitOptions, waitForCall } from "./journal.js";

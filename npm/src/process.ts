@@ -16,7 +16,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ClientOptions, CifbridgeClient } from "./client.js";
+import { CifbridgeClient } from "./client.js";
+import type { ClientOptions } from "./request.js";
 
 export interface BridgeOptions {
   /** The workspace configuration: an object (written as JSON) or the path of a YAML/JSON file. */

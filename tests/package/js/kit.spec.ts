@@ -125,13 +125,13 @@ test("the customer arrives, the agent accepts: a session opens", async ({ cifbri
 });
 
 test("records, presence and the clock", async ({ cifbridge }) => {
-  const created = await cifbridge.createRecord("contact", { firstname: "Ana", lastname: "Lima" });
+  const created = await cifbridge.records.create("contact", { firstname: "Ana", lastname: "Lima" });
   const id = String(created.contactid);
-  expect((await cifbridge.record("contact", id, { $select: "fullname" })) as object).toMatchObject({
+  expect((await cifbridge.records.get("contact", id, { $select: "fullname" })) as object).toMatchObject({
     fullname: "Ana Lima",
   });
-  await cifbridge.deleteRecord("contact", id);
-  const gone = await cifbridge.record("contact", id).catch((error: unknown) => error);
+  await cifbridge.records.delete("contact", id);
+  const gone = await cifbridge.records.get("contact", id).catch((error: unknown) => error);
   expect((gone as CifbridgeError).status).toBe(404);
   expect((await cifbridge.setPresence("Busy")).presence?.presenceText).toBe("Busy");
   const now = await cifbridge.clock();
