@@ -99,7 +99,13 @@ export class BridgeProcess {
     this.child = child;
     const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
     this.exited = new Promise((resolve) => child.once("close", (code) => resolve(code)));
-    const url = await this.waitForReadyFile(spawnError);
+    let url: string;
+    try {
+      url = await this.waitForReadyFile(spawnError);
+    } catch (error) {
+      await this.stop(); // nothing left running, no folder left behind
+      throw error;
+    }
     const clientOptions: ClientOptions = this.options.token ? { token: this.options.token } : {};
     this.started = new CifbridgeClient(url, clientOptions);
     return this.started;
@@ -122,7 +128,6 @@ export class BridgeProcess {
         throw new BridgeStartError(`cifbridge serve exited with status ${status}:\n${this.output()}`);
       }
       if (Date.now() > deadline) {
-        await this.stop();
         throw new BridgeStartError(`cifbridge serve did not answer in ${timeout} ms:\n${this.output()}`);
       }
       // Waiting for a child process to start, not synchronizing a test.
