@@ -106,6 +106,8 @@ export interface ConversationsView {
 export interface JournalEntry {
   seq: number;
   at: number;
+  /** "call" or "answer" (what GET /api/journal lists unless asked for events or faults). */
+  kind?: string;
   provider: string;
   api: string;
   args: unknown[];
@@ -150,6 +152,12 @@ export interface Answers {
   deleted: { entityType: string; id: string };
   empty: Record<string, never>;
   clock: { now: number };
-  journal: { entries: JournalEntry[] };
+  journal: { entries: JournalEntry[]; dropped?: number; size?: number };
   routes: { routes: RouteInfo[] };
+  // Kinds that routes under way elsewhere answer (state export, the OpenAPI document, faults):
+  // typed ahead so their routes are typed the day the table lists them.
+  state: { [key: string]: Json };
+  openapi: { openapi: string; paths: { [path: string]: unknown }; [key: string]: unknown };
+  fault: { fault: { id: string; [key: string]: unknown }; connections: string[] };
+  faults: { faults: Array<{ id: string; [key: string]: unknown }> };
 }

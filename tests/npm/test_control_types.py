@@ -65,11 +65,17 @@ def test_a_new_route_appears_in_the_generated_table() -> None:
     assert 'listFaults: Answers["value"];' in text
 
 
+# Answer kinds of routes that other changes add to the table (state export and the OpenAPI
+# document; faults), typed ahead in answers.ts. Drop a kind from here once the table has it.
+PENDING_KINDS = frozenset({"state", "openapi", "fault", "faults"})
+
+
 def test_every_answer_kind_has_a_type() -> None:
     answers = (NPM_DIR / "src" / "answers.ts").read_text(encoding="utf-8")
     block = answers.split("export interface Answers {", 1)[1].split("\n}\n", 1)[0]
     typed = set(re.findall(r"^  (\w+):", block, re.MULTILINE))
-    assert typed == set(ANSWERS)
+    assert set(ANSWERS) - typed == set(), "answer kinds without a type in npm/src/answers.ts"
+    assert typed - set(ANSWERS) <= PENDING_KINDS, "types of answer kinds the table does not have"
 
 
 @pytest.mark.parametrize(

@@ -135,7 +135,7 @@ def test_the_playwright_suite_passes_with_a_bridge_per_worker(
     installed: Installed, js_project: JsProject
 ) -> None:
     output = js_project.run(installed, js_project.tool("playwright"), "test", "--workers", "2")
-    assert f"{spec_tests(js_project)} passed" in output, output
+    assert re.search(rf"^\s*{spec_tests(js_project)} passed", output, re.MULTILINE), output
     urls = js_project.bridge_urls()
     assert sorted(urls) == ["worker-0", "worker-1"], output
     assert all(len(noted) == 1 for noted in urls.values()), urls  # one bridge a worker, kept
@@ -150,7 +150,7 @@ def test_the_global_setup_serves_one_bridge_to_the_whole_run(
         noted.unlink()
     config = "playwright.shared.config.ts"
     output = js_project.run(installed, js_project.tool("playwright"), "test", "--config", config)
-    assert f"{spec_tests(js_project)} passed" in output, output
+    assert re.search(rf"^\s*{spec_tests(js_project)} passed", output, re.MULTILINE), output
     assert [len(noted) for noted in js_project.bridge_urls().values()] == [1], output
 
 
