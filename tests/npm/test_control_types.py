@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import cifbridge
 from cifbridge.api import control_typescript
 from cifbridge.api.control_routes import ANSWERS, ROUTES, Route
 from tests.npm import tools
@@ -68,6 +69,23 @@ def test_a_new_route_appears_in_the_generated_table() -> None:
 # Answer kinds of routes that other changes add to the table (state export and the OpenAPI
 # document; faults), typed ahead in answers.ts. Drop a kind from here once the table has it.
 PENDING_KINDS = frozenset({"state", "openapi", "fault", "faults"})
+
+
+def test_the_generated_routes_are_the_openapi_operations() -> None:
+    # The OpenAPI document (another change adds it) is built from the same table and schemas:
+    # once it is here, its operations and body schemas must be the generated ones, by name.
+    openapi = pytest.importorskip("cifbridge.api.openapi")
+    document = openapi.build_openapi(cifbridge.__version__)
+    operations = {
+        (operation["operationId"], method.upper(), path)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    assert operations == {(r.name, r.method, r.path) for r in ROUTES}
+    components = {name for name in document["components"]["schemas"] if name.endswith("Body")}
+    generated = re.findall(r"^export type (\w+Body) =", GENERATED.read_text(), re.MULTILINE)
+    assert components == set(generated)
 
 
 def test_every_answer_kind_has_a_type() -> None:
