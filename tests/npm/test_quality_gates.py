@@ -74,10 +74,20 @@ def test_the_typed_widget_compiles_to_a_module_without_imports(tmp_path: Path) -
     assert "cif.createSession(input)" in emitted
 
 
-def test_the_package_packs_only_the_declarations(tmp_path: Path) -> None:
+def test_the_package_packs_the_declarations_and_the_compiled_client(tmp_path: Path) -> None:
     _, files = tools.pack(tmp_path)
-    declarations = sorted(f"types/{p.name}" for p in (NPM_DIR / "types").glob("*.d.ts"))
-    assert files == sorted(["README.md", "index.d.ts", "package.json", *declarations])
+    declarations = [f"types/{p.name}" for p in (NPM_DIR / "types").glob("*.d.ts")]
+    # prepack compiles every module of src/ twice: ES modules and CommonJS, with declarations.
+    modules = [p.name.removesuffix(".ts") for p in (NPM_DIR / "src").glob("*.ts")]
+    compiled = [
+        f"dist/{kind}/{module}{suffix}"
+        for kind in ("esm", "cjs")
+        for module in modules
+        for suffix in (".js", ".d.ts")
+    ]
+    marks = ["dist/esm/package.json", "dist/cjs/package.json"]
+    expected = ["README.md", "index.d.ts", "package.json", *declarations, *compiled, *marks]
+    assert files == sorted(expected)
 
 
 def test_the_readme_example_compiles_against_the_packed_package(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 <!-- example: test_widget.py -->     the block is that file of the sample project
 <!-- example: run -->                the block is a shell script run in the project
+<!-- example: js/tests/x.spec.ts -->  the block is tests/x.spec.ts of the JavaScript project
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 README = Path(__file__).resolve().parents[2] / "README.md"
 MARKER = re.compile(r"^<!-- example: (\S+) -->$")
 RUN = "run"
+JS = "js/"  # the examples of the JavaScript project, apart from the Python one
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,19 @@ def write_project(folder: Path, readme: Path = README) -> list[Example]:
         if example.target == RUN:
             scripts.append(example)
             continue
+        if example.target.startswith(JS):
+            continue
         path = folder / example.target
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(example.text, encoding="utf-8")
     return scripts
+
+
+def write_js_project(folder: Path, readme: Path = README) -> list[Example]:
+    """Write the README's JavaScript examples into `folder` (without js/); return them."""
+    written = [e for e in examples(readme) if e.target.startswith(JS)]
+    for example in written:
+        path = folder / example.target.removeprefix(JS)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(example.text, encoding="utf-8")
+    return written

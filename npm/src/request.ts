@@ -1,0 +1,119 @@
+/*
+ * Requests to the control API by route name: every request is built from the route table
+ * (routes.generated.ts), so any route of the table is reachable with
+ * `call(name, {params, body, query})`, typed by its placeholders, body and answer. Plain
+ * `fetch`, no dependencies; a refusal throws CifbridgeError with the status and the error body.
+ */
+
+import { CifbridgeError, errorBody } from "./errors.js";
+import { ROUTES, type RouteAnswers, type RouteBodies } from "./routes.generated.js";
+
+export type RouteName = keyof typeof ROUTES;
+type ParamName<N extends RouteName> = (typeof ROUTES)[N]["params"][number];
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
+/** What a request to route N carries: its placeholders, its body (when it reads one), a query. */
+export type RouteRequest<N extends RouteName> = ([ParamName<N>] extends [never]
+  ? { params?: undefined }
+  : { params: Record<ParamName<N>, string> }) &
+  (N extends keyof RouteBodies ? { body: RouteBodies[N] } : { body?: undefined }) & {
+    query?: Query;
+  };
+type RequestArgs<N extends RouteName> =
+  Record<string, never> extends RouteRequest<N> ? [request?: RouteRequest<N>] : [request: RouteRequest<N>];
+
+export interface ClientOptions {
+  /** The bridge's access token (--token); default: the CIFBRIDGE_TOKEN environment variable. */
+  token?: string;
+  /** Milliseconds before a request is abandoned (default 10 000). */
+  timeout?: number;
+}
+
+const LIBRARY_PATH = "/webresources/Widget/msdyn_ciLibrary.js";
+
+/** Return the CIF script tag of the bridge at `url`, as the banner and the Python client print it. */
+export function scriptTag(url: string, provider?: string): string {
+  const named = provider ? ` data-provider="${provider}"` : "";
+  return `<script src="${url}${LIBRARY_PATH}" data-crmurl="${url}" data-cifid="CIFMainLibrary"${named}></script>`;
+}
+
+function environmentToken(): string | undefined {
+  // Read without depending on Node's types: in a browser there is no process.
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.CIFBRIDGE_TOKEN || undefined;
+}
+
+/** Fill a path's {placeholders}, each encoded as one path segment, and append the query. */
+export function routeUrl(name: RouteName, params: Record<string, string> = {}, query: Query = {}): string {
+  const route = ROUTES[name];
+  const path = route.path.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = params[key];
+    if (value === undefined || value === null) {
+      throw new TypeError(`cifbridge: ${name} needs ${key}`);
+    }
+    return encodeURIComponent(String(value));
+  });
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null) search.append(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** Calls the routes of one bridge by name. */
+export class ControlApi {
+  readonly url: string;
+  readonly token: string | undefined;
+  readonly timeout: number;
+
+  constructor(url: string, options: ClientOptions = {}) {
+    this.url = url.replace(/\/+$/, "");
+    this.token = options.token ?? environmentToken();
+    this.timeout = options.timeout ?? 10_000;
+  }
+
+  /** The tag a widget page uses to load the CIF library from this bridge. */
+  get scriptTag(): string {
+    return scriptTag(this.url);
+  }
+
+  /** Send the request of the route called `name`; resolve with its JSON answer. */
+  async call<N extends RouteName>(name: N, ...[request]: RequestArgs<N>): Promise<RouteAnswers[N]> {
+    const { params, body, query } = (request ?? {}) as { params?: Record<string, string>; body?: unknown; query?: Query };
+    const route = ROUTES[name];
+    return (await this.send(route.method, routeUrl(name, params, query), body, name)) as RouteAnswers[N];
+  }
+
+  /** Send one request to a path of the bridge (for what the table does not list, like /healthz). */
+  async send(method: string, path: string, body?: unknown, label: string = path): Promise<unknown> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    const response = await fetch(this.url + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(this.timeout),
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      throw new CifbridgeError(label, response.status, errorBody(response.status, response.statusText, text));
+    }
+    return text ? JSON.parse(text) : null;
+  }
+
+  /** Poll /healthz until the bridge answers, for at most `timeout` milliseconds. */
+  async waitUntilReady(timeout = 15_000): Promise<void> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      try {
+        await this.send("GET", "/healthz");
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`no bridge answered at ${this.url}`, { cause: error });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
