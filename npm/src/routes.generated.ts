@@ -16,6 +16,18 @@ export type AgentReplyBody = {
   text: string;
 };
 
+/** answerDialog: the button the agent presses on the dialog shown */
+export type AnswerDialogBody = {
+  /** true: OK (confirm), false: Cancel. */
+  confirmed: boolean;
+  /** The dialog meant (refused unless it is the one shown); absent: whichever is shown. */
+  dialogId?: string;
+  /** An MDD dialog's fields as the agent filled them in; they go back with param_lastButtonClicked. */
+  parameters?: {
+    [key: string]: unknown;
+  };
+};
+
 /** arriveConversation: a conversation arrives */
 export type ArriveConversationBody = {
   /** A configured channel: chat, sms, voice, email, workitem, voicemail. */
@@ -126,6 +138,12 @@ export type ReconnectCustomerBody = {
   choice?: string;
 };
 
+/** saveNotes: the note the agent wrote in the notes flap */
+export type SaveNotesBody = {
+  /** The note's text (the annotation's notetext). */
+  text: string;
+};
+
 /** sendKbArticle: the knowledge article the agent sends */
 export type SendKbArticleBody = {
   /** The article's title. */
@@ -228,6 +246,22 @@ export const ROUTES = {
   saveForm: { method: "POST", path: "/api/forms/{tab_id}/save", params: ["tab_id"], body: true },
   /** Discard a create form and close its tab */
   cancelForm: { method: "POST", path: "/api/forms/{tab_id}/cancel", params: ["tab_id"], body: false },
+  /** Return the open dialogs (openDialog, openMDDDialog), the one shown first */
+  listDialogs: { method: "GET", path: "/api/dialogs", params: [], body: false },
+  /** Press OK or Cancel on the dialog shown; its widget's promise resolves */
+  answerDialog: { method: "POST", path: "/api/dialogs/answer", params: [], body: true },
+  /** Return the message bars across the workspace */
+  listMessageBars: { method: "GET", path: "/api/message-bars", params: [], body: false },
+  /** Press a message bar's close button */
+  closeMessageBar: { method: "POST", path: "/api/message-bars/{bar_id}/close", params: ["bar_id"], body: false },
+  /** Click a message bar's action link */
+  clickMessageBarAction: { method: "POST", path: "/api/message-bars/{bar_id}/action", params: ["bar_id"], body: false },
+  /** Return the open notes flap (insertNotes) */
+  getNotes: { method: "GET", path: "/api/notes", params: [], body: false },
+  /** Save the note (an annotation of the record); insertNotes resolves its id */
+  saveNotes: { method: "POST", path: "/api/notes/save", params: [], body: true },
+  /** Close the notes flap without saving */
+  cancelNotes: { method: "POST", path: "/api/notes/cancel", params: [], body: false },
   /** Open a tab from an application tab template (the + menu) */
   openTab: { method: "POST", path: "/api/sessions/{session_id}/tabs", params: ["session_id"], body: true },
   /** Focus a tab of a session */
@@ -283,6 +317,8 @@ export interface RouteBodies {
   createRecord: AttributesBody;
   updateRecord: AttributesBody;
   saveForm: AttributesBody;
+  answerDialog: AnswerDialogBody;
+  saveNotes: SaveNotesBody;
   openTab: OpenTabBody;
   arriveConversation: ArriveConversationBody;
   followReconnectLink: FollowReconnectLinkBody;
@@ -334,6 +370,14 @@ export interface RouteAnswers {
   getForm: Answers["value"];
   saveForm: Answers["value"];
   cancelForm: Answers["empty"];
+  listDialogs: Answers["value"];
+  answerDialog: Answers["value"];
+  listMessageBars: Answers["value"];
+  closeMessageBar: Answers["value"];
+  clickMessageBarAction: Answers["value"];
+  getNotes: Answers["value"];
+  saveNotes: Answers["value"];
+  cancelNotes: Answers["empty"];
   openTab: Answers["workspace"];
   focusTab: Answers["workspace"];
   closeTab: Answers["workspace"];
