@@ -1,6 +1,6 @@
 """Python clients of a running bridge, for CI suites and scripts.
 
-    BridgeClient   the control API: act as the agent, read the journal, move the clock
+    BridgeClient   the control API: act as the agent, read the journal, move the clock, set faults
     WidgetClient   a CIF widget without a browser: `call("createSession", {...})` over Socket.IO
 
 Both are synchronous (plain `urllib` and python-socketio's SimpleClient), so they work in any
@@ -121,11 +121,36 @@ class BridgeClient:
         view: dict[str, Any] = self._request("reset")
         return view
 
-    def journal(self, since: int = 0, api: str | None = None) -> list[dict[str, Any]]:
-        """Return the CIF calls recorded after `since`, optionally of one function."""
-        answer = self._request("getJournal", query={"since": since, "api": api or None})
-        entries: list[dict[str, Any]] = answer["entries"]
-        return entries
+    def journal(
+        self, since: int = 0, api: str | None = None, kind: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Return the entries recorded after `since`: the CIF calls (and late answers), or the
+        kinds asked ("event", "fault", "call,event", "all"), optionally of one function."""
+        return list(self.journal_page(since, api, kind)["entries"])
+
+    def journal_page(
+        self, since: int = 0, api: str | None = None, kind: str | None = None
+    ) -> dict[str, Any]:
+        """Return the journal's whole answer: `entries`, `dropped` (by the bound) and `size`."""
+        query = {"since": since, "api": api or None, "kind": kind or None}
+        answer: dict[str, Any] = self._request("getJournal", query=query)
+        return answer
+
+    def set_fault(self, effect: str, **fields: Any) -> dict[str, Any]:
+        """Set a fault (schemas/control/setFault.json): `set_fault("reject", api="createSession",
+        times=1, error={"form": "host", "message": "..."})`; return it with its id."""
+        answer: dict[str, Any] = self._request("setFault", body={"effect": effect, **fields})
+        return answer
+
+    def faults(self) -> list[dict[str, Any]]:
+        """Return the faults standing, oldest first."""
+        return list(self._request("listFaults")["faults"])
+
+    def clear_fault(self, fault_id: str | None = None) -> list[dict[str, Any]]:
+        """Clear one fault, or every fault when no id is given; return those still standing."""
+        if fault_id is None:
+            return list(self._request("clearFaults")["faults"])
+        return list(self._request("clearFault", {"fault_id": fault_id})["faults"])
 
     def advance_clock(self, seconds: float) -> float:
         """Fast-forward the bridge's clock, firing timeouts that fall due."""
