@@ -51,8 +51,13 @@ async def drop_connections(sio: Any, sids: list[str]) -> None:
     """Close these widget connections at the transport (the client sees a lost connection)."""
     for sid in sids:
         eio_sid = sio.manager.eio_sid_from_sid(sid, WIDGET_NAMESPACE)
-        if eio_sid is not None:
-            await sio.eio.disconnect(eio_sid)
+        socket = sio.eio.sockets.get(eio_sid) if eio_sid is not None else None
+        if socket is None:
+            continue
+        # engine.io's own disconnect sends a CLOSE packet, which socket.io-client ignores on a
+        # websocket, and then waits for the client to hang up. Ending the socket's send queue
+        # makes python-engineio close the websocket itself, as a network failure would.
+        await socket.queue.put(None)
 
 
 def widget_connections(sio: Any, provider: str | None, connection: str | None) -> list[str]:
