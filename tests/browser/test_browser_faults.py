@@ -6,7 +6,7 @@ The faults are set with the Python client (BridgeClient), as a partner's CI suit
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page, expect
 
 from cifbridge.clients.bridge import BridgeClient
 from cifbridge.engine.base.texts import TIMEOUT
@@ -82,3 +82,30 @@ def test_a_dropped_connection_is_resumed_and_the_call_answered_once(
     calls = control.journal(api="createSession")
     assert [(e.get("unanswered", False), e["ok"]) for e in calls] == [(True, False), (False, True)]
     assert calls[0]["requestId"] == calls[1]["requestId"]  # the shim resent the same call
+
+
+def test_the_journal_drawer_shows_faults_and_the_events_sent(
+    workspace: Page, context: BrowserContext, live_bridge: LiveBridge, widget_site: WidgetSite
+) -> None:
+    widget = context.new_page()
+    open_widget(widget, widget_site.widget_page("widget.html", live_bridge))
+    control = BridgeClient(live_bridge.url)
+    control.set_fault("drop", target="event", event="onSessionSwitched", times=1)
+    resolved(widget, "createSession", REQUEST)
+    resolved(widget, "createSession", REQUEST)
+    workspace.locator("#journal-toggle").click()
+    journal = workspace.locator("#journal")
+    fired = journal.locator(".journal-entry.is-fault", has_text="fault fired")
+    expect(fired.locator(".journal-provider")).to_have_text("fault-1: drop onSessionSwitched")
+    sent = journal.locator(".journal-entry.is-sent")
+    # The first session's switch (dropped), then the second call's: one per session involved.
+    expect(sent).to_have_count(3)
+    expect(sent.last.locator(".journal-provider")).to_have_text(
+        "event to cifb_softphone · dropped by a fault"
+    )
+    expect(sent.last.locator(".journal-outcome")).to_contain_text('"sessionId":"session-id-1"')
+    expect(sent.filter(has_text='"sessionId":"session-id-2"')).to_have_count(1)
+    # Only calls are counted, not the events and faults between them.
+    calls = journal.locator(".journal-entry:not(.is-sent):not(.is-fault):not(.is-event)")
+    expect(calls.filter(has_text="createSession")).to_have_count(2)
+    expect(workspace.locator("#journal-count")).to_have_text(str(calls.count()))

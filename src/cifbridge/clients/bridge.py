@@ -136,10 +136,30 @@ class BridgeClient:
         answer: dict[str, Any] = self._request("getJournal", query=query)
         return answer
 
-    def set_fault(self, effect: str, **fields: Any) -> dict[str, Any]:
-        """Set a fault (schemas/control/setFault.json): `set_fault("reject", api="createSession",
-        times=1, error={"form": "host", "message": "..."})`; return it with its id."""
-        answer: dict[str, Any] = self._request("setFault", body={"effect": effect, **fields})
+    def set_fault(
+        self,
+        effect: str,
+        api: str | None = None,
+        *,
+        times: int | None = None,
+        error: Mapping[str, Any] | None = None,
+        delay_ms: int | None = None,
+        match: Mapping[str, Any] | None = None,
+        target: str | None = None,
+        event: str | None = None,
+        provider: str | None = None,
+        connection: str | None = None,
+    ) -> dict[str, Any]:
+        """Set a fault (schemas/control/setFault.json) and return it with its id, e.g.
+        `set_fault("reject", "createSession", times=1, error={"form": "host", "message": "x"})`,
+        `set_fault("hang", "getPresence")`, `set_fault("drop", target="event", event="*")`."""
+        fields = {
+            "effect": effect, "api": api, "times": times, "error": error, "delayMs": delay_ms,
+            "match": match, "target": target, "event": event, "provider": provider,
+            "connection": connection,
+        }  # fmt: skip
+        body = {name: value for name, value in fields.items() if value is not None}
+        answer: dict[str, Any] = self._request("setFault", body=body)
         return answer
 
     def faults(self) -> list[dict[str, Any]]:
