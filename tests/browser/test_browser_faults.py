@@ -109,3 +109,8 @@ def test_the_journal_drawer_shows_faults_and_the_events_sent(
     calls = journal.locator(".journal-entry:not(.is-sent):not(.is-fault):not(.is-event)")
     expect(calls.filter(has_text="createSession")).to_have_count(2)
     expect(workspace.locator("#journal-count")).to_have_text(str(calls.count()))
+    # A call a fault leaves unanswered says so while the widget waits for its timeout.
+    control.set_fault("hang", api="getPresence", times=1)
+    widget.evaluate("() => { Microsoft.CIFramework.getPresence(); }")
+    unanswered = journal.locator('.journal-entry.is-error[data-api="getPresence"]')
+    expect(unanswered.locator(".journal-outcome")).to_have_text("✕ no answer (fault-2)")

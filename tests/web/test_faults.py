@@ -259,7 +259,7 @@ async def test_faults_are_listed_cleared_one_by_one_and_by_reset(
     assert [e["fault"]["id"] for e in cleared] == ["fault-1"]
     await agent.request("POST", "/api/reset")
     assert (await agent.request("GET", "/api/faults"))[1] == {"faults": []}
-    await _fault(agent, api="getPresence", effect="hang")
+    assert (await _fault(agent, api="getPresence", effect="hang"))["id"] == "fault-1"
     status, none = await agent.request("DELETE", "/api/faults")
     assert (status, none) == (200, {"faults": []})
 

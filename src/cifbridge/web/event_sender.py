@@ -23,6 +23,11 @@ def provider_room(provider: str) -> str:
     return f"provider:{provider}"
 
 
+def connections_in(sio: Any, room: str | None) -> list[str]:
+    """Return this process's widget connections in a room (None: every widget connection)."""
+    return [sid for sid, _ in sio.manager.get_participants(WIDGET_NAMESPACE, room)]
+
+
 class EventSender:
     """Emits `cif:event` messages to a provider's room, or to every widget."""
 
@@ -43,10 +48,8 @@ class EventSender:
             "name": delivery.name,
             "payload": delivery.payload,
             "provider": delivery.provider,
-            "connections": [sid for sid, _ in self.sio.manager.get_participants(
-                WIDGET_NAMESPACE, room
-            )],
-        }  # fmt: skip
+            "connections": connections_in(self.sio, room),
+        }
         fault = await self.faults.take_event(delivery.provider, delivery.name)
         if fault is None:
             await self.journal.record("event", **fields)

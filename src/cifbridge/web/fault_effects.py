@@ -20,7 +20,7 @@ from typing import Any
 
 from cifbridge.api import envelope
 from cifbridge.api.dispatcher import Caller
-from cifbridge.web.event_sender import WIDGET_NAMESPACE, provider_room
+from cifbridge.web.event_sender import WIDGET_NAMESPACE, connections_in, provider_room
 from cifbridge.web.faults import Fault
 from cifbridge.web.hub import Hub
 
@@ -63,5 +63,4 @@ async def drop_connections(sio: Any, sids: list[str]) -> None:
 def widget_connections(sio: Any, provider: str | None, connection: str | None) -> list[str]:
     """Return this process's widget connections of a provider (all when None), or the one."""
     room = None if provider is None else provider_room(provider)
-    sids = [sid for sid, _ in sio.manager.get_participants(WIDGET_NAMESPACE, room)]
-    return [sid for sid in sids if connection is None or sid == connection]
+    return [sid for sid in connections_in(sio, room) if connection in (None, sid)]

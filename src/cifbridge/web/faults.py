@@ -176,8 +176,10 @@ class Faults:
         return ids
 
     def forget(self) -> None:
-        """Drop every fault without journaling (a reset empties the journal as well)."""
+        """Drop every fault without journaling (a reset empties the journal as well); ids
+        start again at fault-1, so each test that resets first sees the same ids."""
         self._faults.clear()
+        self._ids = itertools.count(1)
 
     async def take_call(self, provider: str, api: str, args: list[Any]) -> Fault | None:
         """Return the fault that acts on this call (counted and journaled), or None."""

@@ -67,7 +67,11 @@ export function createJournal() {
     const args = el("pre", "journal-args", `(${(entry.args || []).map(json).join(", ")})`);
     const outcome = el("pre", "journal-outcome");
     item.append(head, args, outcome);
-    if (deferred) {
+    if (entry.unanswered) {
+      // A fault kept the answer back: the widget's promise waits for its timeout (or a resend).
+      item.classList.add("is-error");
+      outcome.textContent = `✕ no answer (${entry.fault})`;
+    } else if (deferred) {
       item.classList.add("is-pending");
       outcome.textContent = "… waiting for the agent";
     } else {
