@@ -101,6 +101,18 @@ async def test_sqlite_keeps_the_journal_across_a_restart(
     ]
 
 
+async def test_a_start_with_reset_starts_an_empty_journal(
+    serve: ServerFactory, connect_widget: WidgetFactory, agent_for: AgentFactory, tmp_path: Path
+) -> None:
+    state = tmp_path / "ws.sqlite3"
+    first = await serve(store="sqlite", state_path=state)
+    await (await connect_widget(first)).value("getAllSessions")
+    await first.close()
+    second = await serve(store="sqlite", state_path=state, reset=True)
+    _, answer = await agent_for(second).request("GET", "/api/journal?kind=all")
+    assert (answer["entries"], answer["dropped"]) == ([], 0)
+
+
 @pytest.mark.parametrize("store", ["memory", "sqlite"])
 async def test_the_bound_drops_the_oldest_and_counts_them(
     serve: ServerFactory, connect_widget: WidgetFactory, agent_for: AgentFactory, store: str

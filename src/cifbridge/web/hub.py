@@ -52,6 +52,8 @@ class Hub:
 
     async def start(self, *, reset: bool) -> None:
         """Resume the saved workspace (`resumed` says so), or save a fresh one."""
+        if reset:
+            await self.journal.clear()  # a fresh workspace, like POST reset: no old journal
         async with self.store.exclusive():
             saved = None if reset else await self.store.load()
             if saved is not None:
