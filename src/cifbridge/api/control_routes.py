@@ -123,7 +123,7 @@ ROUTES: tuple[Route, ...] = (
         ("closeSession", "DELETE", "/api/sessions/{session_id}", "closeSession", None,
          "Close a session (fires onSessionClosed)", "workspace"),
         ("reset", "POST", "/api/reset", "reset", None,
-         "Start over with only the Home session and an empty journal", "workspace"),
+         "Start over with only the Home session, an empty journal and no faults", "workspace"),
         ("getJournal", "GET", "/api/journal", "journal", None,
          "Return the entries after ?since=N: calls, or ?kind=event,fault,all; ?api=; "
          "?format=jsonl", "journal"),

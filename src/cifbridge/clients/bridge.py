@@ -117,7 +117,7 @@ class BridgeClient:
         return view
 
     def reset(self) -> dict[str, Any]:
-        """Start over with only the Home session and an empty journal."""
+        """Start over with only the Home session, an empty journal and no faults."""
         view: dict[str, Any] = self._request("reset")
         return view
 

@@ -5,7 +5,7 @@ Routes (paths, methods and summaries in api/control_routes.py; listRoutes serves
     getWorkspace        the workspace view
     focusSession        switch to a session (fires onSessionSwitched)
     closeSession        close a session (fires onSessionClosed; the Home session: 409)
-    reset               start over with only the Home session and an empty journal
+    reset               start over with only the Home session, an empty journal, no faults
     getJournal          ?since=N&api=X&kind=K&format=jsonl: the entries recorded after entry N
                         (since: a whole number, else 400); kind: call and answer when left
                         out, else a comma-separated list of call, answer, event, fault, or
