@@ -91,3 +91,14 @@ def test_the_scenario_url_has_an_environment_twin(
     monkeypatch.setenv("CIFBRIDGE_URL", "http://127.0.0.1:9")
     assert main(["scenario", "run", str(story)]) == 2
     assert "no bridge answers at http://127.0.0.1:9" in capsys.readouterr().err
+
+
+def test_the_journal_size_comes_from_its_flag_or_its_twin_and_must_be_positive(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert parse_serve_args([]).journal_size == 10_000
+    monkeypatch.setenv("CIFBRIDGE_JOURNAL_SIZE", "250")
+    assert parse_serve_args([]).journal_size == 250
+    assert parse_serve_args(["--journal-size", "3"]).journal_size == 3
+    assert main(["serve", "--journal-size", "0"]) == 64
+    assert "--journal-size" in capsys.readouterr().err

@@ -86,3 +86,33 @@ def test_a_deferred_call_can_be_answered_by_the_same_test(cifbridge: BridgeClien
         )
         cifbridge.accept_notification()
         assert pending.result() == {"actionName": "Accept", "responseReason": "Accept"}
+
+
+def test_the_readme_fault_example(cifbridge: BridgeClient) -> None:
+    # The example of README.md "Faults on demand".
+    cifbridge.set_fault(
+        "reject",
+        "createSession",
+        times=1,
+        error={"form": "host", "message": "Could not create the session"},
+    )
+    with WidgetClient(cifbridge.url) as widget:
+        with pytest.raises(CifCallError) as refused:
+            widget.call("createSession", {"templateName": "msdyn_chat_session"})
+        assert refused.value.error == {
+            "message": "Could not create the session",
+            "msdyn_name": "createSession",
+        }
+        assert widget.call("createSession", {"templateName": "msdyn_chat_session"}) == (
+            "session-id-1"
+        )
+    assert [e["change"] for e in cifbridge.journal(kind="fault")] == ["set", "fired"]
+    assert cifbridge.faults() == []
+
+
+def test_a_reset_between_tests_clears_the_faults(cifbridge: BridgeClient) -> None:
+    cifbridge.set_fault("hang", "getPresence")
+    assert [f["effect"] for f in cifbridge.faults()] == ["hang"]
+    cifbridge.reset()
+    assert cifbridge.faults() == []
+    assert cifbridge.journal(kind="all") == []

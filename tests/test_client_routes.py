@@ -40,6 +40,16 @@ SAMPLES: dict[str, Any] = {
     "dialog_id": "dialog-id-1",
     "parameters": {"param_reason": "Callback"},
     "bar_id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+    "kind": "event,fault",
+    "effect": "reject",
+    "times": 2,
+    "error": {"form": "host", "message": "Down for maintenance"},
+    "delay_ms": 1500,
+    "match": {"input": {"templateName": "msdyn_chat_session"}},
+    "target": "call",
+    "event": "onSessionSwitched",
+    "connection": "a-connection-id",
+    "fault_id": "fault-1",
 }
 
 
@@ -120,7 +130,22 @@ def test_the_journal_query_leaves_out_what_is_not_asked() -> None:
     recorder = Recorder()
     recorder.journal()
     recorder.journal(2, "notifyEvent")
+    recorder.journal(kind="all")
     assert [path for _, path, _ in recorder.sent] == [
         "/api/journal?since=0",
         "/api/journal?since=2&api=notifyEvent",
+        "/api/journal?since=0&kind=all",
     ]
+
+
+def test_fault_methods_send_only_the_fields_given() -> None:
+    recorder = Recorder()
+    recorder.set_fault("delay", "createSession", delay_ms=500, times=1)
+    recorder.clear_fault()
+    recorder.clear_fault("fault-2")
+    assert recorder.sent == [
+        ("POST", "/api/faults", {"effect": "delay", "api": "createSession", "times": 1,
+                                 "delayMs": 500}),
+        ("DELETE", "/api/faults", None),
+        ("DELETE", "/api/faults/fault-2", None),
+    ]  # fmt: skip

@@ -154,6 +154,41 @@ export type SendKbArticleBody = {
   provider?: string | null;
 };
 
+/** setFault: what should go wrong, for which calls, events or connections */
+export type SetFaultBody = {
+  /** What the fault acts on; call when left out. */
+  target?: "call" | "event" | "connection";
+  /** call: reject, delay, hang or disconnect; event: drop or delay; connection: disconnect. */
+  effect: "reject" | "delay" | "hang" | "disconnect" | "drop";
+  /** The CIF function, or * for any (call target). */
+  api?: string;
+  /** The event name, or * for any (event target). */
+  event?: string;
+  /** Only this provider's calls, events or connections. */
+  provider?: string;
+  /** One widget connection (its id in the journal's event entries); connection target. */
+  connection?: string;
+  /** A partial object of the call's named arguments (as in schemas/api/<function>.json): objects match when every key given matches, other values when equal. */
+  match?: {
+    [key: string]: unknown;
+  };
+  /** How many calls or events it acts on; every one until cleared when left out. */
+  times?: number;
+  /** The rejection the widget sees (reject effect). */
+  error?: {
+    /** host: the host's {message, msdyn_name} (a Map, or its JSON text for JSON-encoded functions); client: the library's argument error, JSON text {"message"}; timeout: the library's timeout Map, at once. */
+    form: "host" | "client" | "timeout";
+    /** The error text (host and client forms). */
+    message?: string;
+    /** host form; the function's message type when left out. */
+    msdyn_name?: string;
+    /** host form; as the tab functions carry. */
+    errorCode?: number;
+  };
+  /** How late the answer or event comes (delay effect). */
+  delayMs?: number;
+};
+
 /** setPanel: the communication panel's new mode and/or width */
 export type SetPanelBody = {
   /** 0 minimized, 1 docked, 2 hidden. */
@@ -190,9 +225,9 @@ export const ROUTES = {
   focusSession: { method: "POST", path: "/api/sessions/{session_id}/focus", params: ["session_id"], body: false },
   /** Close a session (fires onSessionClosed) */
   closeSession: { method: "DELETE", path: "/api/sessions/{session_id}", params: ["session_id"], body: false },
-  /** Start over with only the Home session and an empty journal */
+  /** Start over with only the Home session, an empty journal and no faults */
   reset: { method: "POST", path: "/api/reset", params: [], body: false },
-  /** Return the CIF calls recorded after ?since=N, optionally of one ?api= */
+  /** Return the entries after ?since=N: calls, or ?kind=event,fault,all; ?api=; ?format=jsonl */
   getJournal: { method: "GET", path: "/api/journal", params: [], body: false },
   /** Return the bridge's current time */
   getClock: { method: "GET", path: "/api/clock", params: [], body: false },
@@ -200,6 +235,14 @@ export const ROUTES = {
   advanceClock: { method: "POST", path: "/api/clock/advance", params: [], body: true },
   /** Return this route table */
   listRoutes: { method: "GET", path: "/api/routes", params: [], body: false },
+  /** Make calls fail, answer late or never, delay or drop events, drop connections */
+  setFault: { method: "POST", path: "/api/faults", params: [], body: true },
+  /** Return the faults standing */
+  listFaults: { method: "GET", path: "/api/faults", params: [], body: false },
+  /** Clear one fault */
+  clearFault: { method: "DELETE", path: "/api/faults/{fault_id}", params: ["fault_id"], body: false },
+  /** Clear every fault */
+  clearFaults: { method: "DELETE", path: "/api/faults", params: [], body: false },
   /** Return the presence in effect and the presences to choose from */
   getPresence: { method: "GET", path: "/api/presence", params: [], body: false },
   /** Pick a presence by its text or id (fires onPresenceChange) */
@@ -307,6 +350,7 @@ export const ROUTES = {
 /** The request body of each route that reads one. */
 export interface RouteBodies {
   advanceClock: AdvanceClockBody;
+  setFault: SetFaultBody;
   setPresence: SetPresenceBody;
   setPanel: SetPanelBody;
   clickToAct: ClickToActBody;
@@ -347,6 +391,10 @@ export interface RouteAnswers {
   getClock: Answers["clock"];
   advanceClock: Answers["clock"];
   listRoutes: Answers["routes"];
+  setFault: Answers["fault"];
+  listFaults: Answers["faults"];
+  clearFault: Answers["faults"];
+  clearFaults: Answers["faults"];
   getPresence: Answers["presences"];
   setPresence: Answers["presence"];
   getPanel: Answers["panel"];

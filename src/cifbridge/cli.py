@@ -86,6 +86,13 @@ class ServeCommand(UsageStatus):
     help="Redis for --store redis.",
 )
 @env_option(
+    "--journal-size",
+    env="JOURNAL_SIZE",
+    type=click.IntRange(1, 1_000_000),
+    default=10_000,
+    help="Journal entries kept (calls, events, faults); the oldest are dropped and counted.",
+)
+@env_option(
     "--fidelity",
     env="FIDELITY",
     type=click.Choice(["library", "docs"]),
@@ -171,6 +178,7 @@ def settings_from(params: dict[str, Any]) -> Settings:
         store=params["store"],
         state_path=params["state"],
         redis_url=params["redis_url"],
+        journal_size=params["journal_size"],
         fidelity=params["fidelity"],
         reset=params["reset"],
         token=params["token"] or None,

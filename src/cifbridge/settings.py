@@ -24,6 +24,8 @@ class Settings:
     fidelity: Fidelity = "library"
     reset: bool = False
     max_frame_bytes: int = 1_000_000
+    # Journal entries kept (calls, events, faults); the oldest are dropped and counted.
+    journal_size: int = 10_000
     # Who may reach and control the bridge (docs/security.md).
     token: str | None = None
     allow_remote: bool = False

@@ -272,6 +272,8 @@
 
   function encodeError(encoding, ack) {
     var error = ack.error || { message: "The bridge sent no error details" };
+    // A fault set through the control API may ask for the library's own timeout rejection.
+    if (ack.origin === "timeout") return timeoutError();
     if (CONFIG.fidelity === "docs") return docsError(error);
     if (ack.origin === "client") return JSON.stringify({ message: error.message });
     if (encoding === "json") return JSON.stringify(error);

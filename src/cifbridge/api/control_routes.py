@@ -31,7 +31,10 @@ from urllib.parse import quote, urlencode
 CONTROL_SCHEMA_PREFIX = "urn:cifbridge:control:"
 # Every control route lives under this path; the security layer guards what starts with it.
 CONTROL_PATH_PREFIX = "/api/"
-HANDLER_KINDS = frozenset({"view", "reset", "journal", "clock", "advanceClock", "routes"})
+HANDLER_KINDS = frozenset(
+    {"view", "reset", "journal", "clock", "advanceClock", "routes"}
+    | {"setFault", "listFaults", "clearFault", "clearFaults"}
+)
 WHOLE_BODIES = {"attributes": "data"}  # Web API attributes: the record, not keywords
 ANSWERS = {
     "workspace": "the workspace view",
@@ -49,7 +52,10 @@ ANSWERS = {
     "deleted": '{"entityType", "id"}',
     "empty": "{}",
     "clock": '{"now": <seconds since the epoch>}',
-    "journal": '{"entries": [journal entries]}',
+    "journal": '{"entries": [journal entries], "dropped": <entries the bound dropped>, "size"}'
+    " (JSON Lines with ?format=jsonl)",
+    "fault": '{"fault": the fault set, "connections": [ids dropped]}, with status 201',
+    "faults": '{"faults": [the faults standing, oldest first]}',
     "routes": '{"routes": [this table]}',
 }
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -117,15 +123,28 @@ ROUTES: tuple[Route, ...] = (
         ("closeSession", "DELETE", "/api/sessions/{session_id}", "closeSession", None,
          "Close a session (fires onSessionClosed)", "workspace"),
         ("reset", "POST", "/api/reset", "reset", None,
-         "Start over with only the Home session and an empty journal", "workspace"),
+         "Start over with only the Home session, an empty journal and no faults", "workspace"),
         ("getJournal", "GET", "/api/journal", "journal", None,
-         "Return the CIF calls recorded after ?since=N, optionally of one ?api=", "journal"),
+         "Return the entries after ?since=N: calls, or ?kind=event,fault,all; ?api=; "
+         "?format=jsonl", "journal"),
         ("getClock", "GET", "/api/clock", "clock", None,
          "Return the bridge's current time", "clock"),
         ("advanceClock", "POST", "/api/clock/advance", "advanceClock", "advanceClock",
          "Fast-forward the clock, firing what falls due", "clock"),
         ("listRoutes", "GET", "/api/routes", "routes", None,
          "Return this route table", "routes"),
+    ),
+    *_routes(
+        "faults",
+        ("setFault", "POST", "/api/faults", "setFault", "setFault",
+         "Make calls fail, answer late or never, delay or drop events, drop connections",
+         "fault"),
+        ("listFaults", "GET", "/api/faults", "listFaults", None,
+         "Return the faults standing", "faults"),
+        ("clearFault", "DELETE", "/api/faults/{fault_id}", "clearFault", None,
+         "Clear one fault", "faults"),
+        ("clearFaults", "DELETE", "/api/faults", "clearFaults", None,
+         "Clear every fault", "faults"),
     ),
     *_routes(
         "agent",

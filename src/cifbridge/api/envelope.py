@@ -9,6 +9,8 @@ Rules (DESIGN.md "Wire protocol"):
   error `{message, msdyn_name}` (the docs' msdyn_name where they give one, else the message
   type), with `errorCode` when the error has one, or the host's own map where it rejects with
   one (the Xrm error body of a record function, insertNotes' flap error);
+  "timeout" is only ever made by a fault (web/faults.py): the library's own timeout rejection,
+  error `{message}`, which the shim gives the real timeout form whatever the encoding;
 - a failure inside cifbridge itself is a host error saying so, never a missing acknowledgement.
 This module is the only place that builds these shapes.
 """
@@ -20,7 +22,7 @@ from typing import Any
 from cifbridge.engine import CifError
 from cifbridge.engine.base.errors import HostMapError
 
-CLIENT, HOST = "client", "host"
+CLIENT, HOST, TIMEOUT = "client", "host", "timeout"
 
 
 def resolved(value: Any) -> dict[str, Any]:

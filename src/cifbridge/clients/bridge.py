@@ -1,6 +1,6 @@
 """Python clients of a running bridge, for CI suites and scripts.
 
-    BridgeClient   the control API: act as the agent, read the journal, move the clock
+    BridgeClient   the control API: act as the agent, read the journal, move the clock, set faults
     WidgetClient   a CIF widget without a browser: `call("createSession", {...})` over Socket.IO
 
 Both are synchronous (plain `urllib` and python-socketio's SimpleClient), so they work in any
@@ -117,15 +117,60 @@ class BridgeClient:
         return view
 
     def reset(self) -> dict[str, Any]:
-        """Start over with only the Home session and an empty journal."""
+        """Start over with only the Home session, an empty journal and no faults."""
         view: dict[str, Any] = self._request("reset")
         return view
 
-    def journal(self, since: int = 0, api: str | None = None) -> list[dict[str, Any]]:
-        """Return the CIF calls recorded after `since`, optionally of one function."""
-        answer = self._request("getJournal", query={"since": since, "api": api or None})
-        entries: list[dict[str, Any]] = answer["entries"]
-        return entries
+    def journal(
+        self, since: int = 0, api: str | None = None, kind: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Return the entries recorded after `since`: the CIF calls (and late answers), or the
+        kinds asked ("event", "fault", "call,event", "all"), optionally of one function."""
+        return list(self.journal_page(since, api, kind)["entries"])
+
+    def journal_page(
+        self, since: int = 0, api: str | None = None, kind: str | None = None
+    ) -> dict[str, Any]:
+        """Return the journal's whole answer: `entries`, `dropped` (by the bound) and `size`."""
+        query = {"since": since, "api": api or None, "kind": kind or None}
+        answer: dict[str, Any] = self._request("getJournal", query=query)
+        return answer
+
+    def set_fault(
+        self,
+        effect: str,
+        api: str | None = None,
+        *,
+        times: int | None = None,
+        error: Mapping[str, Any] | None = None,
+        delay_ms: int | None = None,
+        match: Mapping[str, Any] | None = None,
+        target: str | None = None,
+        event: str | None = None,
+        provider: str | None = None,
+        connection: str | None = None,
+    ) -> dict[str, Any]:
+        """Set a fault (schemas/control/setFault.json) and return it with its id, e.g.
+        `set_fault("reject", "createSession", times=1, error={"form": "host", "message": "x"})`,
+        `set_fault("hang", "getPresence")`, `set_fault("drop", target="event", event="*")`."""
+        fields = {
+            "effect": effect, "api": api, "times": times, "error": error, "delayMs": delay_ms,
+            "match": match, "target": target, "event": event, "provider": provider,
+            "connection": connection,
+        }  # fmt: skip
+        body = {name: value for name, value in fields.items() if value is not None}
+        answer: dict[str, Any] = self._request("setFault", body=body)
+        return answer
+
+    def faults(self) -> list[dict[str, Any]]:
+        """Return the faults standing, oldest first."""
+        return list(self._request("listFaults")["faults"])
+
+    def clear_fault(self, fault_id: str | None = None) -> list[dict[str, Any]]:
+        """Clear one fault, or every fault when no id is given; return those still standing."""
+        if fault_id is None:
+            return list(self._request("clearFaults")["faults"])
+        return list(self._request("clearFault", {"fault_id": fault_id})["faults"])
 
     def advance_clock(self, seconds: float) -> float:
         """Fast-forward the bridge's clock, firing timeouts that fall due."""

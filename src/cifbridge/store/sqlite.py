@@ -45,6 +45,11 @@ class SqliteStore:
             raise StateUnreadable(str(error)) from error
         self._lock = asyncio.Lock()
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """Return the open database, which the journal shares (store/journal/sqlite.py)."""
+        return self._db
+
     async def load(self, known_revision: int | None = None) -> str | None:
         """Return the saved text if its revision differs from `known_revision`."""
         row = self._db.execute("SELECT revision, data FROM state WHERE key = ?", (_KEY,)).fetchone()

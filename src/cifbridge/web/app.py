@@ -14,6 +14,7 @@ from cifbridge.files.config import load_config
 from cifbridge.files.resources import data_dir
 from cifbridge.settings import Settings
 from cifbridge.store import open_store
+from cifbridge.store.journal import open_journal
 from cifbridge.web.access import AccessPolicy
 from cifbridge.web.clock import OffsetClock
 from cifbridge.web.control import setup_control_routes
@@ -43,7 +44,9 @@ def create_app(settings: Settings) -> web.Application:
         max_http_buffer_size=settings.max_frame_bytes,
         client_manager=_client_manager(settings),
     )
-    hub = Hub(Dispatcher(engine, schemas), open_store(settings), sio, Journal(clock), clock)
+    store = open_store(settings)
+    journal = Journal(clock, open_journal(settings, store))  # kept where the store keeps state
+    hub = Hub(Dispatcher(engine, schemas), store, sio, journal, clock)
     sio.register_namespace(WidgetNamespace(hub, config))
     access = AccessPolicy.from_settings(settings)
     sio.register_namespace(WorkspaceNamespace(hub, access))
@@ -75,10 +78,12 @@ async def _hub_lifetime(app: web.Application) -> AsyncIterator[None]:
     try:
         await hub.start(reset=app[SETTINGS].reset)
     except BaseException:
+        await hub.journal.close()
         await hub.store.close()  # a failed start must let go of the state file and connections
         raise
     yield
     await hub.stop()
+    await hub.journal.close()
     await hub.store.close()
 
 

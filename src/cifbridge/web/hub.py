@@ -15,22 +15,20 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from cifbridge.api.dispatcher import Answer, Caller, Dispatcher, Outcome
-from cifbridge.engine import ANY_PROVIDER, Delivery, Engine, Result
+from cifbridge.engine import Delivery, Engine, Result
 from cifbridge.engine.base.context import WORKSPACE_PAGE
 from cifbridge.engine.views.workspace import workspace_view
 from cifbridge.store import StateUnreadable, Store
+from cifbridge.store.journal import Entry
 from cifbridge.web.clock import OffsetClock
+from cifbridge.web.event_sender import WIDGET_NAMESPACE, EventSender, provider_room
+from cifbridge.web.faults import Faults
 from cifbridge.web.journal import Journal
 
 log = logging.getLogger("cifbridge")
 
-WIDGET_NAMESPACE = "/widget"
 WORKSPACE_NAMESPACE = "/workspace"
-
-
-def provider_room(provider: str) -> str:
-    """Return the Socket.IO room of one provider's widget connections."""
-    return f"provider:{provider}"
+__all__ = ["WIDGET_NAMESPACE", "WORKSPACE_NAMESPACE", "Hub", "provider_room"]
 
 
 class Hub:
@@ -45,12 +43,17 @@ class Hub:
         self.sio = sio
         self.journal = journal
         self.clock = clock
+        self.faults = Faults(journal)
+        self.events = EventSender(sio, journal, self.faults)
+        journal.on_entry(self._show_entry)
         self._wake_up: asyncio.TimerHandle | None = None
         self._ticking: set[asyncio.Task[Any]] = set()
         self.resumed = False
 
     async def start(self, *, reset: bool) -> None:
         """Resume the saved workspace (`resumed` says so), or save a fresh one."""
+        if reset:
+            await self.journal.clear()  # a fresh workspace, like POST reset: no old journal
         async with self.store.exclusive():
             saved = None if reset else await self.store.load()
             if saved is not None:
@@ -68,9 +71,10 @@ class Hub:
             raise StateUnreadable(f"the saved workspace cannot be restored: {error!r}") from error
 
     async def stop(self) -> None:
-        """Cancel the pending wake-up and wait for a tick under way."""
+        """Cancel the pending wake-up and delayed events; wait for a tick under way."""
         if self._wake_up is not None:
             self._wake_up.cancel()
+        await self.events.stop()
         await asyncio.gather(*self._ticking, return_exceptions=True)
 
     async def widget_call(
@@ -85,9 +89,8 @@ class Hub:
             if outcome.mutated:
                 await self._save()
         latency = (time.perf_counter() - started) * 1000
-        entry = self._journal(caller.provider, api, args, request_id, outcome, latency)
+        await self._journal(caller.provider, api, args, request_id, outcome, latency)
         await self._publish(outcome.deliveries, outcome.mutated, answers)
-        await self.sio.emit("workspace:journal", entry, namespace=WORKSPACE_NAMESPACE)
         return outcome.to_wire()
 
     async def agent(self, action: str, params: Mapping[str, Any]) -> Result:
@@ -96,16 +99,18 @@ class Hub:
 
     async def journal_agent(self, action: str, args: Sequence[Any], value: Any) -> None:
         """Journal what the agent did where a widget would want to see it (a bar's action)."""
-        entry = self.journal.record(
-            provider=None, actor="agent", api=action, args=list(args), ok=True, value=value
+        # Pages see it live through the journal's listener, as every other entry.
+        await self.journal.record(
+            "call", provider=None, actor="agent", api=action, args=list(args), ok=True, value=value
         )
-        await self.sio.emit("workspace:journal", entry, namespace=WORKSPACE_NAMESPACE)
 
     async def reset(self) -> Result:
-        """Start over with only the Home session, an empty journal and the real time."""
+        """Start over with only the Home session, an empty journal, no faults and the real time."""
         self.clock.reset()  # a test's advance_clock must not leak into the next test
+        self.faults.forget()
+        await self.events.stop()
         result = await self._run(self.engine.reset)
-        self.journal.clear()
+        await self.journal.clear()
         return result
 
     async def advance_clock(self, seconds: float) -> float:
@@ -172,29 +177,30 @@ class Hub:
             # A deferred call's late answer; the shim matches it to its pending promise.
             room = provider_room(answer.provider)
             await self.sio.emit("cif:result", answer.message, room=room, namespace=WIDGET_NAMESPACE)
-            entry = self.journal.record(
-                provider=answer.provider, api=answer.api, args=[], settled=True, **answer.message
-            )
-            await self.sio.emit("workspace:journal", entry, namespace=WORKSPACE_NAMESPACE)
+            await self.journal.record(
+                "answer", provider=answer.provider, api=answer.api, args=[], settled=True,
+                **answer.message,
+            )  # fmt: skip
         if changed:
             self._schedule()
             view = workspace_view(self.engine)
             await self.sio.emit("workspace:state", view, namespace=WORKSPACE_NAMESPACE)
 
     async def _deliver(self, delivery: Delivery) -> None:
-        # The real host sends every event payload as a JSON string (reference §3).
-        message = {
-            "name": delivery.name,
-            "data": json.dumps(delivery.payload, separators=(",", ":")),
-        }
-        if delivery.provider == WORKSPACE_PAGE:
-            # A custom event raised for the agent page, as the real host dispatches it there.
-            await self.sio.emit("workspace:event", message, namespace=WORKSPACE_NAMESPACE)
+        if delivery.provider != WORKSPACE_PAGE:
+            await self.events.send(delivery)  # journaled, and subject to event faults
             return
-        room = None if delivery.provider == ANY_PROVIDER else provider_room(delivery.provider)
-        await self.sio.emit("cif:event", message, room=room, namespace=WIDGET_NAMESPACE)
+        # A custom event raised for the agent page, as the real host dispatches it there; the
+        # real host sends every event payload as a JSON string (reference §3).
+        data = json.dumps(delivery.payload, separators=(",", ":"))
+        message = {"name": delivery.name, "data": data}
+        await self.sio.emit("workspace:event", message, namespace=WORKSPACE_NAMESPACE)
 
-    def _journal(
+    async def _show_entry(self, entry: Entry) -> None:
+        # Every journal entry, whoever recorded it, reaches the workspace pages' drawer live.
+        await self.sio.emit("workspace:journal", entry, namespace=WORKSPACE_NAMESPACE)
+
+    async def _journal(
         self,
         provider: str,
         api: str,
@@ -202,13 +208,14 @@ class Hub:
         request_id: str | None,
         outcome: Outcome,
         latency_ms: float,
-    ) -> dict[str, Any]:
+    ) -> None:
         result: dict[str, Any] = (
             {"value": outcome.value} if outcome.ok else {"error": outcome.error}
         )
         if outcome.deferred:
             result = {"deferred": True}  # its answer is journaled later, marked settled
-        return self.journal.record(
+        await self.journal.record(
+            "call",
             provider=provider,
             api=api,
             args=list(args),

@@ -1,7 +1,9 @@
 /*
  * The journal drawer: every CIF call live, with its input, its result or error, and its
  * latency. A deferred call (notifyEvent, a quick create openForm) gets its late answer on the
- * same line when it comes; notifyEvent shows as waiting for the agent until then.
+ * same line when it comes; notifyEvent shows as waiting for the agent until then. The events
+ * the bridge sent to widgets and the faults set through the control API show between them
+ * (journal entries of kind "event" and "fault"); only calls are counted.
  */
 import { el } from "./dom.js";
 
@@ -36,7 +38,9 @@ export function createJournal() {
 
   function add(entry) {
     if (rows.has(entry.seq)) return;
-    if (entry.settled) settle(entry);
+    if (entry.kind === "event") list.prepend(sentRow(entry));
+    else if (entry.kind === "fault") list.prepend(faultRow(entry));
+    else if (entry.settled) settle(entry);
     else { list.prepend(row(entry)); calls += 1; }
     while (list.children.length > SHOWN) {
       const last = list.lastElementChild;
@@ -63,7 +67,11 @@ export function createJournal() {
     const args = el("pre", "journal-args", `(${(entry.args || []).map(json).join(", ")})`);
     const outcome = el("pre", "journal-outcome");
     item.append(head, args, outcome);
-    if (deferred) {
+    if (entry.unanswered) {
+      // A fault kept the answer back: the widget's promise waits for its timeout (or a resend).
+      item.classList.add("is-error");
+      outcome.textContent = `✕ no answer (${entry.fault})`;
+    } else if (deferred) {
       item.classList.add("is-pending");
       outcome.textContent = "… waiting for the agent";
     } else {
@@ -73,6 +81,34 @@ export function createJournal() {
       item.dataset.request = requestKey(entry);
       byRequest.set(item.dataset.request, { item, outcome, entry });
     }
+    rows.set(entry.seq, item);
+    item.hidden = !matches(item);
+    return item;
+  }
+
+  /** One line for an event the bridge sent to widgets: its name, whom for, its payload. */
+  function sentRow(entry) {
+    const fate = entry.dropped ? " · dropped by a fault" : entry.delayMs ? ` · delayed ${entry.delayMs} ms` : "";
+    const whom = entry.provider === "*" ? "event to every widget" : `event to ${entry.provider}`;
+    return noteRow(entry, "is-sent", entry.name, whom + fate, json(entry.payload));
+  }
+
+  /** One line for a fault set, fired or cleared. */
+  function faultRow(entry) {
+    const fault = entry.fault || {};
+    const what = `${fault.effect} ${fault.api || fault.event || ""}`.trim();
+    return noteRow(entry, "is-fault", `fault ${entry.change}`, `${fault.id}: ${what}`, json(entry.on || fault));
+  }
+
+  function noteRow(entry, kind, title, detail, text) {
+    const item = el("li", `journal-entry ${kind}`);
+    item.dataset.seq = String(entry.seq);
+    item.dataset.api = title;
+    item.dataset.provider = detail;
+    const head = el("div", "journal-head");
+    head.append(el("span", "journal-api", title), el("span", "journal-provider", detail),
+      el("time", "journal-time", clockTime(entry.at)));
+    item.append(head, el("pre", "journal-outcome", text));
     rows.set(entry.seq, item);
     item.hidden = !matches(item);
     return item;

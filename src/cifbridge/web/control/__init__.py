@@ -15,6 +15,7 @@ from cifbridge.api.control_routes import ROUTES, Route
 from cifbridge.web.control import (
     agent,
     conversations,
+    faults,
     notifications,
     overlays,
     records,
@@ -33,6 +34,7 @@ RESOURCES: dict[str, ResourceHandler] = {
     "records": records.handle,
     "tabs": tabs.handle,
     "conversations": conversations.handle,
+    "faults": faults.handle,
 }
 
 

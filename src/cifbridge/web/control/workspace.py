@@ -5,9 +5,13 @@ Routes (paths, methods and summaries in api/control_routes.py; listRoutes serves
     getWorkspace        the workspace view
     focusSession        switch to a session (fires onSessionSwitched)
     closeSession        close a session (fires onSessionClosed; the Home session: 409)
-    reset               start over with only the Home session and an empty journal
-    getJournal          ?since=N&api=X: the CIF calls recorded after entry N, optionally of one
-                        API; since must be a whole number (400)
+    reset               start over with only the Home session, an empty journal, no faults
+    getJournal          ?since=N&api=X&kind=K&format=jsonl: the entries recorded after entry N
+                        (since: a whole number, else 400); kind: call and answer when left
+                        out, else a comma-separated list of call, answer, event, fault, or
+                        all; api: only that function's. JSON {"entries", "dropped", "size"}
+                        or, with format=jsonl, one entry per line (application/x-ndjson) with
+                        the dropped count in the X-Cifbridge-Journal-Dropped header
     getClock            {"now": <the bridge's time, seconds since the epoch>}
     advanceClock        {"seconds": N} (a number, zero or more): fast-forward, firing what
                         falls due; answers {"now"}
@@ -20,19 +24,25 @@ session, 409 when the action is not allowed.
 
 from __future__ import annotations
 
+import json
+
 from aiohttp import web
 
 from cifbridge.api.control_routes import Route, table_json
 from cifbridge.web.control.edge import act, checked_body
 from cifbridge.web.errors import MalformedRequest
+from cifbridge.web.journal import parse_kinds
 from cifbridge.web.keys import HUB
+
+JSON_LINES = "application/x-ndjson"
+DROPPED_HEADER = "X-Cifbridge-Journal-Dropped"
 
 
 async def handle(request: web.Request, route: Route) -> web.Response:
     """Serve one workspace route."""
     hub = request.app[HUB]
     if route.action == "journal":
-        return _journal(request)
+        return await _journal(request)
     if route.action == "clock":
         return web.json_response({"now": hub.clock()})
     if route.action == "advanceClock":
@@ -47,10 +57,28 @@ async def handle(request: web.Request, route: Route) -> web.Response:
     return web.json_response(await hub.view())
 
 
-def _journal(request: web.Request) -> web.Response:
+async def _journal(request: web.Request) -> web.Response:
     try:
         since = int(request.query.get("since", "0"))
     except ValueError:
         raise MalformedRequest("since must be a whole number") from None
-    entries = request.app[HUB].journal.since(since, request.query.get("api"))
-    return web.json_response({"entries": entries})
+    try:
+        kinds = parse_kinds(request.query.get("kind"))
+    except ValueError as problem:
+        raise MalformedRequest(str(problem)) from None
+    form = request.query.get("format", "json")
+    if form not in ("json", "jsonl"):
+        raise MalformedRequest(f"format must be json or jsonl, not {form!r}")
+    journal = request.app[HUB].journal
+    found = await journal.page(since, request.query.get("api"), kinds)
+    if form == "json":
+        return web.json_response(
+            {"entries": found.entries, "dropped": found.dropped, "size": journal.size}
+        )
+    # One body, not a prepared stream: the security layer still adds its headers afterwards
+    # (the journal is bounded, so the body is too).
+    lines = b"".join(
+        json.dumps(entry, separators=(",", ":")).encode("utf-8") + b"\n" for entry in found.entries
+    )
+    headers = {DROPPED_HEADER: str(found.dropped)}
+    return web.Response(body=lines, content_type=JSON_LINES, headers=headers)

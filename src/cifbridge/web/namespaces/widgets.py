@@ -16,6 +16,7 @@ from cifbridge.api import envelope
 from cifbridge.api.dispatcher import Caller
 from cifbridge.engine import WorkspaceConfig
 from cifbridge.engine.config.workspace import Provider
+from cifbridge.web.fault_effects import NO_ANSWER, apply_call_fault
 from cifbridge.web.hub import WIDGET_NAMESPACE, Hub, provider_room
 from cifbridge.web.origins import hostname_of, is_trusted, match_provider, trusted_domains
 
@@ -76,7 +77,7 @@ class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         if caller is not None:
             log.info("widget disconnected from %s as %s (%s)", origin, caller.provider, reason)
 
-    async def on_cif(self, sid: str, data: Any = None, *extra: Any) -> dict[str, Any]:
+    async def on_cif(self, sid: str, data: Any = None, *extra: Any) -> Any:
         """Run one CIF call and return its acknowledgement (frames of any arity are answered)."""
         api = data.get("api") if isinstance(data, dict) else None
         try:
@@ -84,9 +85,13 @@ class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             if problem:
                 return envelope.malformed(problem)
             caller = self.callers[sid]
-            return await self.hub.widget_call(
-                caller, data["api"], data.get("args") or [], data.get("requestId")
-            )
+            args = data.get("args") or []
+            fault = await self.hub.faults.take_call(caller.provider, data["api"], args)
+            if fault is not None:
+                answer = await apply_call_fault(self.hub, fault, sid, caller, data)
+                # python-socketio sends no acknowledgement at all for its "not handled" marker
+                return self.server.not_handled if answer is NO_ANSWER else answer
+            return await self.hub.widget_call(caller, data["api"], args, data.get("requestId"))
         except Exception as error:  # a handler must always acknowledge
             log.exception("CIF call %s failed inside cifbridge", api)
             return envelope.internal_error(api, error)

@@ -41,4 +41,5 @@ class WorkspaceNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         if not self.access.token_ok(presented_tokens(headers, auth)):
             raise Refused("cifbridge: the workspace namespace needs the bridge's access token")
         await self.emit("workspace:state", await self.hub.view(), to=sid)
-        await self.emit("workspace:journal-backlog", self.hub.journal.since(0), to=sid)
+        backlog = await self.hub.journal.since(0, kinds=None)  # calls, events and faults
+        await self.emit("workspace:journal-backlog", backlog, to=sid)

@@ -1,0 +1,82 @@
+"""The journal in the SQLite state file: one row per entry, appended as it comes.
+
+It shares the store's connection: the store holds the file exclusively (two bridges must never
+share it), so a second connection could not open it. Each append is one small transaction (the
+insert and the trim of what falls out of the bound), on the event loop thread like the store's
+writes. AUTOINCREMENT keeps the numbering going after a clear and a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from cifbridge.store.journal.base import Entry, Slice, dropped_count, first_kept
+
+_BASE = "base"  # journal_meta: the last sequence number before the latest clear
+
+
+class SqliteJournal:
+    """Rows of `journal` (seq, JSON text), the clear mark in `journal_meta`."""
+
+    def __init__(self, db: sqlite3.Connection, size: int) -> None:
+        self.size = size
+        self._db = db
+        db.execute("BEGIN")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS journal"
+            " (seq INTEGER PRIMARY KEY AUTOINCREMENT, entry TEXT NOT NULL)"
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS journal_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)"
+        )
+        db.execute("COMMIT")
+        self._last = self._last_seq()
+        row = db.execute("SELECT value FROM journal_meta WHERE key = ?", (_BASE,)).fetchone()
+        self._base = int(row[0]) if row else 0
+        self._trim()  # a restart with a smaller --journal-size keeps only the newest
+
+    def _last_seq(self) -> int:
+        row = self._db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'journal'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _trim(self) -> None:
+        oldest = first_kept(0, self._last, self.size)
+        self._db.execute("DELETE FROM journal WHERE seq < ?", (oldest,))
+
+    async def append(self, entry: Entry) -> int:
+        """Insert the entry and drop what falls out of the bound, in one transaction."""
+        text = json.dumps(entry, separators=(",", ":"))
+        self._db.execute("BEGIN")
+        try:
+            cursor = self._db.execute("INSERT INTO journal (entry) VALUES (?)", (text,))
+            self._last = int(cursor.lastrowid or self._last + 1)
+            self._trim()
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return self._last
+
+    async def read(self, after: int = 0) -> Slice:
+        """Return the kept entries numbered above `after`."""
+        rows = self._db.execute(
+            "SELECT seq, entry FROM journal WHERE seq > ? ORDER BY seq", (after,)
+        ).fetchall()
+        entries = [{"seq": seq, **json.loads(text)} for seq, text in rows]
+        return Slice(entries, dropped_count(self._last, self._base, self.size))
+
+    async def clear(self) -> None:
+        """Delete every row and remember where the numbering stood."""
+        self._db.execute("BEGIN")
+        self._db.execute("DELETE FROM journal")
+        self._db.execute(
+            "INSERT INTO journal_meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (_BASE, self._last),
+        )
+        self._db.execute("COMMIT")
+        self._base = self._last
+
+    async def close(self) -> None:
+        """The store closes the shared connection."""

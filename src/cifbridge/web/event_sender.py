@@ -1,0 +1,76 @@
+"""Sends CIF events to widgets: journals each one, and lets event faults drop or delay it.
+
+The real host sends every event payload as a JSON string (reference §3); the journal keeps the
+payload decoded, with the provider it was for ("*": every provider) and the widget connections
+that were in that room on this process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from cifbridge.engine import ANY_PROVIDER, Delivery
+from cifbridge.web.faults import Faults
+from cifbridge.web.journal import Journal
+
+WIDGET_NAMESPACE = "/widget"
+
+
+def provider_room(provider: str) -> str:
+    """Return the Socket.IO room of one provider's widget connections."""
+    return f"provider:{provider}"
+
+
+def connections_in(sio: Any, room: str | None) -> list[str]:
+    """Return this process's widget connections in a room (None: every widget connection)."""
+    return [sid for sid, _ in sio.manager.get_participants(WIDGET_NAMESPACE, room)]
+
+
+class EventSender:
+    """Emits `cif:event` messages to a provider's room, or to every widget."""
+
+    def __init__(self, sio: Any, journal: Journal, faults: Faults) -> None:
+        self.sio = sio
+        self.journal = journal
+        self.faults = faults
+        self._late: set[asyncio.Task[None]] = set()
+
+    async def send(self, delivery: Delivery) -> None:
+        """Journal the event and emit it, unless a fault drops or delays it."""
+        message = {
+            "name": delivery.name,
+            "data": json.dumps(delivery.payload, separators=(",", ":")),
+        }
+        room = None if delivery.provider == ANY_PROVIDER else provider_room(delivery.provider)
+        fields: dict[str, Any] = {
+            "name": delivery.name,
+            "payload": delivery.payload,
+            "provider": delivery.provider,
+            "connections": connections_in(self.sio, room),
+        }
+        fault = await self.faults.take_event(delivery.provider, delivery.name)
+        if fault is None:
+            await self.journal.record("event", **fields)
+            await self._emit(message, room)
+        elif fault.effect == "drop":
+            await self.journal.record("event", **fields, fault=fault.id, dropped=True)
+        else:
+            await self.journal.record("event", **fields, fault=fault.id, delayMs=fault.delay_ms)
+            task = asyncio.create_task(self._emit_later(message, room, fault.delay_ms / 1000))
+            self._late.add(task)
+            task.add_done_callback(self._late.discard)
+
+    async def _emit(self, message: dict[str, Any], room: str | None) -> None:
+        await self.sio.emit("cif:event", message, room=room, namespace=WIDGET_NAMESPACE)
+
+    async def _emit_later(self, message: dict[str, Any], room: str | None, delay: float) -> None:
+        await asyncio.sleep(delay)
+        await self._emit(message, room)
+
+    async def stop(self) -> None:
+        """Cancel the delayed events not sent yet (the bridge is stopping or starting over)."""
+        for task in list(self._late):
+            task.cancel()
+        await asyncio.gather(*self._late, return_exceptions=True)
