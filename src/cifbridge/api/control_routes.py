@@ -17,6 +17,7 @@ Rules:
   the action's keywords (camelCase on the wire, snake_case in Python), except the bodies named
   in WHOLE_BODIES, which the action takes whole as one keyword;
 - `answer` is the kind of JSON that comes back, one of ANSWERS;
+- QUERIES names the query parameters a route reads (the OpenAPI document lists them);
 - `resource` is the module of `web/control/` that serves the route.
 """
 
@@ -31,7 +32,9 @@ from urllib.parse import quote, urlencode
 CONTROL_SCHEMA_PREFIX = "urn:cifbridge:control:"
 # Every control route lives under this path; the security layer guards what starts with it.
 CONTROL_PATH_PREFIX = "/api/"
-HANDLER_KINDS = frozenset({"view", "reset", "journal", "clock", "advanceClock", "routes"})
+HANDLER_KINDS = frozenset(
+    {"view", "reset", "journal", "clock", "advanceClock", "routes", "openapi"}
+)
 WHOLE_BODIES = {"attributes": "data"}  # Web API attributes: the record, not keywords
 ANSWERS = {
     "workspace": "the workspace view",
@@ -51,6 +54,27 @@ ANSWERS = {
     "clock": '{"now": <seconds since the epoch>}',
     "journal": '{"entries": [journal entries]}',
     "routes": '{"routes": [this table]}',
+    "openapi": "the OpenAPI 3.1 description of this API",
+}
+# The query string each route reads, by route name: (name, JSON Schema type, what it says).
+# The records' OData options are the ones the engine's dataverse/odata.py takes.
+QUERIES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "getJournal": (
+        ("since", "integer", "Only the entries numbered after this (default 0)."),
+        ("api", "string", "Only the calls of this CIF function."),
+    ),
+    "listRecords": (
+        ("$select", "string", "Web API properties to return, comma-separated."),
+        ("$filter", "string", "An OData filter, e.g. fullname eq 'Ana'."),
+        ("$orderby", "string", "Properties with asc or desc, comma-separated."),
+        ("$top", "integer", "At most this many records."),
+        ("$expand", "string", "Lookups to follow, e.g. parentcustomerid_account($select=name)."),
+        ("$search", "string", "Records whose primary name or a text attribute holds this."),
+    ),
+    "getRecord": (
+        ("$select", "string", "Web API properties to return, comma-separated."),
+        ("$expand", "string", "Lookups to follow, e.g. parentcustomerid_account($select=name)."),
+    ),
 }
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -72,6 +96,11 @@ class Route:
     def placeholders(self) -> tuple[str, ...]:
         """Return the names of the path's placeholders, in order."""
         return tuple(_PLACEHOLDER.findall(self.path))
+
+    @property
+    def query(self) -> tuple[tuple[str, str, str], ...]:
+        """Return the query parameters the route reads: (name, type, description)."""
+        return QUERIES.get(self.name, ())
 
     @property
     def schema_id(self) -> str | None:
@@ -126,6 +155,8 @@ ROUTES: tuple[Route, ...] = (
          "Fast-forward the clock, firing what falls due", "clock"),
         ("listRoutes", "GET", "/api/routes", "routes", None,
          "Return this route table", "routes"),
+        ("getOpenApi", "GET", "/api/openapi.json", "openapi", None,
+         "Return the OpenAPI 3.1 description of this API", "openapi"),
     ),
     *_routes(
         "agent",
