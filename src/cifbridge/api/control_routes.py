@@ -56,25 +56,25 @@ ANSWERS = {
     "routes": '{"routes": [this table]}',
     "openapi": "the OpenAPI 3.1 description of this API",
 }
-# The query string each route reads, by route name: (name, JSON Schema type, what it says).
+# The query string each route reads, by route name: (name, JSON Schema, what it says).
 # The records' OData options are the ones the engine's dataverse/odata.py takes.
-QUERIES: dict[str, tuple[tuple[str, str, str], ...]] = {
+_TEXT: dict[str, Any] = {"type": "string"}
+_SELECT = ("$select", _TEXT, "Web API properties to return, comma-separated.")
+_EXPAND = ("$expand", _TEXT, "Lookups to follow, e.g. parentcustomerid_account($select=name).")
+QUERIES: dict[str, tuple[tuple[str, dict[str, Any], str], ...]] = {
     "getJournal": (
-        ("since", "integer", "Only the entries numbered after this (default 0)."),
-        ("api", "string", "Only the calls of this CIF function."),
+        ("since", {"type": "integer"}, "Only the entries numbered after this (default 0)."),
+        ("api", _TEXT, "Only the calls of this CIF function."),
     ),
     "listRecords": (
-        ("$select", "string", "Web API properties to return, comma-separated."),
-        ("$filter", "string", "An OData filter, e.g. fullname eq 'Ana'."),
-        ("$orderby", "string", "Properties with asc or desc, comma-separated."),
-        ("$top", "integer", "At most this many records."),
-        ("$expand", "string", "Lookups to follow, e.g. parentcustomerid_account($select=name)."),
-        ("$search", "string", "Records whose primary name or a text attribute holds this."),
+        _SELECT,
+        ("$filter", _TEXT, "An OData filter, e.g. fullname eq 'Ana'."),
+        ("$orderby", _TEXT, "Properties with asc or desc, comma-separated."),
+        ("$top", {"type": "integer", "minimum": 0}, "At most this many records."),
+        _EXPAND,
+        ("$search", _TEXT, "Records whose primary name or a text attribute holds this."),
     ),
-    "getRecord": (
-        ("$select", "string", "Web API properties to return, comma-separated."),
-        ("$expand", "string", "Lookups to follow, e.g. parentcustomerid_account($select=name)."),
-    ),
+    "getRecord": (_SELECT, _EXPAND),
 }
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -98,8 +98,8 @@ class Route:
         return tuple(_PLACEHOLDER.findall(self.path))
 
     @property
-    def query(self) -> tuple[tuple[str, str, str], ...]:
-        """Return the query parameters the route reads: (name, type, description)."""
+    def query(self) -> tuple[tuple[str, dict[str, Any], str], ...]:
+        """Return the query parameters the route reads: (name, JSON Schema, description)."""
         return QUERIES.get(self.name, ())
 
     @property

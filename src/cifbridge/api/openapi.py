@@ -21,6 +21,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from jsonschema import Draft202012Validator
+
 from cifbridge import __version__
 from cifbridge.api.control_routes import ROUTES, Route
 from cifbridge.api.openapi_answers import ANSWER_SCHEMAS, SHARED_SCHEMAS, Schema, ref
@@ -46,14 +48,17 @@ SECURITY_SCHEME = "bearerToken"
 
 def build_openapi(version: str) -> dict[str, Any]:
     """Return the OpenAPI document of the control API as JSON-ready data."""
-    _, schemas = load_registry(data_dir("schemas"))
+    registry, schemas = load_registry(data_dir("schemas"))
     components: dict[str, Schema] = dict(SHARED_SCHEMAS)
+    needed: dict[str, bool] = {}  # by body schema: whether no body (the empty object) fails
     for body_id in sorted({r.schema_id for r in ROUTES if r.schema_id is not None}):
         _add_schema(body_id, schemas, components)
+        validator = Draft202012Validator(schemas[body_id], registry=registry)
+        needed[body_id] = not validator.is_valid({})
     components.update({_answer_name(kind): s for kind, s in ANSWER_SCHEMAS.items()})
     paths: dict[str, dict[str, Any]] = {}
     for route in ROUTES:
-        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, needed)
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -89,7 +94,7 @@ def openapi_json(version: str = __version__) -> str:
     return json.dumps(build_openapi(version), sort_keys=True, indent=2) + "\n"
 
 
-def _operation(route: Route) -> dict[str, Any]:
+def _operation(route: Route, needed: dict[str, bool]) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": route.name,
         "summary": route.summary,
@@ -103,7 +108,7 @@ def _operation(route: Route) -> dict[str, Any]:
     if route.schema_id is not None:
         schema_name = _component_name(route.schema_id)
         operation["requestBody"] = {
-            "required": False,  # no body at all counts as the empty object
+            "required": needed[route.schema_id],  # no body counts as the empty object
             "content": {JSON_MEDIA: {"schema": ref(schema_name)}},
         }
     return operation
@@ -139,14 +144,13 @@ def _path_parameter(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
 
-def _query_parameter(name: str, kind: str, description: str) -> dict[str, Any]:
-    schema: Schema = {"type": kind, "minimum": 0} if kind == "integer" else {"type": kind}
+def _query_parameter(name: str, schema: Schema, description: str) -> dict[str, Any]:
     return {
         "name": name,
         "in": "query",
         "required": False,
         "description": description,
-        "schema": schema,
+        "schema": dict(schema),
     }
 
 
