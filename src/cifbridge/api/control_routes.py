@@ -34,6 +34,7 @@ CONTROL_SCHEMA_PREFIX = "urn:cifbridge:control:"
 CONTROL_PATH_PREFIX = "/api/"
 HANDLER_KINDS = frozenset(
     {"view", "reset", "journal", "clock", "advanceClock", "routes", "openapi"}
+    | {"exportState", "importState"}
 )
 WHOLE_BODIES = {"attributes": "data"}  # Web API attributes: the record, not keywords
 ANSWERS = {
@@ -55,6 +56,7 @@ ANSWERS = {
     "journal": '{"entries": [journal entries]}',
     "routes": '{"routes": [this table]}',
     "openapi": "the OpenAPI 3.1 description of this API",
+    "state": "the whole state as a file holds it (schemas/state/export.json)",
 }
 # The query string each route reads, by route name: (name, JSON Schema, what it says).
 # The records' OData options are the ones the engine's dataverse/odata.py takes.
@@ -157,6 +159,13 @@ ROUTES: tuple[Route, ...] = (
          "Return this route table", "routes"),
         ("getOpenApi", "GET", "/api/openapi.json", "openapi", None,
          "Return the OpenAPI 3.1 description of this API", "openapi"),
+    ),
+    *_routes(
+        "state",
+        ("exportState", "POST", "/api/state/export", "exportState", "noFields",
+         "Return the whole state: workspace, clock and journal, as a file holds it", "state"),
+        ("importState", "POST", "/api/state/import", "importState", "importState",
+         "Replace the workspace, clock and journal with an exported state", "workspace"),
     ),
     *_routes(
         "agent",

@@ -127,7 +127,8 @@ ROUTE = _object(
     }
 )
 
-# By answer kind (control_routes.ANSWERS); "state" is filled in by the builder from schemas/.
+# By answer kind (control_routes.ANSWERS); StateExport is schemas/state/export.json, which the
+# builder brings in with importState's body.
 ANSWER_SCHEMAS: dict[str, Schema] = {
     "workspace": ref("Workspace"),
     "presences": _object(
@@ -156,6 +157,7 @@ ANSWER_SCHEMAS: dict[str, Schema] = {
     "journal": _object({"entries": {"type": "array", "items": OBJECT}}),
     "routes": _object({"routes": {"type": "array", "items": ref("Route")}}),
     "openapi": _object({"openapi": STRING, "paths": OBJECT}),
+    "state": ref("StateExport"),
 }
 
 # The shared pieces the answers refer to, by component name.

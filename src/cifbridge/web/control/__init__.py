@@ -12,7 +12,15 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from cifbridge.api.control_routes import ROUTES, Route
-from cifbridge.web.control import agent, conversations, notifications, records, tabs, workspace
+from cifbridge.web.control import (
+    agent,
+    conversations,
+    notifications,
+    records,
+    state,
+    tabs,
+    workspace,
+)
 
 ResourceHandler = Callable[[web.Request, Route], Awaitable[web.Response]]
 Handler = Callable[[web.Request], Awaitable[web.Response]]
@@ -24,6 +32,7 @@ RESOURCES: dict[str, ResourceHandler] = {
     "records": records.handle,
     "tabs": tabs.handle,
     "conversations": conversations.handle,
+    "state": state.handle,
 }
 
 
