@@ -67,7 +67,7 @@ def export_command(file: Path, **where: Any) -> None:
     if where["url"]:
         document = _over_http(where, lambda client: client.export_state())
     else:
-        document = _on_store(_export_store(_settings(where)))
+        document = _on_store(_export_store(_settings(where, existing=True)))
     _checked(write_state_file, file, document)
     sessions = len(document["workspace"]["sessions"]) - 1  # the Home session is always there
     entries = len(document["journal"]["entries"])
@@ -115,12 +115,12 @@ def _on_store(work: Coroutine[Any, Any, Any]) -> Any:
         ) from None
 
 
-def _settings(where: dict[str, Any]) -> Settings:
+def _settings(where: dict[str, Any], existing: bool = False) -> Settings:
     if where["store"] == "memory":
         raise click.ClickException(
             "--store memory keeps the workspace only inside a running bridge: give its --url"
         )
-    if where["store"] == "sqlite" and not where["state"].exists():
+    if existing and where["store"] == "sqlite" and not where["state"].exists():
         raise click.ClickException(f"there is no state file {where['state']} (see --state)")
     return Settings(store=where["store"], state_path=where["state"], redis_url=where["redis_url"])
 
