@@ -46,7 +46,8 @@ def test_export_from_a_running_bridge_then_serve_import_and_export_on_exit(
     args = ["--import", str(exported), "--export-on-exit", str(on_exit)]
     with BridgeProcess(tmp_path / "b", args=args) as target:
         assert sessions(target) == ["session-id-0", "session-id-1", "session-id-2"]
-        contacts = target.client.request("GET", "/api/records/contact?$filter=firstname%20eq%20'Ana'")
+        ana = "/api/records/contact?$filter=firstname%20eq%20'Ana'"
+        contacts = target.client.request("GET", ana)
         assert [c["fullname"] for c in contacts["value"]] == ["Ana Lima"]
         assert [e["api"] for e in target.client.journal()] == [e["api"] for e in journal]
         with WidgetClient(target.client.url) as widget:
