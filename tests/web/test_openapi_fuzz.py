@@ -6,7 +6,7 @@ operation generated requests, valid and invalid. Every check runs but one:
 positive_data_acceptance, because the engine's own rules (a width under 300, a session that is
 not open, a state that forbids the action) refuse some schema-valid bodies, with the 400, 404
 and 409 the document lists. The run is bounded (CIFBRIDGE_OPENAPI_FUZZ_EXAMPLES examples per
-operation, 10 by default) and seeded, so it is the same run in CI; raise the number to fuzz
+operation, 6 by default) and seeded, so it is the same run in CI; raise the number to fuzz
 longer.
 """
 
@@ -26,12 +26,22 @@ from cifbridge.api.control_routes import ROUTES
 from cifbridge.clients.bridge import BridgeError
 from cifbridge.clients.processes import BridgeProcess
 
-EXAMPLES = int(os.environ.get("CIFBRIDGE_OPENAPI_FUZZ_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("CIFBRIDGE_OPENAPI_FUZZ_EXAMPLES", "6"))
 SEED = 20261202
-# Path values that exist, so record queries reach the OData parser instead of a 404.
-CONFIG = """
+# A path value that exists, so record queries reach the OData parser instead of a 404; the
+# whole exported state is a large schema, so importState gets fewer, random examples only.
+CONFIG = f"""
+generation.max-examples = {EXAMPLES}
+phases.examples.enabled = false
+phases.stateful.enabled = false
+
 [parameters]
 entity_name = "contact"
+
+[[operations]]
+include-operation-id = "importState"
+phases.coverage.enabled = false
+generation.max-examples = 3
 """
 OUR_FRAME = re.compile(r'File "[^"]*/cifbridge/[^"]*"')
 
@@ -50,8 +60,7 @@ def test_every_operation_answers_as_documented(bridge: BridgeProcess, tmp_path: 
         sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "run",
         f"{url}/api/openapi.json", "--url", url,
         "--checks", "all", "--exclude-checks", "positive_data_acceptance",
-        "--max-examples", str(EXAMPLES), "--seed", str(SEED), "--workers", "1",
-        "--phases", "coverage,fuzzing", "--generation-database", "none", "--no-color",
+        "--seed", str(SEED), "--workers", "1", "--generation-database", "none", "--no-color",
         "--report", "json", "--report-json-path", str(tmp_path / "report.json"),
     ]  # fmt: skip
     run = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=300)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
+import json
 from typing import Any
 
 import pytest
 
+from cifbridge.engine.base.conversation_state import Conversation, Omnichannel
+from cifbridge.engine.base.state import Notification, Panel, Session, Tab, Workspace
+from cifbridge.files.resources import data_dir
 from tests.web.conftest import Agent, AgentFactory, ServerFactory, WidgetFactory
 
 CHAT_NOTIFICATION = "msdyn_chat_incoming_authenticated"
@@ -164,3 +169,17 @@ async def test_an_import_answers_the_calls_still_waiting_in_the_workspace_it_rep
     await ok(agent_for(server), "POST", "/api/state/import", exported)
     await widget.call("canCreateSession")  # its ack follows every earlier message
     assert [a["requestId"] for a in answers] == ["waits"] and answers[0]["ok"] is False
+
+
+def test_the_file_schema_names_every_field_of_the_plain_data_state() -> None:
+    # A field added to the state must be added to schemas/state/export.json, or exports of
+    # it would be refused on import (each object takes only the fields it lists).
+    schema = json.loads((data_dir("schemas") / "state" / "export.json").read_text("utf-8"))
+    kinds = {
+        "workspace": Workspace, "session": Session, "tab": Tab, "panel": Panel,
+        "notification": Notification, "omnichannel": Omnichannel, "conversation": Conversation,
+    }  # fmt: skip
+    for name, kind in kinds.items():
+        listed = set(schema["$defs"][name]["properties"]) - {"version"}
+        assert listed == {f.name for f in dataclasses.fields(kind)}, name
+        assert schema["$defs"][name]["additionalProperties"] is False, name
