@@ -13,6 +13,8 @@ from cifbridge.api.control_bodies import body_problem
 from cifbridge.api.control_routes import ROUTES, Route
 from cifbridge.api.validation import SchemaSet
 from cifbridge.clients import BridgeClient, ConversationAgent, CustomerClient
+from cifbridge.engine.base.state import new_workspace, to_json
+from cifbridge.files.state_file import state_document
 
 NOT_CONTROL_ROUTES = {
     "request": "the transport every other method goes through",
@@ -50,6 +52,7 @@ SAMPLES: dict[str, Any] = {
     "event": "onSessionSwitched",
     "connection": "a-connection-id",
     "fault_id": "fault-1",
+    "document": state_document(to_json(new_workspace(0.0)), 0.0, 0.0, []),
 }
 
 

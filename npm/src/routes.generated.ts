@@ -6,7 +6,7 @@ import type { Answers } from "./answers.js";
 
 /** advanceClock: how far to fast-forward the bridge's clock */
 export type AdvanceClockBody = {
-  /** How far to fast-forward, in seconds. */
+  /** How far to fast-forward, in seconds: at most 100 years, so every date the workspace writes stays a real calendar date. */
   seconds: number;
 };
 
@@ -95,6 +95,11 @@ export type FollowReconnectLinkBody = {
   conversationId?: string;
   /** continue (default) or new; new only at the prompt. */
   choice?: string;
+};
+
+/** importState: a workspace exported by cifbridge (state export), to replace this one */
+export type ImportStateBody = {
+  [key: string]: unknown;
 };
 
 /** linkConversation: the conversation a session gets (the path names the session) */
@@ -235,6 +240,12 @@ export const ROUTES = {
   advanceClock: { method: "POST", path: "/api/clock/advance", params: [], body: true },
   /** Return this route table */
   listRoutes: { method: "GET", path: "/api/routes", params: [], body: false },
+  /** Return the OpenAPI 3.1 description of this API */
+  getOpenApi: { method: "GET", path: "/api/openapi.json", params: [], body: false },
+  /** Return the whole state: workspace, clock and journal, as a file holds it */
+  exportState: { method: "POST", path: "/api/state/export", params: [], body: true },
+  /** Replace the workspace, clock and journal with an exported state */
+  importState: { method: "POST", path: "/api/state/import", params: [], body: true },
   /** Make calls fail, answer late or never, delay or drop events, drop connections */
   setFault: { method: "POST", path: "/api/faults", params: [], body: true },
   /** Return the faults standing */
@@ -350,6 +361,8 @@ export const ROUTES = {
 /** The request body of each route that reads one. */
 export interface RouteBodies {
   advanceClock: AdvanceClockBody;
+  exportState: NoFieldsBody;
+  importState: ImportStateBody;
   setFault: SetFaultBody;
   setPresence: SetPresenceBody;
   setPanel: SetPanelBody;
@@ -391,6 +404,9 @@ export interface RouteAnswers {
   getClock: Answers["clock"];
   advanceClock: Answers["clock"];
   listRoutes: Answers["routes"];
+  getOpenApi: Answers["openapi"];
+  exportState: Answers["state"];
+  importState: Answers["workspace"];
   setFault: Answers["fault"];
   listFaults: Answers["faults"];
   clearFault: Answers["faults"];

@@ -11,20 +11,25 @@ cifbridge.startup.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import click
 
 from cifbridge import __version__
 from cifbridge.banner import banner
-from cifbridge.commandline import CONTEXT, LazyGroup, UsageStatus, env_option, run
+from cifbridge.commandline import (
+    CONTEXT,
+    FilePath,
+    LazyGroup,
+    UsageStatus,
+    env_option,
+    run,
+    store_options,
+)
 from cifbridge.settings import Settings
 from cifbridge.startup import BAD_USAGE
 
 __all__ = ["banner", "cli", "main", "parse_serve_args"]
-
-FilePath = click.Path(path_type=Path, dir_okay=False)
 
 
 @click.group(
@@ -32,6 +37,7 @@ FilePath = click.Path(path_type=Path, dir_okay=False)
     lazy={
         "contracts": "cifbridge.contracts.cli:contracts",
         "scenario": "cifbridge.scenario.cli:scenario",
+        "state": "cifbridge.state_cli:state",
     },
     context_settings=CONTEXT,
 )
@@ -65,26 +71,7 @@ class ServeCommand(UsageStatus):
     show_default="the bundled workspace",
     help="Workspace configuration (YAML or JSON) merged into the bundled defaults.",
 )
-@env_option(
-    "--store",
-    env="STORE",
-    type=click.Choice(["memory", "sqlite", "redis"]),
-    default="sqlite",
-    help="Where the workspace lives between calls.",
-)
-@env_option(
-    "--state",
-    env="STATE",
-    type=FilePath,
-    default=Path(".cifbridge/workspace.sqlite3"),
-    help="SQLite file for --store sqlite; one bridge at a time.",
-)
-@env_option(
-    "--redis-url",
-    env="REDIS_URL",
-    default="redis://127.0.0.1:6379/0",
-    help="Redis for --store redis.",
-)
+@store_options
 @env_option(
     "--journal-size",
     env="JOURNAL_SIZE",
@@ -100,6 +87,21 @@ class ServeCommand(UsageStatus):
     help="Error forms of the real library, or of the docs.",
 )
 @env_option("--reset", env="RESET", is_flag=True, help="Start from an empty workspace.")
+@env_option(
+    "--import",
+    "import_file",
+    env="IMPORT",
+    type=FilePath,
+    default=None,
+    help="Start from this exported state (cifbridge state export): workspace, clock, journal.",
+)
+@env_option(
+    "--export-on-exit",
+    env="EXPORT_ON_EXIT",
+    type=FilePath,
+    default=None,
+    help="Export the whole state to this file when the bridge stops (Ctrl+C, SIGTERM).",
+)
 @env_option(
     "--ready-file",
     env="READY_FILE",
@@ -150,7 +152,7 @@ def serve(**params: Any) -> int:
     It serves until Ctrl+C or SIGTERM. A failed start prints one line naming the cause and the
     fix, and exits with its own status: 2 configuration, 3 address taken, 4 Redis unreachable,
     5 state file unreadable, 6 state file in use, 7 incomplete installation, 8 ready file,
-    64 bad option or environment value.
+    9 --import file unfit, 64 bad option or environment value.
     """
     from cifbridge.serving import ServeOptions
     from cifbridge.serving import serve as run_bridge
@@ -160,6 +162,8 @@ def serve(**params: Any) -> int:
         log_level=params["log_level"].lower(),
         access_log=params["access_log"],
         debug=params["debug"],
+        import_file=params["import_file"],
+        export_file=params["export_on_exit"],
     )
     return run_bridge(settings_from(params), options)
 

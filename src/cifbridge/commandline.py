@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -24,11 +25,42 @@ CONTEXT: dict[str, Any] = {
     "max_content_width": 100,
 }
 USAGE_STATUS = 2
+FilePath = click.Path(path_type=Path, dir_okay=False)
 
 
 def env_option(*decls: str, env: str, **settings: Any) -> Callable[[F], F]:
     """Declare an option with its CIFBRIDGE_<env> twin, both shown in --help."""
     return click.option(*decls, envvar=f"CIFBRIDGE_{env}", show_envvar=True, **settings)
+
+
+def store_options(command: F) -> F:
+    """Declare where the workspace lives (--store, --state, --redis-url), as serve reads them."""
+    for option in reversed(
+        (
+            env_option(
+                "--store",
+                env="STORE",
+                type=click.Choice(["memory", "sqlite", "redis"]),
+                default="sqlite",
+                help="Where the workspace lives between calls.",
+            ),
+            env_option(
+                "--state",
+                env="STATE",
+                type=FilePath,
+                default=Path(".cifbridge/workspace.sqlite3"),
+                help="SQLite file for --store sqlite; one bridge at a time.",
+            ),
+            env_option(
+                "--redis-url",
+                env="REDIS_URL",
+                default="redis://127.0.0.1:6379/0",
+                help="Redis for --store redis.",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
 
 
 class LazyGroup(click.Group):

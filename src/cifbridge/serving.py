@@ -28,6 +28,8 @@ from aiohttp import web
 
 from cifbridge.banner import BridgeFacts, banner
 from cifbridge.engine.views.workspace import workspace_view
+from cifbridge.files.state_file import Document
+from cifbridge.serve_state import apply_import, check_export_folder, export_on_exit, read_import
 from cifbridge.settings import Settings
 from cifbridge.startup import (
     BAD_CONFIG,
@@ -54,6 +56,8 @@ class ServeOptions:
     log_level: str = "info"
     access_log: bool = False
     debug: bool = False
+    import_file: Path | None = None  # serve_state.py: start from an exported state
+    export_file: Path | None = None  # and export the whole state when stopped
 
 
 def serve(settings: Settings, options: ServeOptions) -> int:
@@ -97,11 +101,13 @@ def _report(error: Exception, settings: Settings, options: ServeOptions) -> int:
 
 async def _serve(settings: Settings, options: ServeOptions) -> None:
     check_ready_file(options.ready_file)
+    check_export_folder(options.export_file)
+    imported = read_import(options.import_file)
     state = NewStateFile(settings)
     listener = listen(settings.host, settings.port)
     settings = replace(settings, port=listener.getsockname()[1])
     try:
-        runner = await _start(settings, options, listener)
+        runner = await _start(settings, options, listener, imported)
     except BaseException:
         listener.close()
         state.remove_if_created()
@@ -112,17 +118,19 @@ async def _serve(settings: Settings, options: ServeOptions) -> None:
         if options.ready_file is not None:
             with contextlib.suppress(OSError):
                 options.ready_file.unlink()
+        await export_on_exit(runner.app, options.export_file)
         await runner.cleanup()
 
 
 async def _start(
-    settings: Settings, options: ServeOptions, listener: socket.socket
+    settings: Settings, options: ServeOptions, listener: socket.socket, imported: Document | None
 ) -> web.AppRunner:
     app = create_app(settings)
     access_log = logging.getLogger("aiohttp.access") if options.access_log else None
     runner = web.AppRunner(app, access_log=access_log)
     try:
         await runner.setup()
+        await apply_import(app, imported)  # before the port answers: nobody sees the old state
         await web.SockSite(runner, listener).start()
         print(banner(settings, facts_of(app[HUB], settings)), flush=True)
         if options.ready_file is not None:

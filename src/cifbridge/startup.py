@@ -10,6 +10,8 @@
     6       the state file is in use by another running bridge
     7       the installation is incomplete (the socket.io-client bundle is missing)
     8       the ready file cannot be written
+    9       the --import file cannot be read or is not a state cifbridge exported, or the
+            folder of the --export-on-exit file does not exist
     64      a bad option or environment value (CIFBRIDGE_STORE=postgres, --port x)
 
 Rules:
@@ -32,6 +34,7 @@ STATE_UNREADABLE = 5
 STATE_IN_USE = 6
 INCOMPLETE_INSTALL = 7
 READY_FILE = 8
+IMPORT_FILE = 9
 BAD_USAGE = 64
 
 

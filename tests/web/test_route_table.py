@@ -117,6 +117,8 @@ def _malformed(schemas: SchemaSet, r: Route) -> tuple[Any, set[str]]:
     """Return a body of the wrong shape for the route and the JSON paths its refusal may name."""
     assert r.schema_id is not None
     schema = schemas.schemas[r.schema_id]
+    if "$ref" in schema:  # a body that is another schema's document (importState)
+        schema = schemas.schemas[schema["$ref"]]
     typed = [n for n, spec in schema.get("properties", {}).items() if "type" in spec]
     wrong = [n for n in typed if n in schema.get("required", [])] or typed[:1]
     if wrong:  # every field it needs, each of a type it does not take

@@ -17,6 +17,7 @@ Rules:
   the action's keywords (camelCase on the wire, snake_case in Python), except the bodies named
   in WHOLE_BODIES, which the action takes whole as one keyword;
 - `answer` is the kind of JSON that comes back, one of ANSWERS;
+- QUERIES names the query parameters a route reads (the OpenAPI document lists them);
 - `resource` is the module of `web/control/` that serves the route.
 """
 
@@ -32,8 +33,9 @@ CONTROL_SCHEMA_PREFIX = "urn:cifbridge:control:"
 # Every control route lives under this path; the security layer guards what starts with it.
 CONTROL_PATH_PREFIX = "/api/"
 HANDLER_KINDS = frozenset(
-    {"view", "reset", "journal", "clock", "advanceClock", "routes"}
+    {"view", "reset", "journal", "clock", "advanceClock", "routes", "openapi"}
     | {"setFault", "listFaults", "clearFault", "clearFaults"}
+    | {"exportState", "importState"}
 )
 WHOLE_BODIES = {"attributes": "data"}  # Web API attributes: the record, not keywords
 ANSWERS = {
@@ -57,6 +59,35 @@ ANSWERS = {
     "fault": '{"fault": the fault set, "connections": [ids dropped]}, with status 201',
     "faults": '{"faults": [the faults standing, oldest first]}',
     "routes": '{"routes": [this table]}',
+    "openapi": "the OpenAPI 3.1 description of this API",
+    "state": "the whole state as a file holds it (schemas/state/export.json)",
+}
+# The query string each route reads, by route name: (name, JSON Schema, what it says).
+# The records' OData options are the ones the engine's dataverse/odata.py takes.
+_TEXT: dict[str, Any] = {"type": "string"}
+_SELECT = ("$select", _TEXT, "Web API properties to return, comma-separated.")
+_EXPAND = ("$expand", _TEXT, "Lookups to follow, e.g. parentcustomerid_account($select=name).")
+QUERIES: dict[str, tuple[tuple[str, dict[str, Any], str], ...]] = {
+    "getJournal": (
+        ("since", {"type": "integer"}, "Only the entries numbered after this (default 0)."),
+        ("api", _TEXT, "Only the calls of this CIF function."),
+        (
+            "kind",
+            _TEXT,
+            "Entry kinds, comma-separated (call, answer, event, fault) or all; calls and answers"
+            " when left out.",
+        ),
+        ("format", {"enum": ["json", "jsonl"]}, "jsonl: JSON Lines, one entry per line."),
+    ),
+    "listRecords": (
+        _SELECT,
+        ("$filter", _TEXT, "An OData filter, e.g. fullname eq 'Ana'."),
+        ("$orderby", _TEXT, "Properties with asc or desc, comma-separated."),
+        ("$top", {"type": "integer", "minimum": 0}, "At most this many records."),
+        _EXPAND,
+        ("$search", _TEXT, "Records whose primary name or a text attribute holds this."),
+    ),
+    "getRecord": (_SELECT, _EXPAND),
 }
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -78,6 +109,11 @@ class Route:
     def placeholders(self) -> tuple[str, ...]:
         """Return the names of the path's placeholders, in order."""
         return tuple(_PLACEHOLDER.findall(self.path))
+
+    @property
+    def query(self) -> tuple[tuple[str, dict[str, Any], str], ...]:
+        """Return the query parameters the route reads: (name, JSON Schema, description)."""
+        return QUERIES.get(self.name, ())
 
     @property
     def schema_id(self) -> str | None:
@@ -133,6 +169,15 @@ ROUTES: tuple[Route, ...] = (
          "Fast-forward the clock, firing what falls due", "clock"),
         ("listRoutes", "GET", "/api/routes", "routes", None,
          "Return this route table", "routes"),
+        ("getOpenApi", "GET", "/api/openapi.json", "openapi", None,
+         "Return the OpenAPI 3.1 description of this API", "openapi"),
+    ),
+    *_routes(
+        "state",
+        ("exportState", "POST", "/api/state/export", "exportState", "noFields",
+         "Return the whole state: workspace, clock and journal, as a file holds it", "state"),
+        ("importState", "POST", "/api/state/import", "importState", "importState",
+         "Replace the workspace, clock and journal with an exported state", "workspace"),
     ),
     *_routes(
         "faults",

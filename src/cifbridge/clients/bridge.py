@@ -177,6 +177,16 @@ class BridgeClient:
         now: float = self._request("advanceClock", body={"seconds": seconds})["now"]
         return now
 
+    def export_state(self) -> dict[str, Any]:
+        """Return the bridge's whole state (workspace, clock, journal) as a state file holds it."""
+        document: dict[str, Any] = self._request("exportState", body={})
+        return document
+
+    def import_state(self, document: Mapping[str, Any]) -> dict[str, Any]:
+        """Replace the bridge's state with an exported one; return the workspace view."""
+        view: dict[str, Any] = self._request("importState", body=dict(document))
+        return view
+
     def set_presence(self, presence_text: str) -> dict[str, Any]:
         """Pick the listed presence with this text, as the agent does; widgets hear it."""
         answer: dict[str, Any] = self._request("setPresence", body={"presenceText": presence_text})

@@ -116,6 +116,22 @@ class Engine:
         ctx.changed()
         return self._result(ctx, None)
 
+    def load(self, data: dict[str, JSON]) -> Result:
+        """Replace the workspace with an exported one; raises before changing anything.
+
+        Calls still waiting for an answer in the workspace replaced are answered with an error
+        first, as a reset does. The revision goes on from the higher of both, so processes
+        sharing the store see the loaded workspace as the newer one.
+        """
+        loaded = from_json(data)
+        ctx = self._context(None)
+        for hook in HOOKS.on_reset:
+            hook(ctx)
+        loaded.revision = max(loaded.revision, self.workspace.revision)
+        self.workspace = loaded
+        ctx.changed()
+        return self._result(ctx, None)
+
     def snapshot(self) -> dict[str, JSON]:
         """Return the workspace as JSON-ready data for a store."""
         return to_json(self.workspace)

@@ -21,6 +21,10 @@ class OffsetClock:
         self.offset += seconds
         return self()
 
+    def resume_at(self, now: float) -> None:
+        """Set the clock so it reads `now` at once and runs on from there (an imported state)."""
+        self.offset = now - time.time()
+
     def reset(self) -> None:
         """Go back to wall-clock time (a reset workspace must not inherit a test's fast-forward)."""
         self.offset = 0.0

@@ -113,6 +113,16 @@ class Hub:
         await self.journal.clear()
         return result
 
+    async def snapshot(self) -> dict[str, Any]:
+        """Return the workspace's plain-data state, caught up with other processes."""
+        async with self.store.exclusive():
+            await self._catch_up()
+            return self.engine.snapshot()
+
+    async def load(self, workspace: dict[str, Any]) -> Result:
+        """Replace the workspace with an exported one (web/state_transfer.py), saved and shown."""
+        return await self._run(self.engine.load, workspace)
+
     async def advance_clock(self, seconds: float) -> float:
         """Fast-forward the clock and fire whatever falls due on the way."""
         now = self.clock.advance(seconds)

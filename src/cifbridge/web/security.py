@@ -28,6 +28,7 @@ from cifbridge.api.control_routes import CONTROL_PATH_PREFIX
 from cifbridge.api.limits import input_problem, loads_bounded
 from cifbridge.settings import Settings
 from cifbridge.web.access import TOKEN_COOKIE, AccessPolicy, parse_origin, presented_tokens
+from cifbridge.web.errors import error_response
 from cifbridge.web.keys import ACCESS, HUB
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -46,8 +47,8 @@ def setup_security(app: web.Application, settings: Settings) -> AccessPolicy:
 
 
 def refusal(status: int, message: str, **headers: str) -> web.Response:
-    """Return the control API's error shape."""
-    return web.json_response({"error": {"message": message}}, status=status, headers=headers)
+    """Return the control API's error shape (built by web/errors.py, as every error body)."""
+    return error_response(message, status, **headers)
 
 
 @web.middleware

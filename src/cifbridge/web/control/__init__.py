@@ -19,6 +19,7 @@ from cifbridge.web.control import (
     notifications,
     overlays,
     records,
+    state,
     tabs,
     workspace,
 )
@@ -35,6 +36,7 @@ RESOURCES: dict[str, ResourceHandler] = {
     "tabs": tabs.handle,
     "conversations": conversations.handle,
     "faults": faults.handle,
+    "state": state.handle,
 }
 
 

@@ -16,6 +16,7 @@ Routes (paths, methods and summaries in api/control_routes.py; listRoutes serves
     advanceClock        {"seconds": N} (a number, zero or more): fast-forward, firing what
                         falls due; answers {"now"}
     listRoutes          {"routes": [{name, method, path, body, summary, answer}]}
+    getOpenApi          the OpenAPI 3.1 document of every route (api/openapi.py)
 
 The session and reset routes answer the workspace view. Errors are `{"error": {"message"}}`
 (web/errors.py): 400 for a malformed body (`advanceClock: $.seconds: ...`), 404 for an unknown
@@ -28,7 +29,9 @@ import json
 
 from aiohttp import web
 
+from cifbridge import __version__
 from cifbridge.api.control_routes import Route, table_json
+from cifbridge.api.openapi import openapi_json
 from cifbridge.web.control.edge import act, checked_body
 from cifbridge.web.errors import MalformedRequest
 from cifbridge.web.journal import parse_kinds
@@ -50,6 +53,8 @@ async def handle(request: web.Request, route: Route) -> web.Response:
         return web.json_response({"now": await hub.advance_clock(float(body["seconds"]))})
     if route.action == "routes":
         return web.json_response({"routes": table_json()})
+    if route.action == "openapi":
+        return web.Response(text=openapi_json(__version__), content_type="application/json")
     if route.action == "reset":
         await hub.reset()
     elif route.action != "view":
