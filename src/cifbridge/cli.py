@@ -94,6 +94,12 @@ class ServeCommand(UsageStatus):
 )
 @env_option("--reset", env="RESET", is_flag=True, help="Start from an empty workspace.")
 @env_option(
+    "--strict",
+    env="STRICT",
+    is_flag=True,
+    help="Refuse every call that draws a diagnostic warning, instead of warning (for CI).",
+)
+@env_option(
     "--ready-file",
     env="READY_FILE",
     type=FilePath,
@@ -173,6 +179,7 @@ def settings_from(params: dict[str, Any]) -> Settings:
         redis_url=params["redis_url"],
         fidelity=params["fidelity"],
         reset=params["reset"],
+        strict=params["strict"],
         token=params["token"] or None,
         allow_remote=params["allow_remote"],
         allowed_hosts=tuple(params["allowed_host"]),

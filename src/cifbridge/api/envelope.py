@@ -8,6 +8,9 @@ Rules (DESIGN.md "Wire protocol"):
   (InvalidInput, and a malformed frame): error `{message}`; "host" is one the host reports:
   error `{message, msdyn_name}` (the docs' msdyn_name where they give one, else the message
   type), with `errorCode` when the error has one, or the Xrm error body of a record function;
+- an acknowledgement of either kind may carry `warnings`, a list of {code, message}: calls that
+  work here but are fragile or different in production (engine/base/diagnostics.py); the
+  key is there only when there is a warning;
 - a failure inside cifbridge itself is a host error saying so, never a missing acknowledgement.
 This module is the only place that builds these shapes.
 """
@@ -35,6 +38,11 @@ def deferred() -> dict[str, Any]:
 def rejected(error: dict[str, Any] | None, origin: str | None) -> dict[str, Any]:
     """Acknowledge a call that failed with this error body."""
     return {"ok": False, "error": error, "origin": origin}
+
+
+def with_warnings(ack: dict[str, Any], warnings: Any) -> dict[str, Any]:
+    """Add the call's diagnostics ({code, message} each) to an acknowledgement, if any."""
+    return {**ack, "warnings": [dict(w) for w in warnings]} if warnings else ack
 
 
 def late_answer(request_id: str, acknowledgement: dict[str, Any]) -> dict[str, Any]:

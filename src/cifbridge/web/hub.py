@@ -90,6 +90,12 @@ class Hub:
         await self.sio.emit("workspace:journal", entry, namespace=WORKSPACE_NAMESPACE)
         return outcome.to_wire()
 
+    async def note(self, provider: str, api: str, **fields: Any) -> dict[str, Any]:
+        """Journal something that is not a call (a connection, a widget's own diagnostic)."""
+        entry = self.journal.record(provider=provider, api=api, args=[], **fields)
+        await self.sio.emit("workspace:journal", entry, namespace=WORKSPACE_NAMESPACE)
+        return entry
+
     async def agent(self, action: str, params: Mapping[str, Any]) -> Result:
         """Apply one agent action (it may raise AgentActionRefused) and publish its effects."""
         return await self._run(self.engine.agent, action, **params)
@@ -201,6 +207,8 @@ class Hub:
         )
         if outcome.deferred:
             result = {"deferred": True}  # its answer is journaled later, marked settled
+        if outcome.warnings:
+            result["warnings"] = [dict(w) for w in outcome.warnings]
         return self.journal.record(
             provider=provider,
             api=api,

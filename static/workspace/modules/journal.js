@@ -1,6 +1,6 @@
 /*
  * The journal drawer: every CIF call live, with its input, its result or error, and its
- * latency. A deferred call (notifyEvent, a quick create openForm) gets its late answer on the
+ * latency, and its diagnostics (warnings) when it has any. A deferred call (notifyEvent, a quick create openForm) gets its late answer on the
  * same line when it comes; notifyEvent shows as waiting for the agent until then.
  */
 import { el } from "./dom.js";
@@ -63,6 +63,13 @@ export function createJournal() {
     const args = el("pre", "journal-args", `(${(entry.args || []).map(json).join(", ")})`);
     const outcome = el("pre", "journal-outcome");
     item.append(head, args, outcome);
+    if (Array.isArray(entry.warnings) && entry.warnings.length) {
+      // Diagnostics: this call works here but is fragile or different in production.
+      item.classList.add("has-warnings");
+      const warnings = el("ul", "journal-warnings");
+      entry.warnings.forEach((w) => { warnings.append(el("li", "journal-warning", `⚠ [${w.code}] ${w.message}`)); });
+      item.append(warnings);
+    }
     if (deferred) {
       item.classList.add("is-pending");
       outcome.textContent = "… waiting for the agent";
