@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cifbridge.api.validation import SchemaSet
-from cifbridge.engine.base.diagnostics import Diagnostic, did_you_mean
+from cifbridge.engine.base.diagnostics import Diagnostic
+from cifbridge.engine.config.names import did_you_mean
 
 # Functions whose first argument is an input object the real library reads fields off.
 INPUT_APIS = ("createSession", "createTab", "createTabInHomeSession", "notifyEvent")

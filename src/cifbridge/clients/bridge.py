@@ -38,9 +38,7 @@ class BridgeError(RuntimeError):
 class CifCallError(RuntimeError):
     """A CIF call was rejected; `error` is what the widget's promise rejected with."""
 
-    def __init__(
-        self, api: str, error: dict[str, Any], origin: str, warnings: Any = None
-    ) -> None:
+    def __init__(self, api: str, error: dict[str, Any], origin: str, warnings: Any = None) -> None:
         super().__init__(f"{api} rejected: {error.get('message')}")
         self.error = error
         self.origin = origin
@@ -195,9 +193,7 @@ class WidgetClient:
         # Messages arrive in one stream; whatever one waiter reads for another is kept here.
         self._events: deque[tuple[str, dict[str, Any]]] = deque()
         self._answers: dict[str, dict[str, Any]] = {}
-        # Diagnostics ({code, message}) the bridge gave this widget, once per cause, in order:
-        # calls that work here but are fragile or different in production.
-        self.warnings: list[dict[str, str]] = []
+        self._warnings: list[dict[str, str]] = []
 
     def __enter__(self) -> WidgetClient:
         self.connect()
@@ -224,10 +220,23 @@ class WidgetClient:
         self._note_warnings(ack.get("warnings"))
         return PendingCall(self, api, request_id, ack)
 
+    @property
+    def warnings(self) -> list[dict[str, str]]:
+        """Return the diagnostics ({code, message}) the bridge gave this widget so far.
+
+        Once per cause, in order: calls (and the connection) that work here but are fragile
+        or different in production. Messages already received are read first.
+        """
+        while True:
+            try:
+                self._pump(0)
+            except (socketio.exceptions.TimeoutError, socketio.exceptions.DisconnectedError):
+                return list(self._warnings)
+
     def _note_warnings(self, warnings: Any) -> None:
         for warning in warnings or ():
-            if isinstance(warning, dict) and warning not in self.warnings:
-                self.warnings.append(warning)
+            if isinstance(warning, dict) and warning not in self._warnings:
+                self._warnings.append(warning)
 
     def call(self, api: str, *args: Any, timeout: float = 10.0) -> Any:
         """Call a CIF function; return the value or raise CifCallError as the promise would."""

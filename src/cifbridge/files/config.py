@@ -20,6 +20,7 @@ from typing import Any
 
 from cifbridge.api.validation import SchemaSet
 from cifbridge.engine import WorkspaceConfig, config_from_dict
+from cifbridge.engine.config.channels import channel_config_problems, merge_channel_config
 from cifbridge.engine.config.checks import (
     ERROR,
     WARNING,
@@ -27,7 +28,6 @@ from cifbridge.engine.config.checks import (
     file_findings,
     reference_findings,
 )
-from cifbridge.engine.config.channels import channel_config_problems, merge_channel_config
 from cifbridge.engine.config.entities import merge_record_config, record_config_problems
 from cifbridge.files.documents import DocumentError, read_document
 from cifbridge.files.resources import default_config_path

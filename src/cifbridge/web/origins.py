@@ -122,8 +122,7 @@ def attribute(
         " landingUrl of its provider"
     )
     reason = (
-        f"a guess, the first of {len(providers)} providers: no data-provider,"
-        " no landing URL match"
+        f"a guess, the first of {len(providers)} providers: no data-provider, no landing URL match"
     )
     return Attribution(first, "first-provider", reason, advice)
 

@@ -37,12 +37,18 @@ class Diagnostic:
         return {"code": self.code, "message": self.message}
 
 
-def unknown_template(api: str, kind: str, name: str, known: Iterable[str]) -> Diagnostic:
-    """Warn of a template name nothing is configured as."""
+def unknown_template(api: str, kind: str, name: str, known: Iterable[str]) -> Diagnostic | None:
+    """Warn of a template name nothing is configured as, when a close name is configured.
+
+    With no close name the rejection says all there is to say.
+    """
+    hint = did_you_mean(name, known)
+    if not hint:
+        return None
     return Diagnostic(
         "unknown-template",
-        f"{api}: no {kind} is configured as {name!r}{did_you_mean(name, known)}; template names"
-        " are unique names, compared exactly",
+        f"{api}: no {kind} is configured as {name!r}{hint}; template names are unique names,"
+        " compared exactly",
     )
 
 
@@ -104,9 +110,7 @@ def ignored_runtime_parameters(
     return warnings
 
 
-def unfilled_slugs(
-    where: str, text: str, bags: Sequence[Mapping[str, Any]]
-) -> list[Diagnostic]:
+def unfilled_slugs(where: str, text: str, bags: Sequence[Mapping[str, Any]]) -> list[Diagnostic]:
     """Warn of `{slug}`s in a title that no parameter filled (they become empty text)."""
     missing = []
     for match in _SLUG.finditer(text):

@@ -189,8 +189,9 @@ def set_session_title(ctx: CallContext, args: dict[str, Any]) -> str:
         session = own_session(ctx, session_id, allow_home=False)
     template = ctx.config.session_templates.get(session.template or "")
     if template is not None and template.title:
-        title = session_title(ctx, template, session, [request, session.parameters])
-        warn_unfilled_title(ctx, "setSessionTitle", template, session, [request, session.parameters])
+        bags = [request, session.parameters]
+        title = session_title(ctx, template, session, bags)
+        warn_unfilled_title(ctx, "setSessionTitle", template, session, bags)
     else:
         title = slugs.as_text(request.get("title", session.title))
     session.title = title

@@ -113,8 +113,9 @@ def reference_findings(user: Mapping[str, Any], merged: Mapping[str, Any]) -> li
     base, templates = list_entries(user, "sessionTemplates")
     found = []
     for index, template in enumerate(templates):
+        additional = enumerate(template.get("additionalTabs", []))
         wanted = [("anchorTab", template.get("anchorTab"))]
-        wanted += [(f"additionalTabs[{i}]", n) for i, n in enumerate(template.get("additionalTabs", []))]
+        wanted += [(f"additionalTabs[{i}]", name) for i, name in additional]
         for where, name in wanted:
             if name is not None and name not in tabs:
                 found.append(

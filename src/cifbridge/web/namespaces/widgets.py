@@ -104,13 +104,15 @@ class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def on_cif_diagnostic(self, sid: str, data: Any = None, *extra: Any) -> Any:
         """Journal what the shim noticed in the widget itself (a handler without a promise)."""
         caller = self.callers.get(sid)
-        warnings = data.get("warnings") if isinstance(data, dict) else None
-        event = data.get("event") if isinstance(data, dict) else None
+        body = data if isinstance(data, dict) else {}
+        warnings, event = body.get("warnings"), body.get("event")
         if caller is None or not isinstance(event, str) or not _are_warnings(warnings):
-            return {"ok": False, "error": {"message": "cifbridge: a diagnostic needs an event"
-                                           " name and warnings [{code, message}]"}}  # fmt: skip
+            message = "cifbridge: a diagnostic needs an event name and warnings [{code, message}]"
+            return {"ok": False, "error": {"message": message}}
+        # Under --strict the widget's console shows it as an error, and the journal as a failure.
+        kept = list(warnings or [])[:10]
         await self.hub.note(
-            caller.provider, f"handler:{event[:100]}", ok=not self.strict, warnings=warnings[:10]
+            caller.provider, f"handler:{event[:100]}", ok=not self.strict, warnings=kept
         )
         return {"ok": True}
 
