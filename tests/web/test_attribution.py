@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import aiohttp
 import pytest
+import socketio
+from aiohttp.test_utils import TestServer
 
 from cifbridge.engine.config.workspace import Provider
 from cifbridge.web.origins import UnknownProvider, attribute, untrusted_advice
+from tests.web.conftest import ServerFactory, Widget, WidgetFactory
 
 PHONE = Provider("cb_phone", "Phone", "http://localhost:5173/phone/index.html")
 CHAT = Provider("kb_chat", "Chat", "https://widgets.contoso.com/chat/")
@@ -87,3 +94,72 @@ def test_a_refused_origin_is_told_which_domain_to_add_where() -> None:
         " (host names, ports ignored; trusted now: localhost)"
     )
     assert "has no origin" in untrusted_advice(None, "cb_phone", [])
+
+
+async def journal(server: TestServer) -> list[dict[str, Any]]:
+    async with aiohttp.ClientSession() as http, http.get(server.make_url("/api/journal")) as got:
+        entries: list[dict[str, Any]] = (await got.json())["entries"]
+        return entries
+
+
+def two_providers(tmp_path: Path) -> Path:
+    path = tmp_path / "two.yaml"
+    path.write_text(
+        "providers: [{uniqueName: kb_chat, landingUrl: 'http://localhost:9000/chat/'}]\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+async def test_a_refused_origin_is_journaled_with_the_domain_to_add(
+    serve: ServerFactory, connect_widget: WidgetFactory
+) -> None:
+    server = await serve()
+    widget = await connect_widget(server, origin="https://intruder.example")
+    assert (await widget.call("getPresence"))["ok"] is False  # the real refusal, per call
+    (entry,) = [e for e in await journal(server) if e["api"] == "widget:connect"]
+    assert entry["ok"] is False and entry["provider"] == "cifb_softphone"
+    assert entry["warnings"][0]["code"] == "origin-not-trusted"
+    assert entry["warnings"][0]["message"].startswith(
+        "add intruder.example to trustedDomains of provider cifb_softphone"
+    )
+
+
+async def test_a_guessed_provider_is_told_to_the_widget_and_refused_under_strict(
+    serve: ServerFactory, connect_widget: WidgetFactory, tmp_path: Path
+) -> None:
+    config = two_providers(tmp_path)
+    server = await serve(config_path=config)
+    widget = Widget()
+    told: list[dict[str, str]] = []
+    widget.client.on("cif:warning", told.append, namespace="/widget")
+    auth = {"provider": None, "href": "http://localhost:3000/lost.html"}
+    await widget.connect(str(server.make_url("/")), auth, {"Origin": "http://localhost:3000"})
+    assert await widget.value("getPresence") == "Available"  # attributed, as a guess
+    await widget.client.disconnect()
+    assert [w["code"] for w in told] == ["provider-guessed"]
+    (entry,) = [e for e in await journal(server) if e["api"] == "widget:connect"]
+    assert entry["value"]["rule"] == "first-provider" and entry["provider"] == "kb_chat"
+
+    strict = await serve(config_path=config, strict=True)
+    refused, why = Widget(), []
+    refused.client.on("connect_error", why.append, namespace="/widget")
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await refused.connect(str(strict.make_url("/")), auth, {"Origin": "http://localhost:3000"})
+    assert str(why[0]["message"]).startswith(
+        "cifbridge --strict refused the connection: this widget page"
+    )
+
+
+async def test_the_shims_own_diagnostics_are_journaled(
+    serve: ServerFactory, connect_widget: WidgetFactory
+) -> None:
+    server = await serve()
+    widget = await connect_widget(server)
+    warning = {"code": "handler-returned-no-promise", "message": "a onSessionClosed handler ..."}
+    report = {"event": "onSessionClosed", "warnings": [warning]}
+    assert await widget.client.call("cif_diagnostic", report, namespace="/widget") == {"ok": True}
+    bad = await widget.client.call("cif_diagnostic", {"event": 3}, namespace="/widget")
+    assert bad["ok"] is False
+    (entry,) = [e for e in await journal(server) if e["api"].startswith("handler:")]
+    assert entry["api"] == "handler:onSessionClosed" and entry["warnings"] == [warning]
