@@ -116,6 +116,24 @@ def test_a_partner_configuration_runs_a_partner_flow_unchanged(
     assert not [line for line in console if "cifbridge" in line], console
 
 
+def test_a_page_no_rule_attributes_is_told_what_to_set(
+    page: Page, partner_bridge: tuple[LiveBridge, str], widget_site: WidgetSite
+) -> None:
+    bridge, _ = partner_bridge
+    bridge.reset()
+    lost = widget_site.widget_page("lost.html", bridge)
+    with page.expect_console_message(lambda m: "[provider-guessed]" in m.text) as told:
+        open_widget(page, lost)
+    assert told.value.type == "warning"
+    assert told.value.text == (
+        f"cifbridge: warning: [provider-guessed] this widget page ({lost}) has no data-provider"
+        " and is under no provider's landingUrl, so cifbridge guessed cb_nice_cxone, the first"
+        ' of 2 providers; put data-provider="cb_nice_cxone" or data-provider="cifb_softphone"'
+        f" on its script tag, or make {lost} the landingUrl of its provider"
+    )
+    assert resolved(page, "getPresence")["value"] == "Available"  # it works, as the guess
+
+
 # Each diagnostic, caused twice: the console must show each once, the journal each call.
 DIAGNOSTICS = """
 async ([guid]) => {

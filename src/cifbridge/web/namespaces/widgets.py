@@ -15,6 +15,7 @@ from socketio.exceptions import ConnectionRefusedError as Refused
 from cifbridge.api import envelope
 from cifbridge.api.dispatcher import Caller
 from cifbridge.engine import WorkspaceConfig
+from cifbridge.engine.base.texts import ORIGIN_NOT_TRUSTED
 from cifbridge.web.hub import WIDGET_NAMESPACE, Hub, provider_room
 from cifbridge.web.origins import (
     Attribution,
@@ -106,7 +107,10 @@ class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         caller = self.callers.get(sid)
         body = data if isinstance(data, dict) else {}
         warnings, event = body.get("warnings"), body.get("event")
-        if caller is None or not isinstance(event, str) or not _are_warnings(warnings):
+        # An untrusted page gets nothing in: its calls are refused, its reports are not kept.
+        if caller is None or not caller.trusted:
+            return {"ok": False, "error": {"message": ORIGIN_NOT_TRUSTED}}
+        if not isinstance(event, str) or not _are_warnings(warnings):
             message = "cifbridge: a diagnostic needs an event name and warnings [{code, message}]"
             return {"ok": False, "error": {"message": message}}
         # Under --strict the widget's console shows it as an error, and the journal as a failure.
@@ -156,6 +160,7 @@ def _are_warnings(value: Any) -> bool:
     return isinstance(value, list) and all(
         isinstance(w, dict)
         and isinstance(w.get("code"), str)
+        and len(w["code"]) <= 100
         and isinstance(w.get("message"), str)
         and len(w["message"]) <= 2000
         for w in value
