@@ -43,7 +43,7 @@ def test_banner_gives_the_workspace_url_and_the_script_tag() -> None:
 
 def test_invalid_config_exits_2_with_the_json_path(tmp_path: Path) -> None:
     config = tmp_path / "ws.yaml"
-    config.write_text("providers: [{uniqueName: bad, landingUrl: /x}]\n")
+    config.write_text("providers: [{uniqueName: 'bad name', landingUrl: /x}]\n")
     done = subprocess.run(
         [sys.executable, "-m", "cifbridge", "serve", "--config", str(config), "--store", "memory"],
         capture_output=True,

@@ -90,7 +90,7 @@ def test_an_unreadable_state_file_exits_5_and_is_left_alone(tmp_path: Path) -> N
 
 
 def test_an_invalid_config_exits_2_and_creates_no_state_file(tmp_path: Path) -> None:
-    (tmp_path / "ws.yaml").write_text("providers: [{uniqueName: bad, landingUrl: /x}]\n")
+    (tmp_path / "ws.yaml").write_text("providers: [{uniqueName: 'bad name', landingUrl: /x}]\n")
     done = serve(tmp_path, "--config", "ws.yaml", "--state", "state/ws.sqlite3")
     assert done.returncode == 2
     line = one_line(done)
@@ -200,13 +200,46 @@ def test_each_widget_connection_is_logged_with_origin_provider_and_trust(tmp_pat
         bridge.stop()
         log = bridge.output()
     assert (
-        "INFO cifbridge: widget connected from http://evil.example as cifb_softphone (the first"
+        "WARNING cifbridge: widget connected from http://evil.example as cifb_softphone (the only"
         " provider: no data-provider, no landing URL match) is not trusted by cifb_softphone:"
-        " every call will be refused; trusted domains: localhost, 127.0.0.1, [::1], 127.0.0.1"
-    ).replace("INFO", "WARNING") in log
+        " every call will be refused; trusted domains: localhost, 127.0.0.1, [::1], 127.0.0.1;"
+        " add evil.example to trustedDomains of provider cifb_softphone in the workspace"
+        " configuration (host names, ports ignored; trusted now: localhost, 127.0.0.1, [::1],"
+        " 127.0.0.1)"
+    ) in log
     assert (
         f"INFO cifbridge: widget connected from {bridge.client.url} as cifb_softphone"
         " (its page is under the landing URL), trusted"
     ) in log
     assert "widget disconnected from http://evil.example as cifb_softphone" in log
     assert f"widget disconnected from {bridge.client.url} as cifb_softphone" in log
+
+
+def test_load_warnings_print_at_start_and_a_guessed_provider_is_told_what_to_set(
+    tmp_path: Path,
+) -> None:
+    phone = {
+        "uniqueName": "cb_phone",
+        "landingUrl": "http://localhost:5173/phone.html",
+        "trustedDomains": ["http://localhost:5173", "127.0.0.1"],
+    }
+    with BridgeProcess(tmp_path, {"providers": [phone]}) as bridge:
+        with WidgetClient(bridge.client.url, href="http://localhost:3000/other.html") as widget:
+            assert widget.call("getPresence") == "Available"
+            told = widget.warnings
+        (entry,) = bridge.client.journal(api="widget:connect")
+        bridge.stop()
+        log = bridge.output()
+    assert (
+        "cifbridge: warning: " + str(tmp_path / "workspace.json") + ": $.providers[0]."
+        "trustedDomains[0]: trusted domain 'http://localhost:5173' is read as the host name"
+        " 'localhost'"
+    ) in log
+    assert [w["code"] for w in told] == ["provider-guessed"]
+    assert 'put data-provider="cb_phone" or data-provider="cifb_softphone"' in told[0]["message"]
+    assert entry["provider"] == "cb_phone" and entry["warnings"] == told
+    assert entry["value"]["rule"] == "first-provider"
+    assert (
+        " as cb_phone (a guess, the first of 2 providers: no data-provider, no landing URL"
+        " match): this widget page (http://localhost:3000/other.html) has no data-provider"
+    ) in log

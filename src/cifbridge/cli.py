@@ -103,6 +103,12 @@ class ServeCommand(UsageStatus):
     help="Export the whole state to this file when the bridge stops (Ctrl+C, SIGTERM).",
 )
 @env_option(
+    "--strict",
+    env="STRICT",
+    is_flag=True,
+    help="Refuse every call that draws a diagnostic warning, instead of warning (for CI).",
+)
+@env_option(
     "--ready-file",
     env="READY_FILE",
     type=FilePath,
@@ -185,6 +191,7 @@ def settings_from(params: dict[str, Any]) -> Settings:
         journal_size=params["journal_size"],
         fidelity=params["fidelity"],
         reset=params["reset"],
+        strict=params["strict"],
         token=params["token"] or None,
         allow_remote=params["allow_remote"],
         allowed_hosts=tuple(params["allowed_host"]),

@@ -43,7 +43,7 @@ from cifbridge.startup import explain as explain_failure
 from cifbridge.web.access import binding_problem, binding_warning
 from cifbridge.web.app import create_app
 from cifbridge.web.hub import Hub
-from cifbridge.web.keys import HUB
+from cifbridge.web.keys import CONFIG_WARNINGS, HUB
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -126,6 +126,8 @@ async def _start(
     settings: Settings, options: ServeOptions, listener: socket.socket, imported: Document | None
 ) -> web.AppRunner:
     app = create_app(settings)
+    for warning in app[CONFIG_WARNINGS]:
+        print(f"cifbridge: warning: {warning}", file=sys.stderr, flush=True)
     access_log = logging.getLogger("aiohttp.access") if options.access_log else None
     runner = web.AppRunner(app, access_log=access_log)
     try:

@@ -23,6 +23,8 @@ class Settings:
     redis_key: str = "cifbridge:workspace"
     fidelity: Fidelity = "library"
     reset: bool = False
+    # Every diagnostic (engine/base/diagnostics.py) refuses its call instead of warning: for CI.
+    strict: bool = False
     max_frame_bytes: int = 1_000_000
     # Journal entries kept (calls, events, faults); the oldest are dropped and counted.
     journal_size: int = 10_000

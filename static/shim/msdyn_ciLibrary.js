@@ -44,7 +44,7 @@
       announceReady(namespace[LOADED_MARKER]);
       return;
     }
-    var client = createClient(bridgeOrigin, findProviderId(script));
+    var client = createClient(bridgeOrigin, findProvider(script));
     defineApi(namespace, client);
     Object.defineProperty(namespace, LOADED_MARKER, { value: bridgeOrigin });
     announceReady(bridgeOrigin);
@@ -94,14 +94,14 @@
     }
   }
 
-  function findProviderId(script) {
+  function findProvider(script) {
     // The workspace names each widget iframe after its provider; a widget opened on its own
     // can say who it is on the script tag, or let the bridge match its URL.
     var name = String(window.name || "");
     if (name.indexOf(PROVIDER_WINDOW_PREFIX) === 0) {
-      return name.slice(PROVIDER_WINDOW_PREFIX.length) || null;
+      return { id: name.slice(PROVIDER_WINDOW_PREFIX.length) || null, from: "workspace" };
     }
-    return script?.getAttribute("data-provider") || null;
+    return { id: script?.getAttribute("data-provider") || null, from: "data-provider" };
   }
 
   function announceReady(bridgeOrigin) {
@@ -116,22 +116,24 @@
   // The connection: pending calls by request id, retried after a reconnect
   // ---------------------------------------------------------------------------------------
 
-  function createClient(bridgeOrigin, providerId) {
+  function createClient(bridgeOrigin, provider) {
     var socket = io(bridgeOrigin + CONFIG.namespace, {
-      auth: { provider: providerId, href: window.location.href },
+      auth: { provider: provider.id, providerFrom: provider.from, href: window.location.href },
       transports: ["websocket", "polling"]
     });
     var client = {
       socket: socket,
       pending: new Map(),
       handlers: new Map(),
-      refusal: null
+      refusal: null,
+      warned: new Set()
     };
     socket.on("connect", () => { onConnect(client); });
     socket.on("disconnect", () => { markInterrupted(client); });
     socket.on("connect_error", (error) => { onConnectError(client, error); });
     socket.on("cif:event", (event) => { runHandlers(client, event); });
     socket.on("cif:result", (answer) => { onLateAnswer(client, answer); });
+    socket.on("cif:warning", (warning) => { reportWarnings(client, [warning]); });
     return client;
   }
 
@@ -180,6 +182,7 @@
 
   function onAck(client, entry, ack) {
     if (client.pending.get(entry.packet.requestId) !== entry) return;
+    reportWarnings(client, ack?.warnings);
     // A deferred answer (notifyEvent waits for the agent) arrives later as "cif:result".
     if (ack?.ok && ack.deferred) {
       entry.deferred = true;
@@ -366,11 +369,11 @@
     if (!set) return;
     // A copy, so a handler that removes itself (or adds another) doesn't disturb this round.
     Array.from(set).forEach((handler) => {
-      runOneHandler(name, handler, event.data);
+      runOneHandler(client, name, handler, event.data);
     });
   }
 
-  function runOneHandler(name, handler, data) {
+  function runOneHandler(client, name, handler, data) {
     // One widget's faulty handler must not stop the others from hearing the event.
     try {
       const result = handler(data);
@@ -378,9 +381,40 @@
         result.then(undefined, (error) => {
           console.error(`cifbridge: a ${name} handler rejected:`, error);
         });
+      } else {
+        noPromise(client, name, result);
       }
     } catch (error) {
       console.error(`cifbridge: a ${name} handler threw:`, error);
     }
+  }
+  // ---------------------------------------------------------------------------------------
+  // Diagnostics: what works here but is fragile in production, printed once per cause
+  // ---------------------------------------------------------------------------------------
+
+  function reportWarnings(client, warnings) {
+    if (!Array.isArray(warnings)) return;
+    warnings.forEach((warning) => {
+      var key = `${warning?.code}\u0000${warning?.message}`;
+      if (!warning || client.warned.has(key)) return;
+      client.warned.add(key);
+      if (CONFIG.strict) console.error(`cifbridge --strict: [${warning.code}] ${warning.message}`);
+      else console.warn(`cifbridge: warning: [${warning.code}] ${warning.message}`);
+    });
+  }
+
+  function noPromise(client, name, result) {
+    // The real library answers the host with each handler's promise result (reference §6.3);
+    // this shim tolerates a plain value, production does not. Told once per event name.
+    var warning = {
+      code: "handler-returned-no-promise",
+      message: `a ${name} handler returned ${result === null ? "null" : typeof result}, not a ` +
+        "Promise; the real library answers the host with the handler's promise: return one " +
+        "(an async function, or Promise.resolve())"
+    };
+    var key = `${warning.code}\u0000${warning.message}`;
+    if (client.warned.has(key)) return;
+    reportWarnings(client, [warning]);
+    client.socket.emit("cif_diagnostic", { event: name, warnings: [warning] });
   }
 })(window, document);

@@ -32,7 +32,9 @@ async def test_a_context_3000_levels_deep_is_rejected_promptly(
     assert message.startswith("createSession: $.input.context.a[0][0][0]")
     assert message.endswith("nested deeper than 32 levels (limits.maxInputDepth)")
     # Nothing changed, and the next call is served from the same state.
-    ack = await widget.call("createSession", '{"templateName":"msdyn_voicecall_session"}')
+    ack = await widget.call(
+        "createSession", '{"templateName":"msdyn_voicecall_session","customerName":"Ana"}'
+    )
     assert ack == {"ok": True, "value": "session-id-1"}
     await widget.close()
     async with http.get(server.make_url("/api/journal")) as response:

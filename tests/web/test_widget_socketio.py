@@ -154,7 +154,7 @@ async def test_retried_request_id_is_idempotent_over_the_wire(
 ) -> None:
     server = await serve()
     widget = await connect_widget(server)
-    request = {"templateName": "msdyn_chat_session"}
+    request = {"templateName": "msdyn_chat_session", "customerName": "Ana"}
     first = await widget.call("createSession", request, request_id="retry-me")
     second = await widget.call("createSession", request, request_id="retry-me")
     assert first == second == {"ok": True, "value": "session-id-1"}

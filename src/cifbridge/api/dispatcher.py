@@ -15,10 +15,12 @@ from typing import Any
 
 from cifbridge.api import envelope
 from cifbridge.api.catalog import APIS
+from cifbridge.api.diagnostics import edge_warnings
 from cifbridge.api.limits import input_problem
 from cifbridge.api.signatures import normalize
 from cifbridge.api.validation import SchemaSet
 from cifbridge.engine import DEFERRED, CifError, Delivery, Engine, InvalidInput, Settlement
+from cifbridge.engine.base.diagnostics import Diagnostic, strict_rejection
 from cifbridge.engine.base.errors import HostError, OriginNotTrusted
 from cifbridge.engine.base.texts import ORIGIN_NOT_TRUSTED
 
@@ -57,22 +59,27 @@ class Outcome:
     mutated: bool = False
     deferred: bool = False
     settlements: tuple[Settlement, ...] = field(default=())
+    warnings: tuple[dict[str, str], ...] = field(default=())
 
     def to_wire(self) -> dict[str, Any]:
         """Return the Socket.IO acknowledgement envelope."""
         if self.deferred:
-            return envelope.deferred()
-        if self.ok:
-            return envelope.resolved(self.value)
-        return envelope.rejected(self.error, self.origin)
+            ack = envelope.deferred()
+        elif self.ok:
+            ack = envelope.resolved(self.value)
+        else:
+            ack = envelope.rejected(self.error, self.origin)
+        return envelope.with_warnings(ack, self.warnings)
 
 
 class Dispatcher:
     """Applies widget calls to an engine after checking them at the edge."""
 
-    def __init__(self, engine: Engine, schemas: SchemaSet) -> None:
+    def __init__(self, engine: Engine, schemas: SchemaSet, *, strict: bool = False) -> None:
         self.engine = engine
         self.schemas = schemas
+        # --strict: a call that draws a warning is refused instead (and changes nothing).
+        self.strict = strict
 
     def call(
         self, caller: Caller, api: str, args: Sequence[Any], request_id: str | None = None
@@ -110,6 +117,23 @@ class Dispatcher:
     def _run(self, caller: Caller, api: str, args: Sequence[Any], request_id: str) -> Outcome:
         if not caller.trusted:
             raise OriginNotTrusted(ORIGIN_NOT_TRUSTED)
+        edge = tuple(edge_warnings(self.schemas, api, args))
+        if edge and self.strict:
+            raise strict_rejection(api, edge)
+        try:
+            return self._checked(caller, api, args, request_id, edge)
+        except CifError as error:
+            error.warnings = (*edge, *error.warnings)
+            raise
+
+    def _checked(
+        self,
+        caller: Caller,
+        api: str,
+        args: Sequence[Any],
+        request_id: str,
+        edge: tuple[Diagnostic, ...],
+    ) -> Outcome:
         named = normalize(api, args)
         bounds = input_problem(named, self.engine.config.input_limits)
         if bounds is not None:  # before the schema: a validator recurses into what it checks
@@ -120,7 +144,7 @@ class Dispatcher:
         problem = self.schemas.first_error(schema_id, named)
         if problem is not None:
             raise InvalidInput(problem.text if problem.exact else f"{api}: {problem.text}")
-        result = self.engine.call(caller.provider, api, named, request_id)
+        result = self.engine.call(caller.provider, api, named, request_id, strict=self.strict)
         return Outcome(
             True,
             None if result.value is DEFERRED else result.value,
@@ -128,17 +152,21 @@ class Dispatcher:
             mutated=result.mutated,
             deferred=result.value is DEFERRED,
             settlements=result.settlements,
+            warnings=tuple(w.to_json() for w in (*edge, *result.warnings)),
         )
 
 
 def _failure(error: CifError, message_type: str) -> Outcome:
     body, origin = envelope.error_body(error, message_type)
-    return Outcome(False, error=body, origin=origin)
+    warnings = tuple(w.to_json() for w in error.warnings if isinstance(w, Diagnostic))
+    return Outcome(False, error=body, origin=origin, warnings=warnings)
 
 
 def _remembered(outcome: Outcome) -> dict[str, Any]:
     # Only what the widget saw is kept: a replay must not deliver the events a second time.
     remembered: dict[str, Any] = {"ok": outcome.ok, "value": outcome.value}
+    if outcome.warnings:
+        remembered["warnings"] = [dict(w) for w in outcome.warnings]
     if outcome.deferred:
         remembered["deferred"] = True
     if not outcome.ok:

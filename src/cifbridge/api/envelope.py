@@ -11,6 +11,9 @@ Rules (DESIGN.md "Wire protocol"):
   one (the Xrm error body of a record function, insertNotes' flap error);
   "timeout" is only ever made by a fault (web/faults.py): the library's own timeout rejection,
   error `{message}`, which the shim gives the real timeout form whatever the encoding;
+- an acknowledgement of either kind may carry `warnings`, a list of {code, message}: calls that
+  work here but are fragile or different in production (engine/base/diagnostics.py); the
+  key is there only when there is a warning;
 - a failure inside cifbridge itself is a host error saying so, never a missing acknowledgement.
 This module is the only place that builds these shapes.
 """
@@ -38,6 +41,11 @@ def deferred() -> dict[str, Any]:
 def rejected(error: dict[str, Any] | None, origin: str | None) -> dict[str, Any]:
     """Acknowledge a call that failed with this error body."""
     return {"ok": False, "error": error, "origin": origin}
+
+
+def with_warnings(ack: dict[str, Any], warnings: Any) -> dict[str, Any]:
+    """Add the call's diagnostics ({code, message} each) to an acknowledgement, if any."""
+    return {**ack, "warnings": [dict(w) for w in warnings]} if warnings else ack
 
 
 def late_answer(request_id: str, acknowledgement: dict[str, Any]) -> dict[str, Any]:

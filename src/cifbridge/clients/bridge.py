@@ -38,10 +38,11 @@ class BridgeError(RuntimeError):
 class CifCallError(RuntimeError):
     """A CIF call was rejected; `error` is what the widget's promise rejected with."""
 
-    def __init__(self, api: str, error: dict[str, Any], origin: str) -> None:
+    def __init__(self, api: str, error: dict[str, Any], origin: str, warnings: Any = None) -> None:
         super().__init__(f"{api} rejected: {error.get('message')}")
         self.error = error
         self.origin = origin
+        self.warnings: list[dict[str, str]] = list(warnings or [])
 
 
 class BridgeClient:
@@ -125,7 +126,11 @@ class BridgeClient:
         self, since: int = 0, api: str | None = None, kind: str | None = None
     ) -> list[dict[str, Any]]:
         """Return the entries recorded after `since`: the CIF calls (and late answers), or the
-        kinds asked ("event", "fault", "call,event", "all"), optionally of one function."""
+        kinds asked ("event", "fault", "call,event", "all"), optionally of one function.
+
+        An entry's `warnings` ({code, message} each), when present, are the diagnostics of the
+        call: it works here but is fragile or different in production.
+        """
         return list(self.journal_page(since, api, kind)["entries"])
 
     def journal_page(
@@ -275,7 +280,8 @@ class PendingCall:
             self._answer = self._widget._wait_for_answer(self.request_id, timeout)
         if not self._answer.get("ok"):
             error = self._answer.get("error") or {}
-            raise CifCallError(self.api, error, self._answer.get("origin", "host"))
+            origin = self._answer.get("origin", "host")
+            raise CifCallError(self.api, error, origin, self._answer.get("warnings"))
         return self._answer.get("value")
 
 
@@ -289,6 +295,7 @@ class WidgetClient:
         # Messages arrive in one stream; whatever one waiter reads for another is kept here.
         self._events: deque[tuple[str, dict[str, Any]]] = deque()
         self._answers: dict[str, dict[str, Any]] = {}
+        self._warnings: list[dict[str, str]] = []
 
     def __enter__(self) -> WidgetClient:
         self.connect()
@@ -312,7 +319,26 @@ class WidgetClient:
         request_id = uuid.uuid4().hex
         packet = {"api": api, "args": list(args), "requestId": request_id}
         ack: dict[str, Any] = self._client.call("cif", packet, timeout=timeout)
+        self._note_warnings(ack.get("warnings"))
         return PendingCall(self, api, request_id, ack)
+
+    @property
+    def warnings(self) -> list[dict[str, str]]:
+        """Return the diagnostics ({code, message}) the bridge gave this widget so far.
+
+        Once per cause, in order: calls (and the connection) that work here but are fragile
+        or different in production. Messages already received are read first.
+        """
+        while True:
+            try:
+                self._pump(0)
+            except (socketio.exceptions.TimeoutError, socketio.exceptions.DisconnectedError):
+                return list(self._warnings)
+
+    def _note_warnings(self, warnings: Any) -> None:
+        for warning in warnings or ():
+            if isinstance(warning, dict) and warning not in self._warnings:
+                self._warnings.append(warning)
 
     def call(self, api: str, *args: Any, timeout: float = 10.0) -> Any:
         """Call a CIF function; return the value or raise CifCallError as the promise would."""
@@ -335,3 +361,6 @@ class WidgetClient:
             self._events.append((data[0]["name"], json.loads(data[0]["data"])))
         elif name == "cif:result":
             self._answers[data[0]["requestId"]] = data[0]
+            self._note_warnings(data[0].get("warnings"))
+        elif name == "cif:warning":
+            self._note_warnings([data[0]])

@@ -1,8 +1,10 @@
 """pytest fixtures for partner widgets' CI suites (registered as the `cifbridge` plugin).
 
 cifbridge_server          session: a bridge process on a free port (memory store), configured
-                          by the `cifbridge_config` ini option or CIFBRIDGE_CONFIG; under
-                          pytest-xdist each worker gets its own
+                          by the `cifbridge_config` ini option or CIFBRIDGE_CONFIG, and run
+                          with --strict when the `cifbridge_strict` ini option is true (every
+                          diagnostic refuses its call); under pytest-xdist each worker gets
+                          its own
 cifbridge                 function: a BridgeClient of that bridge, reset before each test (the
                           workspace, the journal and the clock)
 cifbridge_factory         function: `cifbridge_factory(config, *serve_args)` starts a bridge of
@@ -33,8 +35,14 @@ _SESSION_BRIDGE = pytest.StashKey[BridgeProcess]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """Declare the ini option naming the workspace configuration."""
+    """Declare the ini options: the workspace configuration, and strict diagnostics."""
     parser.addini("cifbridge_config", "workspace configuration file for the cifbridge fixtures")
+    parser.addini(
+        "cifbridge_strict",
+        "run the session bridge with --strict: every diagnostic warning refuses its call",
+        type="bool",
+        default=False,
+    )
 
 
 class BridgeFactory:
@@ -71,7 +79,8 @@ def cifbridge_server(
     """Start one bridge for the test session (for this worker, under pytest-xdist)."""
     configured = request.config.getini("cifbridge_config") or os.environ.get("CIFBRIDGE_CONFIG")
     config = Path(str(request.config.rootpath / configured)) if configured else None
-    process = BridgeProcess(tmp_path_factory.mktemp("cifbridge"), config)
+    strict = ["--strict"] if request.config.getini("cifbridge_strict") else []
+    process = BridgeProcess(tmp_path_factory.mktemp("cifbridge"), config, strict)
     request.config.stash[_SESSION_BRIDGE] = process
     try:
         yield start_or_fail(process)

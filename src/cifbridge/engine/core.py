@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext, Delivery, Settlement
-from cifbridge.engine.base.errors import INVALID, NOT_FOUND, AgentActionRefused, RecordError
+from cifbridge.engine.base.diagnostics import Diagnostic, strict_rejection
+from cifbridge.engine.base.errors import (
+    INVALID,
+    NOT_FOUND,
+    AgentActionRefused,
+    CifError,
+    RecordError,
+)
 from cifbridge.engine.base.feature import AgentAction, Handler, Timer, collect_hooks
 from cifbridge.engine.base.state import JSON, Workspace, dumps, from_json, new_workspace, to_json
 from cifbridge.engine.config.workspace import WorkspaceConfig
@@ -43,6 +50,7 @@ class Result:
     deliveries: tuple[Delivery, ...] = ()
     mutated: bool = False
     settlements: tuple[Settlement, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 class Engine:
@@ -63,10 +71,29 @@ class Engine:
         """Tell whether the engine has semantics for this API."""
         return api in HANDLERS
 
-    def call(self, provider: str, api: str, args: dict[str, Any], request_id: str = "") -> Result:
-        """Apply one widget call; raises CifError when the call fails."""
+    def call(
+        self,
+        provider: str,
+        api: str,
+        args: dict[str, Any],
+        request_id: str = "",
+        *,
+        strict: bool = False,
+    ) -> Result:
+        """Apply one widget call; raises CifError when the call fails.
+
+        With `strict`, a call that drew a warning is refused and leaves the workspace as it was.
+        """
+        before = to_json(self.workspace) if strict else None
         ctx = self._context(provider, request_id)
-        value = HANDLERS[api](ctx, args)
+        try:
+            value = HANDLERS[api](ctx, args)
+        except CifError as error:
+            error.warnings = (*error.warnings, *ctx.warnings)
+            raise
+        if before is not None and ctx.warnings:
+            self.workspace = from_json(before)  # a refusal changes nothing
+            raise strict_rejection(api, ctx.warnings)
         return self._result(ctx, value)
 
     def agent(self, action: str, **params: Any) -> Result:
@@ -192,7 +219,13 @@ class Engine:
     def _result(self, ctx: CallContext, value: Any) -> Result:
         if ctx.mutated:
             self.workspace.revision += 1  # the transport saves this revision
-        return Result(value, tuple(ctx.deliveries), ctx.mutated, tuple(ctx.settlements))
+        return Result(
+            value,
+            tuple(ctx.deliveries),
+            ctx.mutated,
+            tuple(ctx.settlements),
+            tuple(ctx.warnings),
+        )
 
 
 def _request_key(provider: str, api: str, request_id: str) -> str:

@@ -4,7 +4,9 @@ Rules:
 - the bundled defaults are parsed once per process and shared (`default_config_data`): nobody
   writes into them. `merge_config` builds new containers for everything it changes and never
   writes into either input, and the typed configuration is built from the data, not into it;
-- a user's file is validated on its own, then the merged whole is validated and cross-checked.
+- a user's file is validated on its own (schema, then engine/config/checks.py: each finding
+  names the file, the JSON path and the fix), then the merged whole is validated and
+  cross-checked; warnings are returned beside the configuration (`load_config_reported`).
 """
 
 from __future__ import annotations
@@ -12,12 +14,20 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cifbridge.api.validation import SchemaSet
 from cifbridge.engine import WorkspaceConfig, config_from_dict
 from cifbridge.engine.config.channels import channel_config_problems, merge_channel_config
+from cifbridge.engine.config.checks import (
+    ERROR,
+    WARNING,
+    Finding,
+    file_findings,
+    reference_findings,
+)
 from cifbridge.engine.config.entities import merge_record_config, record_config_problems
 from cifbridge.engine.config.features import merge_feature_config
 from cifbridge.files.documents import DocumentError, read_document
@@ -54,9 +64,14 @@ def default_config_data() -> Mapping[str, Any]:
 
 
 def merge_config(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge a user's configuration into a copy of the defaults; same uniqueName replaces."""
+    """Merge a user's configuration into a copy of the defaults; same uniqueName replaces.
+
+    A list section may also be written `{extend: [...]}` (added to the bundled entries) or
+    `{replace: [...]}` (instead of them); a plain list of presences replaces the bundled ones.
+    """
     if override.get("extends") == "none":
-        return copy.deepcopy({k: v for k, v in override.items() if k != "extends"})
+        return copy.deepcopy(_plain_lists({k: v for k, v in override.items() if k != "extends"}))
+    base, override = _apply_list_forms(base, override)
     merged = {**base, "limits": {**base.get("limits", {}), **override.get("limits", {})}}
     for key in _MERGED_LISTS:
         entries = {e["uniqueName"]: e for e in base.get(key, [])}
@@ -73,16 +88,77 @@ def merge_config(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[s
     return copy.deepcopy(merged)
 
 
+def _apply_list_forms(
+    base: Mapping[str, Any], override: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    # `replace:` empties the bundled list first; `extend:` of presences keeps the bundled ones.
+    base, override = dict(base), dict(override)
+    for key in (*_MERGED_LISTS, "presences", "entities"):
+        value = override.get(key)
+        if not isinstance(value, Mapping):
+            continue
+        if "replace" in value:
+            base[key] = []
+            override[key] = list(value["replace"])
+        elif key == "presences":
+            added = list(value.get("extend") or [])
+            texts = {p["presenceText"] for p in added}
+            kept = [p for p in base.get(key, []) if p["presenceText"] not in texts]
+            override[key] = [*kept, *added]
+        else:
+            override[key] = list(value.get("extend") or [])
+    return base, override
+
+
+def _plain_lists(data: Mapping[str, Any]) -> dict[str, Any]:
+    # A file that stands alone has no bundled list to extend: both forms are just its list.
+    return {
+        key: list(value.get("replace", value.get("extend")) or [])
+        if isinstance(value, Mapping) and key in (*_MERGED_LISTS, "presences", "entities")
+        else value
+        for key, value in data.items()
+    }
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """The effective configuration and the warnings its files drew (see engine/config/checks)."""
+
+    config: WorkspaceConfig
+    warnings: tuple[str, ...] = ()
+
+
 def load_config(schemas: SchemaSet, path: Path | None = None) -> WorkspaceConfig:
     """Return the effective configuration: the defaults, merged with `path` if given."""
+    return load_config_reported(schemas, path).config
+
+
+def load_config_reported(schemas: SchemaSet, path: Path | None = None) -> LoadedConfig:
+    """Load as `load_config` does, and also return the warnings (printed at serve start)."""
     data: Mapping[str, Any] = default_config_data()
+    user, where = data, str(default_config_path())
+    findings: list[Finding] = []
     if path is not None:
-        user = read_config_file(path)
-        _check(schemas, user, str(path))
+        user, where = read_config_file(path), str(path)
+        _check(schemas, user, where)
+        findings.extend(file_findings(user))
+        _raise_errors(findings, where)
         data = merge_config(data, user)
     _check(schemas, data, "effective configuration")
+    findings.extend(reference_findings(user, data))
+    _raise_errors(findings, where)
     _check_references(data)
-    return config_from_dict(data)
+    try:
+        config = config_from_dict(data)
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from error
+    return LoadedConfig(config, tuple(f.text(where) for f in findings if f.level == WARNING))
+
+
+def _raise_errors(findings: list[Finding], where: str) -> None:
+    errors = [f.text(where) for f in findings if f.level == ERROR]
+    if errors:
+        raise ConfigError("; ".join(errors))
 
 
 def _check(schemas: SchemaSet, data: Mapping[str, Any], where: str) -> None:
@@ -92,16 +168,7 @@ def _check(schemas: SchemaSet, data: Mapping[str, Any], where: str) -> None:
 
 
 def _check_references(data: Mapping[str, Any]) -> None:
-    tabs = {t["uniqueName"] for t in data.get("applicationTabTemplates", [])}
     problems = []
-    for template in data.get("sessionTemplates", []):
-        wanted = [template.get("anchorTab"), *template.get("additionalTabs", [])]
-        for name in filter(None, wanted):
-            if name not in tabs:
-                problems.append(
-                    f"session template {template['uniqueName']} names application tab "
-                    f"template {name}, which is not configured"
-                )
     if not data.get("providers"):
         problems.append("at least one channel provider must be configured")
     problems.extend(record_config_problems(data))

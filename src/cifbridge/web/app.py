@@ -10,7 +10,7 @@ from aiohttp import web
 from cifbridge.api.dispatcher import Dispatcher
 from cifbridge.api.validation import SchemaSet
 from cifbridge.engine import Engine
-from cifbridge.files.config import load_config
+from cifbridge.files.config import load_config_reported
 from cifbridge.files.resources import data_dir
 from cifbridge.settings import Settings
 from cifbridge.store import open_store
@@ -22,7 +22,7 @@ from cifbridge.web.errors import control_errors
 from cifbridge.web.frames import BoundedPacket
 from cifbridge.web.hub import Hub
 from cifbridge.web.journal import Journal
-from cifbridge.web.keys import HUB, SCHEMAS, SETTINGS, SHIM, SIO
+from cifbridge.web.keys import CONFIG_WARNINGS, HUB, SCHEMAS, SETTINGS, SHIM, SIO
 from cifbridge.web.namespaces.widgets import WidgetNamespace
 from cifbridge.web.namespaces.workspace import WorkspaceNamespace
 from cifbridge.web.routes import setup_routes
@@ -33,7 +33,8 @@ from cifbridge.web.shim import build_shim
 def create_app(settings: Settings) -> web.Application:
     """Build the bridge: config, engine, store, Socket.IO server, routes; attach and return."""
     schemas = SchemaSet(data_dir("schemas"))
-    config = load_config(schemas, settings.config_path)
+    loaded = load_config_reported(schemas, settings.config_path)
+    config = loaded.config
     clock = OffsetClock()
     engine = Engine(config, clock=clock)
     sio = socketio.AsyncServer(
@@ -46,8 +47,9 @@ def create_app(settings: Settings) -> web.Application:
     )
     store = open_store(settings)
     journal = Journal(clock, open_journal(settings, store))  # kept where the store keeps state
-    hub = Hub(Dispatcher(engine, schemas), store, sio, journal, clock)
-    sio.register_namespace(WidgetNamespace(hub, config))
+    dispatcher = Dispatcher(engine, schemas, strict=settings.strict)
+    hub = Hub(dispatcher, store, sio, journal, clock)
+    sio.register_namespace(WidgetNamespace(hub, config, strict=settings.strict))
     access = AccessPolicy.from_settings(settings)
     sio.register_namespace(WorkspaceNamespace(hub, access))
 
@@ -57,6 +59,7 @@ def create_app(settings: Settings) -> web.Application:
     app[SCHEMAS] = schemas
     app[SIO] = sio
     app[SHIM] = build_shim(settings)
+    app[CONFIG_WARNINGS] = loaded.warnings
     setup_security(app, settings)
     setup_routes(app)
     setup_control_routes(app)

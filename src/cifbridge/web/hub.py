@@ -93,6 +93,12 @@ class Hub:
         await self._publish(outcome.deliveries, outcome.mutated, answers)
         return outcome.to_wire()
 
+    async def note(self, provider: str, api: str, **fields: Any) -> dict[str, Any]:
+        """Journal something that is not a call (a connection, a widget's own diagnostic)."""
+        # Kept as a call-like entry so the default journal (calls and answers) shows it; pages
+        # see it live through the journal's listener.
+        return await self.journal.record("call", provider=provider, api=api, args=[], **fields)
+
     async def agent(self, action: str, params: Mapping[str, Any]) -> Result:
         """Apply one agent action (it may raise AgentActionRefused) and publish its effects."""
         return await self._run(self.engine.agent, action, **params)
@@ -224,6 +230,8 @@ class Hub:
         )
         if outcome.deferred:
             result = {"deferred": True}  # its answer is journaled later, marked settled
+        if outcome.warnings:
+            result["warnings"] = [dict(w) for w in outcome.warnings]
         await self.journal.record(
             "call",
             provider=provider,

@@ -17,3 +17,5 @@ SCHEMAS = web.AppKey("schemas", SchemaSet)
 SIO = web.AppKey("sio", Any)
 SHIM = web.AppKey("shim", bytes)
 ACCESS = web.AppKey("access", AccessPolicy)
+# The warnings loading the configuration drew (printed at serve start), for the diagnostics.
+CONFIG_WARNINGS = web.AppKey("config_warnings", tuple)

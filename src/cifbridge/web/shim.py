@@ -28,6 +28,7 @@ def build_shim(settings: Settings) -> bytes:
         "apis": shim_table(),
         "events": list(BUILT_IN_EVENTS),
         "fidelity": settings.fidelity,
+        "strict": settings.strict,
         "timeoutMs": TIMEOUT_MS,
         "timeoutMessage": TIMEOUT,
         "namespace": WIDGET_NAMESPACE,

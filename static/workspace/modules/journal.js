@@ -1,9 +1,10 @@
 /*
  * The journal drawer: every CIF call live, with its input, its result or error, and its
- * latency. A deferred call (notifyEvent, a quick create openForm) gets its late answer on the
- * same line when it comes; notifyEvent shows as waiting for the agent until then. The events
- * the bridge sent to widgets and the faults set through the control API show between them
- * (journal entries of kind "event" and "fault"); only calls are counted.
+ * latency, and its diagnostics (warnings) when it has any. A deferred call (notifyEvent, a
+ * quick create openForm) gets its late answer on the same line when it comes; notifyEvent shows
+ * as waiting for the agent until then. The events the bridge sent to widgets and the faults set
+ * through the control API show between them (journal entries of kind "event" and "fault");
+ * only calls are counted.
  */
 import { el } from "./dom.js";
 
@@ -67,6 +68,13 @@ export function createJournal() {
     const args = el("pre", "journal-args", `(${(entry.args || []).map(json).join(", ")})`);
     const outcome = el("pre", "journal-outcome");
     item.append(head, args, outcome);
+    if (Array.isArray(entry.warnings) && entry.warnings.length) {
+      // Diagnostics: this call works here but is fragile or different in production.
+      item.classList.add("has-warnings");
+      const warnings = el("ul", "journal-warnings");
+      entry.warnings.forEach((w) => { warnings.append(el("li", "journal-warning", `⚠ [${w.code}] ${w.message}`)); });
+      item.append(warnings);
+    }
     if (entry.unanswered) {
       // A fault kept the answer back: the widget's promise waits for its timeout (or a resend).
       item.classList.add("is-error");

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from cifbridge.engine.base.diagnostics import Diagnostic
 from cifbridge.engine.base.state import JSON, Workspace
 from cifbridge.engine.config.workspace import WorkspaceConfig
 
@@ -64,6 +65,13 @@ class CallContext:
     deliveries: list[Delivery] = field(default_factory=list)
     settlements: list[Settlement] = field(default_factory=list)
     mutated: bool = False
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    def warn(self, *found: Diagnostic | None) -> None:
+        """Note what this call does that production does differently (once per cause)."""
+        for warning in found:
+            if warning is not None and warning not in self.warnings:
+                self.warnings.append(warning)
 
     def emit(self, provider: str | None, name: str, payload: JSON) -> None:
         """Queue an event for a provider's widgets; sessions without a provider notify nobody."""

@@ -32,7 +32,7 @@ EngineError                   every failure the engine raises; `message` is what
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 
 class EngineError(Exception):
@@ -53,6 +53,8 @@ class CifError(EngineError):
     def __init__(self, message: str, error_code: int | None = None) -> None:
         super().__init__(message)
         self.error_code = error_code
+        # Diagnostics (base/diagnostics.py) found before the call failed; they travel with it.
+        self.warnings: tuple[Any, ...] = ()
 
 
 class InvalidInput(CifError):

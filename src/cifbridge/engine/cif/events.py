@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cifbridge.engine.base import diagnostics
 from cifbridge.engine.base.context import ANY_PROVIDER, WORKSPACE_PAGE, CallContext
 from cifbridge.engine.base.errors import INVALID, NOT_FOUND, AgentActionRefused
 from cifbridge.engine.base.feature import Feature
@@ -46,6 +47,7 @@ BUILT_IN_EVENTS = frozenset(
 
 def add_handler(ctx: CallContext, args: dict[str, Any]) -> None:
     """Accept a handler registration; the widget keeps the function itself."""
+    ctx.warn(diagnostics.unknown_event(args["eventName"], BUILT_IN_EVENTS))
 
 
 def remove_handler(ctx: CallContext, args: dict[str, Any]) -> bool:

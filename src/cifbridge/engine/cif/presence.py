@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cifbridge.engine.base import diagnostics
 from cifbridge.engine.base.context import ANY_PROVIDER, CallContext
 from cifbridge.engine.base.errors import NOT_FOUND, AgentActionRefused, InvalidInput
 from cifbridge.engine.base.feature import Feature
@@ -43,6 +44,8 @@ def set_presence(ctx: CallContext, args: dict[str, Any]) -> bool:
     text = args["presenceText"]
     found = _find(ctx, "presenceText", text)
     if found is None:
+        texts = [p.get("presenceText", "") for p in presence_list(ctx.workspace, ctx.config)]
+        ctx.warn(diagnostics.presence_case(text, texts))
         return False
     change_presence(ctx, dict(found))
     return True

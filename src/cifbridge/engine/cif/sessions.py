@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cifbridge.engine.base import slugs
+from cifbridge.engine.base import diagnostics, slugs
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.errors import (
     NotAllowedForProvider,
@@ -78,6 +78,11 @@ def create_session(ctx: CallContext, args: dict[str, Any]) -> str:
             session.tabs[0].title = session.title
     for name in template.additional_tabs:
         open_tab(ctx, session, name, {})
+    warn_unfilled_title(ctx, "createSession", template, session, [session.parameters])
+    for name, given in session.tab_parameters.items():
+        tab = ctx.config.tab_templates[name]
+        configured = {n: (p.is_runtime, p.value) for n, p in tab.parameters.items()}
+        ctx.warn(*diagnostics.ignored_runtime_parameters(name, configured, given))
     ctx.workspace.panel.mode = PANEL_MODES.get(template.panel_mode, ctx.workspace.panel.mode)
     focus.focus(ctx, session.id)
     return session.id
@@ -89,6 +94,7 @@ def _find_template(ctx: CallContext, request: dict[str, Any]) -> SessionTemplate
     if name is not None:
         if name in templates:
             return templates[name]
+        ctx.warn(diagnostics.unknown_template("createSession", "session template", name, templates))
         raise TemplateNotFound(template_not_found(name))
     tag = request.get("templateTag", "")
     found = next((t for t in templates.values() if tag in t.tags), None)
@@ -123,6 +129,19 @@ def _new_session(ctx: CallContext, template: SessionTemplate, request: dict[str,
     workspace.sessions[session.id] = session
     ctx.changed()
     return session
+
+
+def warn_unfilled_title(
+    ctx: CallContext,
+    api: str,
+    template: SessionTemplate,
+    session: Session,
+    bags: list[dict[str, Any]],
+) -> None:
+    """Warn of slugs in the session's title that nothing filled (the title lost text)."""
+    where = f"{api}: the title of session template {template.unique_name}"
+    found = diagnostics.unfilled_slugs(where, template.title, [*bags, anchor_bag(session, ctx)])
+    ctx.warn(*found)
 
 
 def session_title(
@@ -170,7 +189,9 @@ def set_session_title(ctx: CallContext, args: dict[str, Any]) -> str:
         session = own_session(ctx, session_id, allow_home=False)
     template = ctx.config.session_templates.get(session.template or "")
     if template is not None and template.title:
-        title = session_title(ctx, template, session, [request, session.parameters])
+        bags = [request, session.parameters]
+        title = session_title(ctx, template, session, bags)
+        warn_unfilled_title(ctx, "setSessionTitle", template, session, bags)
     else:
         title = slugs.as_text(request.get("title", session.title))
     session.title = title

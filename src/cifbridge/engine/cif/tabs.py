@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cifbridge.engine.base import slugs
+from cifbridge.engine.base import diagnostics, slugs
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.errors import (
     CONFLICT,
@@ -52,7 +52,7 @@ from cifbridge.engine.base.texts import (
     tab_not_in_focused_session,
     tab_template_not_found,
 )
-from cifbridge.engine.cif.tab_templates import open_tab, tab_title
+from cifbridge.engine.cif.tab_templates import open_tab, tab_bags, tab_title
 from cifbridge.engine.config.workspace import HOME_SESSION_ID, TabTemplate
 
 NOT_PROVIDER_SESSION_CODE = 1
@@ -95,6 +95,9 @@ def find_template(ctx: CallContext, request: Mapping[str, Any]) -> TabTemplate:
         found = next((t for t in templates.values() if value in t.tags), None)
         key = "tag"
     if found is None:
+        if key == "name":
+            kind = "application tab template"
+            ctx.warn(diagnostics.unknown_template("createTab", kind, value, templates))
         raise TemplateNotFound(
             tab_template_not_found(key, value), error_code=TEMPLATE_NOT_FOUND_CODE
         )
@@ -117,7 +120,16 @@ def open_from_request(ctx: CallContext, session: Session, request: Mapping[str, 
     template = find_template(ctx, request)
     runtime = runtime_values(template.unique_name, request)
     focus = request.get("isFocused") is True
-    return open_tab(ctx, session, template.unique_name, runtime, focus=focus)
+    given = dict(request.get("templateParameters") or {})
+    own = given.pop(template.unique_name, None)
+    passed = [*given, *(own if isinstance(own, dict) else {})]
+    configured = {n: (p.is_runtime, p.value) for n, p in template.parameters.items()}
+    ctx.warn(*diagnostics.ignored_runtime_parameters(template.unique_name, configured, passed))
+    tab = open_tab(ctx, session, template.unique_name, runtime, focus=focus)
+    where = f"createTab: the title of application tab template {template.unique_name}"
+    bags = [runtime, *tab_bags({**runtime, **tab.parameters}, session, ctx)]
+    ctx.warn(*diagnostics.unfilled_slugs(where, template.title, bags))
+    return tab
 
 
 def create_tab(ctx: CallContext, args: dict[str, Any]) -> str:
@@ -172,6 +184,9 @@ def set_tab_title(ctx: CallContext, args: dict[str, Any]) -> str:
     if template is not None and template.title:
         own = {**session.tab_parameters.get(tab.template, {}), **tab.runtime, **tab.parameters}
         tab.title = tab_title(template, session, own, first=request, ctx=ctx)
+        where = f"setTabTitle: the title of application tab template {template.unique_name}"
+        bags = [request, *tab_bags(own, session, ctx)]
+        ctx.warn(*diagnostics.unfilled_slugs(where, template.title, bags))
     elif request.get("title") is not None:
         tab.title = slugs.as_text(request["title"])
     ctx.changed()

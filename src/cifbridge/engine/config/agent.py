@@ -11,7 +11,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cifbridge.engine.config.entities import derived_guid
+
 DEFAULT_INITIAL_PRESENCE = "Available"
+# The colour a presence gets when its entry gives none: the bundled presences' colours.
+STATUS_COLORS = {
+    "AVAILABLE": "#8DE429",
+    "BUSY": "#FF0000",
+    "BUSY_DND": "#D93B3B",
+    "AWAY": "#FDC12F",
+    "OFFLINE": "#8A8886",
+}
 
 
 @dataclass(frozen=True)
@@ -69,12 +79,12 @@ def organization_from_dict(org: Mapping[str, Any], agent: Mapping[str, Any]) -> 
 
 
 def presences_from_list(presences: Sequence[Mapping[str, Any]]) -> tuple[Presence, ...]:
-    """Build the presence list from the `presences` section."""
+    """Build the presence list from the `presences` section; id and colour may be left out."""
     return tuple(
         Presence(
-            presence_id=p["presenceId"],
+            presence_id=p.get("presenceId") or derived_guid("presence", p["presenceText"]),
             text=p["presenceText"],
-            color=p["presenceColor"],
+            color=p.get("presenceColor") or STATUS_COLORS[p["basePresenceStatus"]],
             base_status=p["basePresenceStatus"],
         )
         for p in presences

@@ -140,16 +140,23 @@ def entities_from_config(raw: Sequence[Mapping[str, Any]]) -> dict[str, Entity]:
 COMPOSED_BY_DATAVERSE = {"fullname": ("firstname", "lastname")}
 
 
+def primary_id_of(e: Mapping[str, Any]) -> str:
+    """Return an entity's primary id attribute; Dataverse's default is <logicalName>id."""
+    return str(e.get("primaryIdAttribute") or f"{e['logicalName']}id")
+
+
 def _entity(e: Mapping[str, Any]) -> Entity:
     specs = e.get("attributes", {})
     attributes = {name: _attribute(name, spec, specs) for name, spec in specs.items()}
+    # Defaults as Dataverse makes them for a new table: <name>s, <name>id, name.
+    entity_set = e.get("entitySetName") or f"{e['logicalName']}s"
     return Entity(
         logical_name=e["logicalName"],
-        entity_set_name=e["entitySetName"],
-        primary_id=e["primaryIdAttribute"],
-        primary_name=e["primaryNameAttribute"],
+        entity_set_name=entity_set,
+        primary_id=primary_id_of(e),
+        primary_name=e.get("primaryNameAttribute") or "name",
         display_name=e.get("displayName", e["logicalName"]),
-        display_collection_name=e.get("displayCollectionName", e["entitySetName"]),
+        display_collection_name=e.get("displayCollectionName", entity_set),
         object_type_code=int(e.get("objectTypeCode", 0)),
         is_activity=bool(e.get("isActivity", False)),
         description=e.get("description", ""),
@@ -228,7 +235,7 @@ def merge_record_config(base: Mapping[str, Any], override: Mapping[str, Any]) ->
     entities.update({e["logicalName"]: e for e in override.get("entities", [])})
     records = {name: list(rows) for name, rows in base.get("records", {}).items()}
     for name, rows in override.get("records", {}).items():
-        key = entities.get(name, {}).get("primaryIdAttribute", "")
+        key = primary_id_of(entities[name]) if name in entities else ""
         added = {str(r.get(key, "")).lower() for r in rows if r.get(key)}
         kept = [r for r in records.get(name, []) if str(r.get(key, "")).lower() not in added]
         records[name] = [*kept, *rows]

@@ -21,6 +21,7 @@ from cifbridge.engine.config.channels import ConversationSettings, settings_from
 from cifbridge.engine.config.entities import Entity, entities_from_config, seed_records
 from cifbridge.engine.config.features import FeatureFlags, feature_flags_from_dict
 from cifbridge.engine.config.limits import InputLimits, input_limits_from_dict
+from cifbridge.engine.config.names import domain_host
 
 HOME_SESSION_ID = "session-id-0"
 DEFAULT_MAX_SESSIONS = 10
@@ -178,7 +179,8 @@ def _provider(p: Mapping[str, Any]) -> Provider:
         unique_name=p["uniqueName"],
         label=p.get("label", p["uniqueName"]),
         landing_url=p["landingUrl"],
-        trusted_domains=tuple(p.get("trustedDomains", ())),
+        # A URL written where a host name goes is read as its host (names.py; a load warning).
+        trusted_domains=tuple(domain_host(d) for d in p.get("trustedDomains", ())),
         custom_params=p.get("customParams", ""),
         click_to_act=bool(p.get("clickToAct", True)),
         order=int(p.get("order", 0)),
@@ -229,7 +231,7 @@ def _notification_template(n: Mapping[str, Any]) -> NotificationTemplate:
     )
     return NotificationTemplate(
         unique_name=n["uniqueName"],
-        name=n["name"],
+        name=n.get("name", n["uniqueName"]),
         title=n["title"],
         icon=n.get("icon", DEFAULT_NOTIFICATION_ICON),
         show_timeout=bool(n.get("showTimeout", True)),

@@ -15,10 +15,18 @@ from socketio.exceptions import ConnectionRefusedError as Refused
 from cifbridge.api import envelope
 from cifbridge.api.dispatcher import Caller
 from cifbridge.engine import WorkspaceConfig
-from cifbridge.engine.config.workspace import Provider
+from cifbridge.engine.base.texts import ORIGIN_NOT_TRUSTED
 from cifbridge.web.fault_effects import NO_ANSWER, apply_call_fault
 from cifbridge.web.hub import WIDGET_NAMESPACE, Hub, provider_room
-from cifbridge.web.origins import hostname_of, is_trusted, match_provider, trusted_domains
+from cifbridge.web.origins import (
+    Attribution,
+    UnknownProvider,
+    attribute,
+    hostname_of,
+    is_trusted,
+    trusted_domains,
+    untrusted_advice,
+)
 
 log = logging.getLogger("cifbridge")
 
@@ -26,49 +34,92 @@ log = logging.getLogger("cifbridge")
 class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     """Knows which provider each connection speaks for and relays its calls to the hub."""
 
-    def __init__(self, hub: Hub, config: WorkspaceConfig) -> None:
+    def __init__(self, hub: Hub, config: WorkspaceConfig, *, strict: bool = False) -> None:
         super().__init__(WIDGET_NAMESPACE)
         self.hub = hub
         self.config = config
+        self.strict = strict  # --strict: a guessed provider refuses the connection
         self.callers: dict[str, Caller] = {}
         self.origins: dict[str, str] = {}
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        """Identify the provider (explicit, by landing URL, or the first) and check the origin."""
+        """Attribute the page to a provider (origins.attribute) and check its origin."""
         auth = auth if isinstance(auth, dict) else {}
         href = auth.get("href") if isinstance(auth.get("href"), str) else ""
         origin = environ.get("HTTP_ORIGIN") or href or "(no origin)"
-        provider, how = self._attribute(auth.get("provider"), href, origin)
-        bridge_host = hostname_of(f"http://{environ.get('HTTP_HOST', '')}")
-        domains = trusted_domains(provider, bridge_host)
-        caller = Caller(provider.unique_name, trusted=is_trusted(hostname_of(origin), domains))
-        if caller.trusted:
-            log.info("widget connected from %s as %s (%s), trusted", origin, caller.provider, how)
-        else:
-            log.warning(
-                "widget connected from %s as %s (%s) is not trusted by %s: every call will be"
-                " refused; trusted domains: %s",
-                origin, caller.provider, how, caller.provider, ", ".join(domains),
-            )  # fmt: skip
+        bridge_netloc = str(environ.get("HTTP_HOST", ""))
+        wanted = auth.get("provider") if isinstance(auth.get("provider"), str) else None
+        try:
+            found = attribute(
+                wanted,
+                href,
+                self.config.providers,
+                bridge_netloc,
+                from_workspace=auth.get("providerFrom") == "workspace",
+            )
+        except UnknownProvider as error:
+            log.warning("widget from %s refused: no provider is configured as %r", origin, wanted)
+            raise Refused(str(error)) from None
+        if found.advice and self.strict:
+            log.warning("widget from %s refused (--strict): %s", origin, found.advice)
+            raise Refused(f"cifbridge --strict refused the connection: {found.advice}")
+        caller = await self._admit(sid, found, origin, href, bridge_netloc)
         self.callers[sid] = caller
         self.origins[sid] = origin
-        await self.enter_room(sid, provider_room(provider.unique_name))
+        await self.enter_room(sid, provider_room(caller.provider))
 
-    def _attribute(self, wanted: Any, href: str, origin: str) -> tuple[Provider, str]:
-        if isinstance(wanted, str) and wanted:
-            provider = self.config.provider(wanted)
-            if provider is None:
-                log.warning(
-                    "widget from %s refused: no provider is configured as %r", origin, wanted
-                )
-                raise Refused(f"cifbridge: no channel provider is configured as {wanted!r}")
-            return provider, "data-provider"
-        matched = match_provider(href, self.config.providers)
-        if matched is not None:
-            return matched, "its page is under the landing URL"
-        return self.config.providers[
-            0
-        ], "the first provider: no data-provider, no landing URL match"
+    async def _admit(
+        self, sid: str, found: Attribution, origin: str, href: str, bridge_netloc: str
+    ) -> Caller:
+        provider = found.provider
+        domains = trusted_domains(provider, hostname_of(f"http://{bridge_netloc}"))
+        host = hostname_of(origin)
+        caller = Caller(provider.unique_name, trusted=is_trusted(host, domains))
+        warnings = []
+        if found.advice:
+            log.warning("widget connected from %s as %s (%s): %s", origin, caller.provider,
+                        found.reason, found.advice)  # fmt: skip
+            warnings.append({"code": "provider-guessed", "message": found.advice})
+        if caller.trusted:
+            log.info("widget connected from %s as %s (%s), trusted", origin, caller.provider,
+                     found.reason)  # fmt: skip
+        else:
+            advice = untrusted_advice(host, provider.unique_name, domains)
+            log.warning(
+                "widget connected from %s as %s (%s) is not trusted by %s: every call will be"
+                " refused; trusted domains: %s; %s",
+                origin, caller.provider, found.reason, caller.provider, ", ".join(domains), advice,
+            )  # fmt: skip
+            warnings.append({"code": "origin-not-trusted", "message": advice})
+        if warnings:  # a connection is journaled only when there is something to fix
+            await self.hub.note(
+                caller.provider,
+                "widget:connect",
+                ok=caller.trusted,
+                value={"origin": origin, "href": href, "rule": found.rule, "reason": found.reason},
+                warnings=warnings,
+            )
+        for warning in warnings:
+            await self.emit("cif:warning", warning, to=sid)
+        return caller
+
+    async def on_cif_diagnostic(self, sid: str, data: Any = None, *extra: Any) -> Any:
+        """Journal what the shim noticed in the widget itself (a handler without a promise)."""
+        caller = self.callers.get(sid)
+        body = data if isinstance(data, dict) else {}
+        warnings, event = body.get("warnings"), body.get("event")
+        # An untrusted page gets nothing in: its calls are refused, its reports are not kept.
+        if caller is None or not caller.trusted:
+            return {"ok": False, "error": {"message": ORIGIN_NOT_TRUSTED}}
+        if not isinstance(event, str) or not _are_warnings(warnings):
+            message = "cifbridge: a diagnostic needs an event name and warnings [{code, message}]"
+            return {"ok": False, "error": {"message": message}}
+        # Under --strict the widget's console shows it as an error, and the journal as a failure.
+        kept = list(warnings or [])[:10]
+        await self.hub.note(
+            caller.provider, f"handler:{event[:100]}", ok=not self.strict, warnings=kept
+        )
+        return {"ok": True}
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         """Forget the connection."""
@@ -108,6 +159,17 @@ class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         log.warning("unreadable frame from widget %s: %s", sid, reason)
         message = f"cifbridge: {reason}" if isinstance(reason, str) else "cifbridge: bad frame"
         return {"ok": False, "error": {"message": message}, "origin": "client"}
+
+
+def _are_warnings(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(w, dict)
+        and isinstance(w.get("code"), str)
+        and len(w["code"]) <= 100
+        and isinstance(w.get("message"), str)
+        and len(w["message"]) <= 2000
+        for w in value
+    )
 
 
 def _malformed(data: Any) -> str | None:
