@@ -83,7 +83,7 @@ class RedisStore:
                     await pipe.watch(self.lock_key)  # any change to the lock aborts the EXEC
                     if not await lock.owned():
                         raise LockLost(self._lost())
-                    pipe.multi()
+                    pipe.multi()  # type: ignore[no-untyped-call]
                 pipe.set(self._key, state)
                 pipe.set(f"{self._key}:rev", revision)
                 await pipe.execute()
