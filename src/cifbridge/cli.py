@@ -86,6 +86,12 @@ class ServeCommand(UsageStatus):
     help="Redis for --store redis.",
 )
 @env_option(
+    "--redis-key",
+    env="REDIS_KEY",
+    default="cifbridge:workspace",
+    help="Key of the workspace in Redis: bridges with the same key share one workspace.",
+)
+@env_option(
     "--fidelity",
     env="FIDELITY",
     type=click.Choice(["library", "docs"]),
@@ -171,6 +177,7 @@ def settings_from(params: dict[str, Any]) -> Settings:
         store=params["store"],
         state_path=params["state"],
         redis_url=params["redis_url"],
+        redis_key=params["redis_key"],
         fidelity=params["fidelity"],
         reset=params["reset"],
         token=params["token"] or None,

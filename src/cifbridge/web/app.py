@@ -69,9 +69,11 @@ def create_app(settings: Settings) -> web.Application:
 
 
 def _client_manager(settings: Settings) -> socketio.AsyncManager:
-    # Several processes sharing Redis state must also share event fan-out.
+    # Several processes sharing Redis state must also share event fan-out, and only they:
+    # the channel is the workspace's own, so bridges of other workspaces hear nothing.
     if settings.store == "redis":
-        return socketio.AsyncRedisManager(settings.redis_url)
+        channel = f"{settings.redis_key}:socketio"
+        return socketio.AsyncRedisManager(settings.redis_url, channel=channel)
     return socketio.AsyncManager()
 
 
