@@ -52,6 +52,22 @@ class LoadWidget:
         self.timeout = timeout
         self.client = socketio.AsyncClient(reconnection=False)
         self.auth = {"provider": provider, "href": f"{self.url}/samples/softphone.html"}
+        self._late: dict[str, asyncio.Future[Any]] = {}
+        self.client.on("cif:result", self._on_late_answer, namespace="/widget")
+
+    def _on_late_answer(self, answer: Any) -> None:
+        # Every widget of the provider hears a late answer; only the one that asked waits.
+        if isinstance(answer, dict) and isinstance(answer.get("requestId"), str):
+            future = self._future(answer["requestId"])
+            if not future.done():
+                future.set_result(answer)
+
+    def _future(self, request_id: str) -> asyncio.Future[Any]:
+        return self._late.setdefault(request_id, asyncio.get_running_loop().create_future())
+
+    async def late_answer(self, request_id: str) -> Any:
+        """Wait for the `cif:result` that answers a deferred call (notifyEvent)."""
+        return await asyncio.wait_for(self._future(request_id), self.timeout)
 
     async def connect(self) -> None:
         """Open the connection to the widget namespace."""
