@@ -22,13 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _processes import MemorySampler, echo_server
 from cifbridge.clients import BridgeProcess
-from cifbridge.clients.load import LoadReport, connect_all, drive
+from cifbridge.clients.load import LoadReport, connect_all, drive, load_session
 
 
 async def measure(url: str, pid: int, widgets: int, calls: int) -> tuple[LoadReport, str]:
     """Connect, drive and disconnect the widgets while sampling the server's memory."""
-    async with MemorySampler(pid) as memory:
-        connected = await connect_all(url, widgets)
+    async with MemorySampler(pid) as memory, load_session() as http:
+        connected = await connect_all(url, widgets, http)
         report = await drive(connected, calls)
         await asyncio.gather(*(w.close() for w in connected), return_exceptions=True)
     return report, memory.timeline()

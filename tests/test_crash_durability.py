@@ -32,7 +32,7 @@ CALLS_PER_WIDGET = 60
 CALL_SECONDS = 10.0
 CONFIG = {"limits": {"maxSessions": 1000}}
 SEEDS = {"sqlite": 1301, "redis": 1302}
-DEAF = 100  # the widget number of the one that never reads its acknowledgements
+DEAF = 100  # the widget number of the one whose acknowledgements nobody looks at
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
@@ -124,18 +124,14 @@ async def kill_when(
 ) -> None:
     """SIGKILL the bridge once `ledger.kill_after` mutations were acknowledged.
 
-    Just before, a widget that never reads its acknowledgements sends two calls, and the kill
-    waits until the agent sees them: applied, but their answers are lost with the process.
+    Just before, a widget whose acknowledgements nobody looks at sends two calls, and the
+    kill waits until the agent sees them: applied, and for the widget never answered.
     """
     await ledger.reached.wait()
     for number in range(2):
         sent = mutation(DEAF, number)
         ledger.in_flight[DEAF + number] = sent
-        await deaf.client.emit(
-            "cif",
-            {"api": sent.api, "args": sent.args, "requestId": sent.request_id},
-            namespace="/widget",
-        )
+        await deaf.send(sent.api, sent.args, sent.request_id)
     wanted = {f"w{DEAF}-n0", f"w{DEAF}-n1"}
     for _ in range(1000):  # polling another process: bounded
         if wanted <= set(await asyncio.to_thread(workspace_names, process.client)):
