@@ -86,7 +86,9 @@ async def main(seconds: float, widgets: int, every: float) -> int:
     """Soak one bridge and print its memory over time."""
     with tempfile.TemporaryDirectory() as tmp:
         args = ["--store", "sqlite", "--state", str(Path(tmp) / "soak.sqlite3")]
-        with BridgeProcess(Path(tmp), args=args) as bridge:
+        # Every widget holds one session for a moment: more than the real limit of 10.
+        config = {"limits": {"maxSessions": max(10, 2 * widgets)}}
+        with BridgeProcess(Path(tmp), config=config, args=args) as bridge:
             assert bridge.process is not None
             soak = Soak(bridge.client.url, time.monotonic() + seconds)
             async with aiohttp.ClientSession() as http:
