@@ -80,6 +80,12 @@ class ServeCommand(UsageStatus):
     help="Journal entries kept (calls, events, faults); the oldest are dropped and counted.",
 )
 @env_option(
+    "--redis-key",
+    env="REDIS_KEY",
+    default="cifbridge:workspace",
+    help="Key of the workspace in Redis: bridges with the same key share one workspace.",
+)
+@env_option(
     "--fidelity",
     env="FIDELITY",
     type=click.Choice(["library", "docs"]),
@@ -189,6 +195,7 @@ def settings_from(params: dict[str, Any]) -> Settings:
         state_path=params["state"],
         redis_url=params["redis_url"],
         journal_size=params["journal_size"],
+        redis_key=params["redis_key"],
         fidelity=params["fidelity"],
         reset=params["reset"],
         strict=params["strict"],

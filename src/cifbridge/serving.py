@@ -8,7 +8,8 @@ Rules:
   file, and a start that fails later removes the state file it created;
 - the ready file appears atomically (written aside, then renamed) once the bridge answers,
   and goes away when the bridge stops;
-- a startup failure is one line on stderr and its own exit status (see cifbridge.startup).
+- a startup failure is one line on stderr and its own exit status (see cifbridge.startup);
+- stopping answers every pending call before the connections close (Hub.drain).
 """
 
 from __future__ import annotations
@@ -118,6 +119,9 @@ async def _serve(settings: Settings, options: ServeOptions) -> None:
         if options.ready_file is not None:
             with contextlib.suppress(OSError):
                 options.ready_file.unlink()
+        # Before aiohttp's shutdown, which stops reading the open websockets: calls that
+        # arrive meanwhile are still read, and refused rather than left unanswered.
+        await runner.app[HUB].drain()
         await export_on_exit(runner.app, options.export_file)
         await runner.cleanup()
 

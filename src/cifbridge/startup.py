@@ -70,8 +70,10 @@ def _store_failure(error: BaseException, settings: Settings) -> StartupFailure |
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
-    from cifbridge.store.base import StateInUse, StateUnreadable
+    from cifbridge.store.base import StateInUse, StateUnreadable, StoreFailed
 
+    if isinstance(error, StoreFailed) and error.__cause__ is not None:
+        error = error.__cause__  # the store's own error says what to fix
     if isinstance(error, RedisConnectionError | RedisTimeoutError):
         return StartupFailure(
             REDIS_UNREACHABLE,

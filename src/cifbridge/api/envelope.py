@@ -74,6 +74,11 @@ def malformed(problem: str) -> dict[str, Any]:
     return rejected({"message": problem}, CLIENT)
 
 
+def not_applied(api: Any, message: str) -> dict[str, Any]:
+    """Acknowledge a call the bridge could not apply (stopping, or its save failed)."""
+    return rejected({"message": message, "msdyn_name": api}, HOST)
+
+
 def internal_error(api: Any, error: Exception) -> dict[str, Any]:
     """Acknowledge a call that failed inside cifbridge, so the widget's promise still settles."""
     message = f"cifbridge internal error: {error}"

@@ -45,6 +45,10 @@ REFUSALS = {
     409: ("Conflict", "The workspace's state does not allow the action now."),
     413: ("PayloadTooLarge", "The body is larger than the bridge accepts."),
     415: ("UnsupportedMediaType", "The body is not JSON (application/json)."),
+    503: (
+        "NotApplied",
+        "The store could not save the change: nothing was applied; try again.",
+    ),
 }
 SECURITY_SCHEME = "bearerToken"
 
@@ -135,6 +139,7 @@ def _refusals(route: Route) -> set[int]:
     acts = route.action in AGENT_ACTIONS
     if route.method in MUTATING:
         codes |= {400, 413, 415}  # any body is bounded and must be JSON
+        codes.add(503)  # a change the store could not save is undone (web/hub.py)
     if route.schema_id is not None or route.query or acts:
         codes.add(400)
     if route.placeholders or acts:

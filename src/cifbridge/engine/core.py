@@ -159,6 +159,13 @@ class Engine:
         ctx.changed()
         return self._result(ctx, None)
 
+    def stop(self) -> Result:
+        """Answer every call still waiting (notifyEvent, quick create forms) before stopping."""
+        ctx = self._context(None)
+        for hook in HOOKS.on_stop:
+            hook(ctx)
+        return self._result(ctx, None)
+
     def snapshot(self) -> dict[str, JSON]:
         """Return the workspace as JSON-ready data for a store."""
         return to_json(self.workspace)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cifbridge.settings import Settings
-from cifbridge.store.base import StateInUse, StateUnreadable, Store
+from cifbridge.store.base import LockLost, StateInUse, StateUnreadable, Store, StoreFailed
 from cifbridge.store.memory import MemoryStore
 from cifbridge.store.sqlite import SqliteStore
 
@@ -19,4 +19,13 @@ def open_store(settings: Settings) -> Store:
     return SqliteStore(settings.state_path)
 
 
-__all__ = ["MemoryStore", "SqliteStore", "StateInUse", "StateUnreadable", "Store", "open_store"]
+__all__ = [
+    "LockLost",
+    "MemoryStore",
+    "SqliteStore",
+    "StateInUse",
+    "StateUnreadable",
+    "Store",
+    "StoreFailed",
+    "open_store",
+]

@@ -4,7 +4,12 @@ Rules:
 - the process holds an exclusive lock on the file from opening to closing, so a second bridge
   pointed at the same file refuses to start (StateInUse) instead of handing out the same
   session ids from a diverging copy;
-- a file that is not a usable database raises StateUnreadable when it is opened.
+- a file that is not a usable database raises StateUnreadable when it is opened;
+- each save is one autocommitted statement: when `save` returns, the transaction is in the
+  write-ahead log, written to the operating system, so it survives the bridge being killed
+  (kill -9) at any later moment. `synchronous=NORMAL` skips the fsync per commit: a power cut
+  may lose the last commits, a process crash cannot (https://sqlite.org/wal.html#durability);
+- a failed read or write raises StoreFailed, so its call is refused, not acknowledged.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import sqlite3
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
-from cifbridge.store.base import StateInUse, StateUnreadable
+from cifbridge.store.base import StateInUse, StateUnreadable, StoreFailed
 
 _KEY = "workspace"
 # How long to wait for a bridge that is still stopping to let go of the file.
@@ -52,19 +57,28 @@ class SqliteStore:
 
     async def load(self, known_revision: int | None = None) -> str | None:
         """Return the saved text if its revision differs from `known_revision`."""
-        row = self._db.execute("SELECT revision, data FROM state WHERE key = ?", (_KEY,)).fetchone()
+        try:
+            row = self._db.execute(
+                "SELECT revision, data FROM state WHERE key = ?", (_KEY,)
+            ).fetchone()
+        except sqlite3.Error as error:
+            raise StoreFailed(f"the state file could not be read: {error}") from error
         if row is None or row[0] == known_revision:
             return None
         text: str = row[1]
         return text
 
     async def save(self, state: str, revision: int) -> None:
-        """Replace the snapshot in one statement."""
-        self._db.execute(
-            "INSERT INTO state (key, revision, data) VALUES (?, ?, ?)"
-            " ON CONFLICT(key) DO UPDATE SET revision = excluded.revision, data = excluded.data",
-            (_KEY, revision, state),
-        )
+        """Replace the snapshot in one statement, committed when this returns."""
+        try:
+            self._db.execute(
+                "INSERT INTO state (key, revision, data) VALUES (?, ?, ?)"
+                " ON CONFLICT(key)"
+                " DO UPDATE SET revision = excluded.revision, data = excluded.data",
+                (_KEY, revision, state),
+            )
+        except sqlite3.Error as error:
+            raise StoreFailed(f"the state file could not be written: {error}") from error
 
     def exclusive(self) -> AbstractAsyncContextManager[None]:
         """Serialize calls within this process."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import socketio
@@ -28,6 +30,9 @@ from cifbridge.web.namespaces.workspace import WorkspaceNamespace
 from cifbridge.web.routes import setup_routes
 from cifbridge.web.security import setup_security
 from cifbridge.web.shim import build_shim
+
+# How long stopping waits for connections to take their close packet.
+CLOSE_SECONDS = 3.0
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -70,9 +75,11 @@ def create_app(settings: Settings) -> web.Application:
 
 
 def _client_manager(settings: Settings) -> socketio.AsyncManager:
-    # Several processes sharing Redis state must also share event fan-out.
+    # Several processes sharing Redis state must also share event fan-out, and only they:
+    # the channel is the workspace's own, so bridges of other workspaces hear nothing.
     if settings.store == "redis":
-        return socketio.AsyncRedisManager(settings.redis_url)
+        channel = f"{settings.redis_key}:socketio"
+        return socketio.AsyncRedisManager(settings.redis_url, channel=channel)
     return socketio.AsyncManager()
 
 
@@ -91,9 +98,13 @@ async def _hub_lifetime(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _shutdown_sio(app: web.Application) -> None:
-    # Close every connection first: otherwise each open websocket holds the shutdown until
-    # its engine.io ping times out (45 s), and widgets learn of the restart that late.
+    # Answer what is pending first (the answers go out before the close packets), then close
+    # every connection: otherwise each open websocket holds the shutdown until its engine.io
+    # ping times out (45 s), and widgets learn of the restart that late.
+    await app[HUB].drain()
     sio: socketio.AsyncServer = app[SIO]
     if sio.eio.sockets:  # engine.io's disconnect-all fails on an empty set
-        await sio.eio.disconnect()
+        # A client that stopped reading never takes its close packet: don't wait for it.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(sio.eio.disconnect(), CLOSE_SECONDS)
     await sio.shutdown()

@@ -3,7 +3,8 @@
 Rules:
 - the control API answers `{"error": {"message": ...}}` for every refusal: 400 for a malformed
   request (the message names the route and the JSON path) or an invalid one, 404 for
-  something unknown, 409 for a state that does not allow the action;
+  something unknown, 409 for a state that does not allow the action, 503 when the store
+  failed (the action was not applied);
 - the engine says why it refused (AgentActionRefused.kind); STATUS is the one map to HTTP;
 - a path under the control API that no route has is a JSON 404, a method its path does not
   take a JSON 405 with the `Allow` header, so clients read one shape for every refusal;
@@ -19,6 +20,7 @@ from aiohttp import web
 from cifbridge.api.control_routes import CONTROL_PATH_PREFIX
 from cifbridge.engine import AgentActionRefused
 from cifbridge.engine.base.errors import RefusalKind
+from cifbridge.store import StoreFailed
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -57,6 +59,8 @@ async def control_errors(request: web.Request, handler: Handler) -> web.StreamRe
         return error_response(malformed.message, 400)
     except AgentActionRefused as refused:
         return refusal_response(refused)
+    except StoreFailed as failure:  # nothing was applied: the agent may try again
+        return error_response(f"cifbridge: {failure}", 503)
     except web.HTTPMethodNotAllowed as wrong:
         if not _unrouted_api_call(request):
             raise

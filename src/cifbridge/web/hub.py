@@ -3,22 +3,32 @@
 Every widget call and agent action follows the same cycle: take the store's exclusive hold,
 catch up with a newer saved state (shared stores), apply, save before acknowledging, then
 deliver the events to widgets and the new state and journal entry to workspace pages.
+
+Rules:
+- a call is acknowledged only after its save returned: a store that fails (StoreFailed, a
+  Redis lock lost) puts the engine back to the last saved state, and the widget is told the
+  call was not applied; nothing is published for it;
+- stopping (`drain`): calls that arrive are refused, those under way finish and are
+  acknowledged, and with a store no other process shares, calls still waiting for the agent
+  are answered with an error (a shared workspace lives on in the other processes).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from cifbridge.api import envelope
 from cifbridge.api.dispatcher import Answer, Caller, Dispatcher, Outcome
 from cifbridge.engine import Delivery, Engine, Result
 from cifbridge.engine.base.context import WORKSPACE_PAGE
 from cifbridge.engine.views.workspace import workspace_view
-from cifbridge.store import StateUnreadable, Store
+from cifbridge.store import StateUnreadable, Store, StoreFailed
 from cifbridge.store.journal import Entry
 from cifbridge.web.clock import OffsetClock
 from cifbridge.web.event_sender import WIDGET_NAMESPACE, EventSender, provider_room
@@ -29,6 +39,9 @@ log = logging.getLogger("cifbridge")
 
 WORKSPACE_NAMESPACE = "/workspace"
 __all__ = ["WIDGET_NAMESPACE", "WORKSPACE_NAMESPACE", "Hub", "provider_room"]
+# How long stopping waits for the calls under way (each needs only its load and save).
+DRAIN_SECONDS = 10.0
+STOPPING = "cifbridge is stopping; this call was not applied (send it again once it is back)"
 
 
 class Hub:
@@ -49,6 +62,11 @@ class Hub:
         self._wake_up: asyncio.TimerHandle | None = None
         self._ticking: set[asyncio.Task[Any]] = set()
         self.resumed = False
+        self._saved: str | None = None  # the text last saved or loaded: what a failure restores
+        self._stopping = False
+        self._under_way = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def start(self, *, reset: bool) -> None:
         """Resume the saved workspace (`resumed` says so), or save a fresh one."""
@@ -69,6 +87,7 @@ class Hub:
             self.engine.restore(json.loads(saved))
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise StateUnreadable(f"the saved workspace cannot be restored: {error!r}") from error
+        self._saved = saved
 
     async def stop(self) -> None:
         """Cancel the pending wake-up and delayed events; wait for a tick under way."""
@@ -77,10 +96,36 @@ class Hub:
         await self.events.stop()
         await asyncio.gather(*self._ticking, return_exceptions=True)
 
+    async def drain(self) -> None:
+        """Before stopping: refuse new calls, finish those under way, answer those waiting."""
+        self._stopping = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), DRAIN_SECONDS)
+        if not self.store.shared:
+            with contextlib.suppress(StoreFailed):
+                await self._run(self.engine.stop)
+
     async def widget_call(
         self, caller: Caller, api: str, args: Sequence[Any], request_id: str | None
     ) -> dict[str, Any]:
         """Apply one widget call and return its acknowledgement."""
+        if self._stopping:
+            return envelope.not_applied(api, STOPPING)
+        self._under_way += 1
+        self._idle.clear()
+        try:
+            return await self._widget_call(caller, api, args, request_id)
+        except StoreFailed as failure:
+            log.warning("CIF call %s was not applied: %s", api, failure)
+            return envelope.not_applied(api, f"cifbridge: {failure}")
+        finally:
+            self._under_way -= 1
+            if not self._under_way:
+                self._idle.set()
+
+    async def _widget_call(
+        self, caller: Caller, api: str, args: Sequence[Any], request_id: str | None
+    ) -> dict[str, Any]:
         started = time.perf_counter()
         async with self.store.exclusive():
             await self._catch_up()
@@ -176,10 +221,18 @@ class Hub:
             saved = await self.store.load(self.engine.revision)
             if saved is not None:
                 self.engine.restore(json.loads(saved))
+                self._saved = saved
 
     async def _save(self) -> None:
         # The engine bumped the revision with the change; the store keeps it beside the text.
-        await self.store.save(self.engine.snapshot_text(), self.engine.revision)
+        text = self.engine.snapshot_text()
+        try:
+            await self.store.save(text, self.engine.revision)
+        except StoreFailed:
+            if self._saved is not None:  # the change was not saved: it did not happen
+                self._restore(self._saved)
+            raise
+        self._saved = text
 
     async def _publish(
         self,

@@ -450,3 +450,24 @@ def test_reset_answers_pending_notifications_with_an_error(bridge: Bridge) -> No
     assert (settlement.request_id, settlement.ok) == ("waiting", False)
     assert "workspace was reset" in str(settlement.error)
     assert bridge.engine.workspace.notifications == []
+
+
+def test_stopping_answers_every_waiting_notify_event_and_withdraws_it(desk: Desk) -> None:
+    shown, queued = desk.pending(), desk.pending()
+    desk._collect(desk.bridge.engine.stop().settlements)
+    stopped = {
+        "message": "cifbridge: the bridge stopped before the agent answered",
+        "msdyn_name": "notifyEvent",
+    }
+    for rid in (shown, queued):
+        assert desk.answer(rid) == {
+            "requestId": rid,
+            "ok": False,
+            "error": stopped,
+            "origin": "host",
+        }
+    assert desk.view()["displayed"] is None
+    assert desk.view()["queued"] == []
+    # A widget that resends the call after the restart gets that same answer.
+    again = desk.bridge.call("notifyEvent", {"templateName": AUTHENTICATED}, rid=shown)
+    assert (again.ok, again.error) == (False, stopped)

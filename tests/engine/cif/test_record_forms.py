@@ -125,3 +125,24 @@ def test_quick_create_answers_cancelled_when_its_session_is_closed(bridge: Bridg
     assert [(s.request_id, s.value) for s in result.settlements] == [
         (request_id, {"savedEntityReference": []})
     ]
+
+
+def test_stopping_answers_a_waiting_quick_create_form_and_leaves_the_form_open(
+    bridge: Bridge,
+) -> None:
+    bridge.create("Ana")
+    request_id, tab_id = open_quick_create(bridge)
+    (answer,) = bridge.dispatcher.settle(bridge.engine.stop().settlements)
+    assert answer.message == {
+        "requestId": request_id,
+        "ok": False,
+        "error": {
+            "message": "cifbridge: the bridge stopped before the agent answered",
+            "msdyn_name": "openform",  # the message type, as for every host error without one
+        },
+        "origin": "host",
+    }
+    # The agent may still save the form; no widget waits for it any more.
+    saved = bridge.engine.agent("saveForm", tab_id=tab_id, data={"firstname": "Ann"})
+    assert saved.settlements == ()
+    assert bridge.engine.stop().settlements == ()

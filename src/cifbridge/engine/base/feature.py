@@ -8,7 +8,9 @@ Rules:
   API, `timers` the deadlines the feature keeps;
 - hooks let a feature act when another's moment comes, without either importing the other:
   `on_session_closed` when the agent closes a session, `on_tab_closed` before a tab goes,
-  `on_reset` before the workspace starts over, and `notification_hosts` answer the
+  `on_reset` before the workspace starts over, `on_stop` before the bridge stops (a feature
+  answers the calls still waiting on it, so no widget waits for a bridge that is gone), and
+  `notification_hosts` answer the
   notifications a feature raised for itself (keyed by `Notification.host`);
 - the hooks of every feature reach the code that fires them through `CallContext.hooks`, at
   call time: no module fills another module's tables.
@@ -68,6 +70,7 @@ class Hooks:
     on_session_closed: tuple[SessionHook, ...] = ()
     on_tab_closed: tuple[TabHook, ...] = ()
     on_reset: tuple[ResetHook, ...] = ()
+    on_stop: tuple[ResetHook, ...] = ()
     notification_hosts: Mapping[str, NotificationHost] = field(default_factory=_empty)
 
 
@@ -82,6 +85,7 @@ class Feature:
     on_session_closed: tuple[SessionHook, ...] = ()
     on_tab_closed: tuple[TabHook, ...] = ()
     on_reset: tuple[ResetHook, ...] = ()
+    on_stop: tuple[ResetHook, ...] = ()
     notification_hosts: Mapping[str, NotificationHost] = field(default_factory=_empty)
 
 
@@ -92,6 +96,7 @@ def collect_hooks(features: Iterable[Feature]) -> Hooks:
         on_session_closed=tuple(h for f in listed for h in f.on_session_closed),
         on_tab_closed=tuple(h for f in listed for h in f.on_tab_closed),
         on_reset=tuple(h for f in listed for h in f.on_reset),
+        on_stop=tuple(h for f in listed for h in f.on_stop),
         notification_hosts=MappingProxyType(
             {name: host for f in listed for name, host in f.notification_hosts.items()}
         ),

@@ -141,6 +141,7 @@ def odata_syntax_error(position: int, text: str) -> str:
 
 
 WORKSPACE_RESET = "cifbridge: the workspace was reset before the agent answered"
+BRIDGE_STOPPED = "cifbridge: the bridge stopped before the agent answered"
 
 
 # Conversations (issue 5): the sentiment alert's tooltip [DOC-OC] and the agent-side refusals.

@@ -46,6 +46,7 @@ from cifbridge.engine.base.errors import (
 from cifbridge.engine.base.feature import Feature, NotificationAnswer
 from cifbridge.engine.base.state import JSON, Notification, Workspace
 from cifbridge.engine.base.texts import (
+    BRIDGE_STOPPED,
     NOTIFICATION_TEMPLATE_NOT_FOUND,
     REJECT_AFTER_CLIENT_ERROR,
     WORKSPACE_RESET,
@@ -295,7 +296,7 @@ def _refuse_for_host(ctx: CallContext, notification: Notification, answer: Respo
             raise AgentActionRefused(reason)
 
 
-def abandon_all(ctx: CallContext) -> None:
+def abandon_all(ctx: CallContext, reason: str = WORKSPACE_RESET) -> None:
     """Answer every pending notifyEvent with an error before the workspace is reset.
 
     Otherwise a widget's promise would wait forever for an agent who no longer sees it.
@@ -304,8 +305,13 @@ def abandon_all(ctx: CallContext) -> None:
         ctx.workspace.notifications.remove(notification)
         if notification.host is not None:
             continue  # the host's own: nobody waits for an answer
-        error = HostError(WORKSPACE_RESET)
+        error = HostError(reason)
         ctx.settle_error(notification.provider, notification.request_id, NOTIFY_EVENT, error)
+
+
+def abandon_on_stop(ctx: CallContext) -> None:
+    """Withdraw every notification before the bridge stops, answering its notifyEvent."""
+    abandon_all(ctx, BRIDGE_STOPPED)
 
 
 FEATURE = Feature(
@@ -317,4 +323,5 @@ FEATURE = Feature(
     },
     timers=(DEADLINES,),
     on_reset=(abandon_all,),
+    on_stop=(abandon_on_stop,),
 )

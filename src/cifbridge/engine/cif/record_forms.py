@@ -19,9 +19,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from cifbridge.engine.base.context import CallContext
-from cifbridge.engine.base.errors import NOT_FOUND, AgentActionRefused
+from cifbridge.engine.base.errors import NOT_FOUND, AgentActionRefused, HostError
 from cifbridge.engine.base.feature import Feature
 from cifbridge.engine.base.state import Session, Tab
+from cifbridge.engine.base.texts import BRIDGE_STOPPED
 from cifbridge.engine.cif.records import NOTHING_SAVED, entity_metadata
 from cifbridge.engine.cif.tabs import remove_tab
 from cifbridge.engine.dataverse import odata, records
@@ -139,6 +140,18 @@ def abandon_form(ctx: CallContext, tab: Tab) -> None:
             ctx.settle(form["provider"], form["requestId"], "openForm", dict(NOTHING_SAVED))
 
 
+def release_quick_forms(ctx: CallContext) -> None:
+    """Answer every quick create form's openForm with an error before the bridge stops.
+
+    The forms stay open for the agent, but no widget waits on them any more.
+    """
+    for form in records.forms(ctx).values():
+        if form["quickCreate"]:
+            error = HostError(BRIDGE_STOPPED)
+            ctx.settle_error(form["provider"], form["requestId"], "openForm", error)
+            form["quickCreate"] = False
+
+
 def abandon_session_forms(ctx: CallContext, session: Session) -> None:
     """Answer the open forms of a session the agent closed."""
     for tab in session.tabs:
@@ -160,4 +173,5 @@ FEATURE = Feature(
     },
     on_session_closed=(abandon_session_forms,),
     on_tab_closed=(abandon_form,),
+    on_stop=(release_quick_forms,),
 )
