@@ -42,6 +42,21 @@ async def test_the_agent_lists_reads_edits_creates_and_deletes(
     assert (await agent.request("GET", path))[0] == 404
 
 
+async def test_a_query_string_reads_plus_as_a_space_and_percent_2b_as_a_plus(
+    serve: ServerFactory, agent_for: AgentFactory
+) -> None:
+    # What requests, curl --data-urlencode -G and urllib.parse.urlencode send.
+    agent = agent_for(await serve())
+    query = "$select=fullname&$filter=address1_city+eq+'London'&$orderby=fullname"
+    status, listed = await agent.request("GET", f"/api/records/contact?{query}")
+    assert status == 200
+    assert [r["fullname"] for r in listed["value"]] == ["Patrick Sands", "Rene Valdes"]
+    status, created = await agent.request("POST", "/api/records/contact", {"lastname": "C+D"})
+    query = "$select=lastname&$filter=lastname+eq+'C%2BD'"
+    status, listed = await agent.request("GET", f"/api/records/contact?{query}")
+    assert [r["lastname"] for r in listed["value"]] == ["C+D"]
+
+
 async def test_refusals_carry_dataverse_messages(
     serve: ServerFactory, agent_for: AgentFactory
 ) -> None:

@@ -40,7 +40,9 @@ async def handle(request: web.Request, route: Route) -> web.Response:
     """Serve one record route."""
     extra: dict[str, Any] = {}
     if route.action in QUERY_ACTIONS:
-        extra["query"] = request.rel_url.raw_query_string
+        # An HTTP client's query string reads `+` as a space (form encoding; a literal plus is
+        # sent as %2B); the engine's OData reader, which widget calls share, does not.
+        extra["query"] = request.rel_url.raw_query_string.replace("+", "%20")
     value = (await act(request, route, **extra)).value
     if route.answer == "entities":
         return web.json_response({"value": value})
