@@ -97,7 +97,7 @@ def test_a_route_added_to_the_table_without_a_method_is_reported() -> None:
 
 
 def test_a_route_named_only_in_a_comment_has_no_method() -> None:
-    text = '/** see bridge.call("setFault") */\n// this.call("listFaults")\nthis.call("getClock");\n'
+    text = '/** bridge.call("setFault") */\n// this.call("listFaults")\nthis.call("getClock");\n'
     assert routes_called([without_comments(text)]) == {"getClock"}
 
 
