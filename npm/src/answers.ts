@@ -102,12 +102,14 @@ export interface ConversationsView {
   [key: string]: unknown;
 }
 
-/** One CIF call as the journal keeps it (web/journal.py; the hub writes the fields). */
+/** One CIF call (kind "call") or the late answer of a deferred one ("answer"), as the journal
+ * keeps it (web/journal.py; the hub writes the fields). GET /api/journal lists these unless
+ * asked for other kinds. */
 export interface JournalEntry {
   seq: number;
   at: number;
-  /** "call" or "answer" (what GET /api/journal lists unless asked for events or faults). */
-  kind?: string;
+  /** Absent in journals written before entries had kinds. */
+  kind?: "call" | "answer";
   provider: string;
   api: string;
   args: unknown[];
@@ -120,10 +122,77 @@ export interface JournalEntry {
   deferred?: boolean;
   /** This entry is the late answer of a deferred call. */
   settled?: boolean;
+  /** The id of the fault that rejected the call or kept it unanswered. */
+  fault?: string;
   requestId?: string | null;
   latencyMs?: number;
   [key: string]: unknown;
 }
+
+/** An event the bridge sent to widgets (web/event_sender.py). */
+export interface EventEntry {
+  seq: number;
+  at: number;
+  kind: "event";
+  name: string;
+  /** The event's data, decoded (widgets get it as JSON text). */
+  payload: Json;
+  /** The provider whose widgets heard it, or "*" for every one. */
+  provider: string;
+  /** The widget connections in its room on this bridge. */
+  connections: string[];
+  /** The fault that dropped or delayed it. */
+  fault?: string;
+  dropped?: boolean;
+  delayMs?: number;
+  [key: string]: unknown;
+}
+
+/** A fault as the control API lists it (web/faults.py, Fault.to_json). */
+export interface FaultView {
+  id: string;
+  target: "call" | "event" | "connection";
+  effect: "reject" | "delay" | "hang" | "disconnect" | "drop";
+  /** The CIF function (call and connection targets) or "*". */
+  api?: string;
+  /** The event name (event target) or "*". */
+  event?: string;
+  provider?: string;
+  connection?: string;
+  match?: { [key: string]: Json };
+  error?: { form: "host" | "client" | "timeout"; message?: string; msdyn_name?: string; errorCode?: number };
+  delayMs?: number;
+  /** How many more calls or events it acts on; null: every one until cleared. */
+  remaining: number | null;
+  fired: number;
+}
+
+/** A fault set, fired or cleared. */
+export interface FaultEntry {
+  seq: number;
+  at: number;
+  kind: "fault";
+  change: "set" | "fired" | "cleared";
+  /** The fault as it stood after the change. */
+  fault: FaultView;
+  /** What a firing acted on: {provider, api} or {provider, event}, or {connections}. */
+  on?: { [key: string]: Json };
+  [key: string]: unknown;
+}
+
+/** Any entry, as `?kind=all` (or a list of kinds) answers them; `kind` tells them apart. */
+export type AnyJournalEntry = JournalEntry | EventEntry | FaultEntry;
+
+/** The whole state as a file holds it (schemas/state/export.json). */
+export type StateExport = {
+  format: "cifbridge-state";
+  formatVersion: 1;
+  cifbridgeVersion?: string;
+  clock: { now: number; offset: number };
+  /** The engine's plain-data workspace (engine/base/state.py). */
+  workspace: { version: 1; sessions: { [sessionId: string]: { [key: string]: Json } }; [key: string]: Json };
+  journal: { entries: AnyJournalEntry[] };
+};
 
 /** A route of the table as GET /api/routes describes it. */
 export interface RouteInfo {
@@ -152,12 +221,12 @@ export interface Answers {
   deleted: { entityType: string; id: string };
   empty: Record<string, never>;
   clock: { now: number };
-  journal: { entries: JournalEntry[]; dropped?: number; size?: number };
+  /** The entries of the kinds asked; `dropped`: what the size bound let go since the last reset. */
+  journal: { entries: AnyJournalEntry[]; dropped: number; size: number };
   routes: { routes: RouteInfo[] };
-  // Kinds that routes under way elsewhere answer (state export, the OpenAPI document, faults):
-  // typed ahead so their routes are typed the day the table lists them.
-  state: { [key: string]: Json };
+  state: StateExport;
   openapi: { openapi: string; paths: { [path: string]: unknown }; [key: string]: unknown };
-  fault: { fault: { id: string; [key: string]: unknown }; connections: string[] };
-  faults: { faults: Array<{ id: string; [key: string]: unknown }> };
+  /** A connection fault also lists the connections it dropped. */
+  fault: { fault: FaultView; connections?: string[] };
+  faults: { faults: FaultView[] };
 }

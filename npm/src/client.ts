@@ -5,16 +5,20 @@
  *   const [home, call] = await bridge.sessions();
  *   await bridge.closeSession(call.id);          // the widget hears onSessionClosed
  *
- * The methods are the ones the Python BridgeClient offers plus the rest of the agent's actions;
- * `records` holds the record store's; `call(name, ...)` reaches any route of the table.
+ * The methods are the ones the Python BridgeClient offers plus the rest of the agent's actions:
+ * HarnessApi (harness.ts) has the journal, the clock, faults, state and the route table, this
+ * class what the agent does; `records` holds the record store's; `call(name, ...)` reaches any
+ * route of the table (tests/npm/test_client_methods.py fails on a route without a method here).
  */
 
-import type { Answers, JournalEntry, SessionView } from "./answers.js";
+import type { Answers, Json, SessionView } from "./answers.js";
+import { HarnessApi } from "./harness.js";
+import type { DialogAnswer, DialogView, MessageBarClick, MessageBarView, NotesFlap, SavedNote } from "./overlays.js";
 import { RecordStoreClient } from "./records.js";
-import { type ClientOptions, ControlApi } from "./request.js";
+import type { ClientOptions } from "./request.js";
 import type { RouteBodies } from "./routes.generated.js";
 
-export class CifbridgeClient extends ControlApi {
+export class CifbridgeClient extends HarnessApi {
   /** The record store, as the workspace's forms and lists use it. */
   readonly records: RecordStoreClient;
 
@@ -23,7 +27,7 @@ export class CifbridgeClient extends ControlApi {
     this.records = new RecordStoreClient(this);
   }
 
-  // The workspace, the journal and the clock.
+  // The workspace.
 
   workspace(): Promise<Answers["workspace"]> {
     return this.call("getWorkspace");
@@ -37,25 +41,6 @@ export class CifbridgeClient extends ControlApi {
   }
   closeSession(sessionId: string): Promise<Answers["workspace"]> {
     return this.call("closeSession", { params: { session_id: sessionId } });
-  }
-  /** Start over: only the Home session, an empty journal, the clock back to real time. */
-  reset(): Promise<Answers["workspace"]> {
-    return this.call("reset");
-  }
-  /** The CIF calls recorded after entry `since`, optionally of one function. */
-  async journal(options: { since?: number; api?: string } = {}): Promise<JournalEntry[]> {
-    const answer = await this.call("getJournal", { query: { since: options.since ?? 0, api: options.api } });
-    return answer.entries;
-  }
-  async clock(): Promise<number> {
-    return (await this.call("getClock")).now;
-  }
-  /** Fast-forward the bridge's clock, firing timeouts that fall due; resolve with the new time. */
-  async advanceClock(seconds: number): Promise<number> {
-    return (await this.call("advanceClock", { body: { seconds } })).now;
-  }
-  routes(): Promise<Answers["routes"]> {
-    return this.call("listRoutes");
   }
 
   // The agent: presence, panel and the events a widget hears.
@@ -112,4 +97,48 @@ export class CifbridgeClient extends ControlApi {
   closeTab(sessionId: string, tabId: string): Promise<Answers["workspace"]> {
     return this.call("closeTab", { params: { session_id: sessionId, tab_id: tabId } });
   }
+
+  // What widgets lay over the workspace (answers typed by overlays.ts, see `shaped`).
+
+  /** The dialogs widgets opened (openDialog, openMDDDialog), the one shown first. */
+  dialogs(): Promise<DialogView[]> {
+    return shaped(this.call("listDialogs"));
+  }
+  /** Press OK (`confirmed`) or Cancel on the dialog shown; its widget's promise resolves. */
+  answerDialog(
+    confirmed: boolean,
+    options: Omit<RouteBodies["answerDialog"], "confirmed"> = {},
+  ): Promise<DialogAnswer> {
+    return shaped(this.call("answerDialog", { body: { ...options, confirmed } }));
+  }
+  /** The message bars across the workspace, oldest first. */
+  messageBars(): Promise<MessageBarView[]> {
+    return shaped(this.call("listMessageBars"));
+  }
+  /** Press a message bar's close button (409 when it has none); resolve with its id. */
+  closeMessageBar(barId: string): Promise<string> {
+    return shaped(this.call("closeMessageBar", { params: { bar_id: barId } }));
+  }
+  /** Click a message bar's action (409 when it has none): the page would open `actionLink`. */
+  clickMessageBarAction(barId: string): Promise<MessageBarClick> {
+    return shaped(this.call("clickMessageBarAction", { params: { bar_id: barId } }));
+  }
+  /** The open notes flap (a 404 CifbridgeError when none is open). */
+  notes(): Promise<NotesFlap> {
+    return shaped(this.call("getNotes"));
+  }
+  /** Save the note in the flap; the widget's insertNotes resolves the annotation's id. */
+  saveNotes(text: string): Promise<SavedNote> {
+    return shaped(this.call("saveNotes", { body: { text } }));
+  }
+  /** Close the notes flap without saving; insertNotes resolves as nothing saved. */
+  async cancelNotes(): Promise<void> {
+    await this.call("cancelNotes");
+  }
+}
+
+/** Give an overlay route's answer its shape: the route table types the answers of engine
+ * actions as any JSON value ("value"), and web/control/overlays.py documents what they are. */
+function shaped<T>(answer: Promise<Json>): Promise<T> {
+  return answer as Promise<unknown> as Promise<T>;
 }

@@ -4,7 +4,9 @@
  */
 
 export type * from "./answers.js";
+export type * from "./overlays.js";
 export { CifbridgeClient } from "./client.js";
+export { type FaultOptions, HarnessApi, type JournalQuery } from "./harness.js";
 export { RecordStoreClient } from "./records.js";
 export { type ClientOptions, ControlApi, type Query, type RouteName, type RouteRequest, routeUrl, scriptTag } from "./request.js";
 export { ConversationAgent, CustomerClient } from "./conversations.js";
