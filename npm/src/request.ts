@@ -77,6 +77,11 @@ export class ControlApi {
   get scriptTag(): string {
     return scriptTag(this.url);
   }
+  /** The tag with `data-provider`, for a page that is under no provider's landing URL when
+   * several providers are configured (the bridge would otherwise guess, and warn). */
+  scriptTagFor(provider: string): string {
+    return scriptTag(this.url, provider);
+  }
 
   /** Send the request of the route called `name`; resolve with its JSON answer. */
   async call<N extends RouteName>(name: N, ...[request]: RequestArgs<N>): Promise<RouteAnswers[N]> {

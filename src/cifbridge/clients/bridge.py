@@ -59,6 +59,11 @@ class BridgeClient:
         """Return the tag a widget page uses to load the CIF library from this bridge."""
         return script_tag(self.url)
 
+    def script_tag_for(self, provider: str) -> str:
+        """Return the tag with `data-provider`: what a page needs when several providers are
+        configured and its URL is under none of their landing URLs (README, "Which provider")."""
+        return script_tag(self.url, provider)
+
     def request(self, method: str, path: str, body: Any = None) -> Any:
         """Send one request and return its decoded JSON answer."""
         data = None if body is None else json.dumps(body).encode("utf-8")
