@@ -51,7 +51,8 @@ async def test_a_query_string_reads_plus_as_a_space_and_percent_2b_as_a_plus(
     status, listed = await agent.request("GET", f"/api/records/contact?{query}")
     assert status == 200
     assert [r["fullname"] for r in listed["value"]] == ["Patrick Sands", "Rene Valdes"]
-    status, created = await agent.request("POST", "/api/records/contact", {"lastname": "C+D"})
+    status, _ = await agent.request("POST", "/api/records/contact", {"lastname": "C+D"})
+    assert status == 201
     query = "$select=lastname&$filter=lastname+eq+'C%2BD'"
     status, listed = await agent.request("GET", f"/api/records/contact?{query}")
     assert [r["lastname"] for r in listed["value"]] == ["C+D"]
