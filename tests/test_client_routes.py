@@ -19,6 +19,7 @@ from cifbridge.files.state_file import state_document
 NOT_CONTROL_ROUTES = {
     "request": "the transport every other method goes through",
     "wait_until_ready": "polls /healthz, which exists once the bridge is up",
+    "script_tag_for": "builds the script tag a widget page loads the library with; sends nothing",
 }
 SAMPLES: dict[str, Any] = {
     "session_id": "session-id-1",
