@@ -5,8 +5,13 @@ validated; agents act through `agent(action, **params)` with keyword parameters 
 against the action's JSON Schema (a refusal is a domain one); time moves through `advance()`, which
 fires every deadline due on the injected clock (the transport asks `next_deadline()` and
 schedules the wake-up). Each returns a `Result`: the value (or DEFERRED for an answer that comes
-later as a Settlement), the events to deliver, the late answers, and whether the workspace
-changed (the transport then persists before it acknowledges).
+later as a Settlement), the events to deliver, the late answers, whether the workspace
+changed and the record rows it wrote (the transport then persists both before it acknowledges).
+
+One Engine holds one agent's workspace; the org's record store is injected and shared by the
+engines of every agent. The engine's time is the injected clock plus the workspace's own
+offset (`advance_clock`), so a fast-forward is part of the agent's state: it persists, and
+every process serving that agent reads the same time.
 
 The tables below (CIF functions, agent actions, timers, hooks) are built from the one feature
 list, engine/features.py; a feature lives in its own module and touches no other. Only the
@@ -20,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cifbridge.engine.base.context import CallContext, Delivery, Settlement
+from cifbridge.engine.base.context import DEFAULT_AGENT, CallContext, Delivery, Settlement
 from cifbridge.engine.base.diagnostics import Diagnostic, strict_rejection
 from cifbridge.engine.base.errors import (
     INVALID,
@@ -30,6 +35,7 @@ from cifbridge.engine.base.errors import (
     RecordError,
 )
 from cifbridge.engine.base.feature import AgentAction, Handler, Timer, collect_hooks
+from cifbridge.engine.base.record_store import Change, MemoryRecords, RecordStore
 from cifbridge.engine.base.state import JSON, Workspace, dumps, from_json, new_workspace, to_json
 from cifbridge.engine.config.workspace import WorkspaceConfig
 from cifbridge.engine.features import FEATURES
@@ -51,10 +57,11 @@ class Result:
     mutated: bool = False
     settlements: tuple[Settlement, ...] = ()
     warnings: tuple[Diagnostic, ...] = ()
+    record_changes: tuple[Change, ...] = ()
 
 
 class Engine:
-    """Holds one workspace and applies CIF calls, agent actions and time to it."""
+    """Holds one agent's workspace and applies CIF calls, agent actions and time to it."""
 
     def __init__(
         self,
@@ -62,10 +69,18 @@ class Engine:
         *,
         clock: Callable[[], float],
         workspace: Workspace | None = None,
+        records: RecordStore | None = None,
+        agent_id: str = DEFAULT_AGENT,
     ) -> None:
         self.config = config
-        self.clock = clock
+        self.real_clock = clock
+        self.agent_id = agent_id
+        self.records: RecordStore = records if records is not None else MemoryRecords(config.records)
         self.workspace = workspace if workspace is not None else new_workspace(clock())
+
+    def clock(self) -> float:
+        """Return the agent's time: the injected clock plus the workspace's fast-forward."""
+        return self.real_clock() + self.workspace.clock_offset
 
     def implements(self, api: str) -> bool:
         """Tell whether the engine has semantics for this API."""
@@ -89,9 +104,11 @@ class Engine:
         try:
             value = HANDLERS[api](ctx, args)
         except CifError as error:
+            self.records.revert(self.records.end())  # a failed call writes no record
             error.warnings = (*error.warnings, *ctx.warnings)
             raise
         if before is not None and ctx.warnings:
+            self.records.revert(self.records.end())
             self.workspace = from_json(before)  # a refusal changes nothing
             raise strict_rejection(api, ctx.warnings)
         return self._result(ctx, value)
@@ -105,9 +122,13 @@ class Engine:
         try:
             value = handler(ctx, **params)
         except RecordError as error:  # the record store's failures, for every action at once
+            self.records.revert(self.records.end())
             # RecordError carries the status Dataverse's Web API answers with: 404 or 400.
             kind = NOT_FOUND if error.status == 404 else INVALID
             raise AgentActionRefused(error.message, kind) from error
+        except Exception:
+            self.records.revert(self.records.end())
+            raise
         return self._result(ctx, value)
 
     def focus_session(self, session_id: str) -> Result:
@@ -124,24 +145,46 @@ class Engine:
         return min(due, default=None)
 
     def advance(self) -> Result:
-        """Fire every deadline due now on the injected clock."""
+        """Fire every deadline due now on the agent's clock."""
         ctx = self._context(None)
         now = self.clock()
         for timer in TIMERS:
             timer.fire_due(ctx, now)
         return self._result(ctx, None)
 
-    def reset(self) -> Result:
-        """Start over with only the Home session (ids start again from 1).
+    def advance_clock(self, seconds: float) -> Result:
+        """Fast-forward the agent's clock and fire whatever falls due on the way."""
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        self.workspace.clock_offset += seconds
+        result = self.advance()
+        if not result.mutated:
+            self.workspace.revision += 1  # the offset is state: it is saved like any change
+        return Result(
+            result.value, result.deliveries, True, result.settlements, result.warnings,
+            result.record_changes,
+        )  # fmt: skip
 
-        Calls still waiting for an answer (notifyEvent) are answered with an error first.
+    def resume_clock_at(self, now: float) -> None:
+        """Set the agent's clock so it reads `now` at once (an imported state)."""
+        self.workspace.clock_offset = now - self.real_clock()
+
+    def reset(self) -> Result:
+        """Start over with only the Home session (ids start again from 1), on the real time.
+
+        Calls still waiting for an answer (notifyEvent) are answered with an error first. The
+        org's records are not the agent's: `reset_records` starts them over.
         """
         ctx = self._context(None)
         for hook in HOOKS.on_reset:
             hook(ctx)
-        self.workspace = new_workspace(self.clock())
+        self.workspace = new_workspace(self.real_clock())
         ctx.changed()
         return self._result(ctx, None)
+
+    def reset_records(self) -> None:
+        """Start the org's records over from the configured ones (every agent sees it)."""
+        self.records.clear()
 
     def load(self, data: dict[str, JSON]) -> Result:
         """Replace the workspace with an exported one; raises before changing anything.
@@ -214,6 +257,7 @@ class Engine:
         return f"anonymous-{self.workspace.next_anonymous}"
 
     def _context(self, provider: str | None, request_id: str = "") -> CallContext:
+        self.records.begin()  # every write of this call is logged, for the save or a revert
         return CallContext(
             config=self.config,
             workspace=self.workspace,
@@ -221,6 +265,8 @@ class Engine:
             clock=self.clock,
             hooks=HOOKS,
             request_id=request_id,
+            records=self.records,
+            agent=self.agent_id,
         )
 
     def _result(self, ctx: CallContext, value: Any) -> Result:
@@ -232,6 +278,7 @@ class Engine:
             ctx.mutated,
             tuple(ctx.settlements),
             tuple(ctx.warnings),
+            self.records.end(),
         )
 
 

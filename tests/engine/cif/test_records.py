@@ -10,6 +10,7 @@ import pytest
 
 from cifbridge.api.validation import SchemaSet
 from cifbridge.engine import Engine
+from cifbridge.engine.base.record_store import MemoryRecords
 from cifbridge.engine.config.entities import derived_guid
 from cifbridge.files.config import ConfigError, load_config
 from tests.conftest import CHAT, Bridge, BridgeFactory
@@ -38,12 +39,19 @@ def test_bundled_store_has_enough_realistic_records(bridge: Bridge) -> None:
     assert case["ticketnumber"] == "CAS-01003-P3B7G1"
 
 
-def test_changes_round_trip_through_json_and_reset_drops_them(bridge: Bridge) -> None:
+def test_changes_round_trip_through_the_rows_and_reset_records_drops_them(
+    bridge: Bridge,
+) -> None:
     bridge.ok("createRecord", "contact", '{"lastname":"Lee"}')
     bridge.ok("updateRecord", "contact", MARIA, '{"jobtitle":"Buyer"}')
     bridge.ok("deleteRecord", "account", CONTOSO)
+    # What a persistent store writes: the changed rows (as JSON) and the agent's workspace.
+    rows = json.loads(json.dumps(list(bridge.engine.records.changed_rows())))
     saved = json.loads(json.dumps(bridge.engine.snapshot()))
-    restored = Engine(bridge.engine.config, clock=bridge.clock)
+    store = MemoryRecords(bridge.engine.config.records)
+    for entity, rid, row in rows:
+        store.apply(entity, rid, row)
+    restored = Engine(bridge.engine.config, clock=bridge.clock, records=store)
     restored.restore(saved)
     assert restored.snapshot() == bridge.engine.snapshot()
     bridge.engine, bridge.dispatcher.engine = restored, restored
@@ -52,9 +60,24 @@ def test_changes_round_trip_through_json_and_reset_drops_them(bridge: Bridge) ->
     # The counter continues: the next record does not reuse the first one's id.
     second = bridge.ok("createRecord", "contact", '{"lastname":"Kim"}')
     assert second["id"] == created_id("contact", 3)  # one counter: creates and updates
-    restored.reset()
+    restored.reset()  # the agent starts over; the org's records are not the agent's
+    assert "value" in bridge.error("retrieveRecord", "account", CONTOSO)
+    restored.reset_records()
     assert bridge.ok("retrieveRecord", "account", CONTOSO, "?$select=name")["name"]
     assert "value" in bridge.error("retrieveRecord", "contact", created_id("contact", 1))
+
+
+def test_agents_share_records_and_never_hand_out_the_same_id(bridge: Bridge) -> None:
+    other = Engine(bridge.engine.config, clock=bridge.clock, records=bridge.engine.records,
+                   agent_id="alice")  # fmt: skip
+    mine = bridge.ok("createRecord", "contact", '{"lastname":"Lee"}')["id"]
+    theirs = other.call("cont_phone", "createRecord", {"entityName": "contact",
+                        "data": '{"lastname":"Kim"}'}).value  # fmt: skip
+    assert theirs["id"] != mine
+    shown = other.call("cont_phone", "retrieveRecord", {"entityName": "contact",
+                       "entityId": mine, "query": "?$select=lastname"}).value  # fmt: skip
+    assert shown["lastname"] == "Lee"
+    assert other.snapshot()["sessions"] == bridge.engine.snapshot()["sessions"]  # both Home only
 
 
 def test_create_fills_what_dataverse_fills(bridge: Bridge) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from cifbridge.engine.base.diagnostics import Diagnostic
+from cifbridge.engine.base.record_store import MemoryRecords, RecordStore
 from cifbridge.engine.base.state import JSON, Workspace
 from cifbridge.engine.config.workspace import WorkspaceConfig
 
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
     from cifbridge.engine.base.feature import Hooks
 
 ANY_PROVIDER = "*"
+# The agent of a bridge's first workspace: today's URLs (no /agents/<agent>/) mean this one.
+DEFAULT_AGENT = "default"
 # Not a provider: the agent workspace page (raiseEvent reaches it as well as the widgets).
 WORKSPACE_PAGE = "#workspace"
 
@@ -53,7 +56,8 @@ DEFERRED = Deferred()
 class CallContext:
     """The mutable scratchpad of one engine call or agent action.
 
-    `hooks` are every feature's hooks (feature.py), for the code that fires them.
+    `hooks` are every feature's hooks (feature.py), for the code that fires them; `records`
+    is the org's record store, shared by every agent; `agent` is whose workspace this is.
     """
 
     config: WorkspaceConfig
@@ -62,6 +66,8 @@ class CallContext:
     clock: Callable[[], float]
     hooks: Hooks
     request_id: str = ""
+    records: RecordStore = field(default_factory=lambda: MemoryRecords({}))
+    agent: str = DEFAULT_AGENT
     deliveries: list[Delivery] = field(default_factory=list)
     settlements: list[Settlement] = field(default_factory=list)
     mutated: bool = False

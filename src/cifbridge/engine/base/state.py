@@ -110,11 +110,14 @@ class Workspace:
     click_to_act: dict[str, bool] = field(default_factory=dict)  # setClickToAct, by provider
     conversations: dict[str, dict[str, JSON]] = field(default_factory=dict)  # by lowercase id
     analytics: list[dict[str, JSON]] = field(default_factory=list)
-    records: dict[str, JSON] = field(default_factory=dict)  # record store changes (records.py)
+    # The agent's record counter and open create forms (dataverse/records.py); the rows are
+    # the org's, in the record store every agent shares.
+    records: dict[str, JSON] = field(default_factory=dict)
     omnichannel: Omnichannel = field(default_factory=Omnichannel)  # conversations.py
     # What widgets lay over the workspace: dialogs, message bars, progress, the notes flap
     # (cif/overlays.py keeps the keys).
     overlays: dict[str, JSON] = field(default_factory=dict)
+    clock_offset: float = 0.0  # the agent's fast-forward (Engine.advance_clock), in seconds
 
     def session(self, session_id: str) -> Session | None:
         """Return the session with this id, if open."""
@@ -179,4 +182,5 @@ def from_json(data: dict[str, JSON]) -> Workspace:
         records=dict(data.get("records", {})),
         omnichannel=Omnichannel.from_json(data.get("omnichannel")),
         overlays=dict(data.get("overlays", {})),
+        clock_offset=float(data.get("clock_offset", 0.0)),
     )

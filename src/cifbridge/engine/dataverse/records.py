@@ -1,10 +1,12 @@
 """The embedded record store: the configured records plus what changed since, as plain data.
 
 Rules (reference §2.2; Dataverse Web API conventions):
-- the configuration seeds every table and the workspace keeps only the changes (created,
-  updated, deleted records), so a configuration edit shows at the next start while what widgets
-  and the agent changed persists with the workspace; a reset drops the changes;
-- ids are lower-case GUIDs; a created record's id derives from a counter in the state;
+- records are org-wide: every agent's engine reads and writes one record store, injected as
+  `ctx.records` (record_store.py); the configuration seeds every table and the store keeps the
+  changes (created, updated, deleted records), so a configuration edit shows at the next start
+  while what widgets and agents changed persists; a reset of the whole bridge drops them;
+- ids are lower-case GUIDs; a created record's id derives from the creating agent and a counter
+  in that agent's workspace, so agents never hand out the same id;
 - writes take the Web API payload: attributes by logical name, each value of its attribute's
   type; a lookup is set with "<navigation>@odata.bind": "/<entityset>(<id>)" (or null), never
   through `_x_value`;
@@ -26,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cifbridge.engine.base import texts as messages
-from cifbridge.engine.base.context import CallContext
+from cifbridge.engine.base.context import DEFAULT_AGENT, CallContext
 from cifbridge.engine.base.errors import RecordError
 from cifbridge.engine.config.entities import (
     EDM_TYPES,
@@ -66,22 +68,9 @@ def record_id(value: str) -> str:
     return match.group(1).lower()
 
 
-def _state(ctx: CallContext) -> dict[str, Any]:
-    state = ctx.workspace.records
-    state.setdefault("changed", {})
-    state.setdefault("counter", 0)
-    return state
-
-
 def rows(ctx: CallContext, meta: Entity) -> dict[str, Row]:
     """Return an entity's records by id: the configured ones with the changes applied."""
-    table = dict(ctx.config.records.get(meta.logical_name, {}))
-    for rid, row in _state(ctx)["changed"].get(meta.logical_name, {}).items():
-        if row is None:
-            table.pop(rid, None)
-        else:
-            table[rid] = row
-    return table
+    return dict(ctx.records.rows(meta.logical_name))
 
 
 def get(ctx: CallContext, meta: Entity, rid: str) -> Row:
@@ -95,11 +84,7 @@ def get(ctx: CallContext, meta: Entity, rid: str) -> Row:
 
 def find(ctx: CallContext, meta: Entity, rid: str) -> Row | None:
     """Return the record with this (normalized) id, or None, without building the table."""
-    changed = _state(ctx)["changed"].get(meta.logical_name, {})
-    if rid in changed:
-        found: Row | None = changed[rid]
-        return found
-    return ctx.config.records.get(meta.logical_name, {}).get(rid)
+    return ctx.records.find(meta.logical_name, rid)
 
 
 def primary_name(ctx: CallContext, entity_name: str, rid: str) -> Any:
@@ -110,22 +95,27 @@ def primary_name(ctx: CallContext, entity_name: str, rid: str) -> Any:
 
 
 def _save(ctx: CallContext, meta: Entity, rid: str, row: Row | None) -> None:
-    state = _state(ctx)
-    state["changed"].setdefault(meta.logical_name, {})[rid] = row
+    ctx.records.put(meta.logical_name, rid, row)
     ctx.changed()
 
 
 def _next_counter(ctx: CallContext) -> int:
-    state = _state(ctx)
-    state["counter"] += 1
+    # The agent's own counter: ids and versions never depend on what other agents did.
+    state = ctx.workspace.records
+    state["counter"] = int(state.get("counter", 0)) + 1
     return int(state["counter"])
+
+
+def _id_seed(ctx: CallContext) -> str:
+    # The default agent keeps the ids it always had; another agent's ids carry its name.
+    return "cifbridge" if ctx.agent == DEFAULT_AGENT else f"cifbridge:{ctx.agent}"
 
 
 def create(ctx: CallContext, meta: Entity, payload: Mapping[str, Any]) -> str:
     """Create a record from a Web API payload and return its id."""
     number = _next_counter(ctx)
     given = payload.get(meta.primary_id)
-    rid = record_id(given) if given else derived_guid("cifbridge", meta.logical_name, number)
+    rid = record_id(given) if given else derived_guid(_id_seed(ctx), meta.logical_name, number)
     if find(ctx, meta, rid) is not None:
         raise RecordError(messages.DUPLICATE_RECORD)
     attrs: dict[str, Any] = {meta.primary_id: rid}
@@ -260,9 +250,7 @@ def _auto_number(
 
 
 def _created(ctx: CallContext, meta: Entity) -> int:
-    seeds = ctx.config.records.get(meta.logical_name, {})
-    changed = _state(ctx)["changed"].get(meta.logical_name, {})
-    return sum(1 for rid in changed if rid not in seeds) + 1
+    return ctx.records.created_count(meta.logical_name) + 1
 
 
 def view(

@@ -12,15 +12,19 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Protocol
 
+from cifbridge.engine.base.record_store import RecordStore
 from cifbridge.engine.base.state import Workspace
 from cifbridge.engine.config.workspace import WorkspaceConfig
 
 
 class EngineState(Protocol):
-    """What a view reads: the engine's workspace, configuration and clock."""
+    """What a view reads: the engine's workspace, configuration, clock and the org's records."""
+
+    @property
+    def records(self) -> RecordStore:
+        """The org's record store."""
 
     @property
     def workspace(self) -> Workspace:
@@ -30,6 +34,5 @@ class EngineState(Protocol):
     def config(self) -> WorkspaceConfig:
         """The configuration it runs with."""
 
-    @property
-    def clock(self) -> Callable[[], float]:
-        """The engine's clock."""
+    def clock(self) -> float:
+        """The engine's time."""

@@ -63,7 +63,8 @@ def agent_view(engine: EngineState) -> dict[str, Any]:
         "conversations": workspace.conversations,
         "analytics": workspace.analytics,
         # Bumped by every record write: open forms refresh the fields the agent left alone.
-        "recordsVersion": workspace.records.get("counter", 0),
+        # The org's records: another agent's write refreshes this page's forms too.
+        "recordsVersion": engine.records.version,
     }
 
 
