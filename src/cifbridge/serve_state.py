@@ -28,7 +28,7 @@ from cifbridge.files.state_file import (
     write_state_file,
 )
 from cifbridge.startup import IMPORT_FILE, StartupFailure
-from cifbridge.web.keys import HUB, SCHEMAS
+from cifbridge.web.keys import AGENTS, SCHEMAS
 from cifbridge.web.state_transfer import export_state, import_state
 
 log = logging.getLogger("cifbridge")
@@ -58,7 +58,7 @@ def check_export_folder(path: Path | None) -> None:
 async def apply_import(app: web.Application, document: Document | None) -> None:
     """Replace the started bridge's state with the imported one."""
     if document is not None:
-        await import_state(app[HUB], app[SCHEMAS], document)
+        await import_state(app[AGENTS].default, app[SCHEMAS], document)
 
 
 async def export_on_exit(app: web.Application, path: Path | None) -> None:
@@ -66,7 +66,7 @@ async def export_on_exit(app: web.Application, path: Path | None) -> None:
     if path is None:
         return
     try:
-        write_state_file(path, await export_state(app[HUB]))
+        write_state_file(path, await export_state(app[AGENTS].default))
     except StateFileError as error:
         log.error("cifbridge: the state was not exported: %s", error)
         return

@@ -44,7 +44,7 @@ from cifbridge.startup import explain as explain_failure
 from cifbridge.web.access import binding_problem, binding_warning
 from cifbridge.web.app import create_app
 from cifbridge.web.hub import Hub
-from cifbridge.web.keys import CONFIG_WARNINGS, HUB
+from cifbridge.web.keys import AGENTS, CONFIG_WARNINGS
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -121,7 +121,7 @@ async def _serve(settings: Settings, options: ServeOptions) -> None:
                 options.ready_file.unlink()
         # Before aiohttp's shutdown, which stops reading the open websockets: calls that
         # arrive meanwhile are still read, and refused rather than left unanswered.
-        await runner.app[HUB].drain()
+        await runner.app[AGENTS].drain()
         await export_on_exit(runner.app, options.export_file)
         await runner.cleanup()
 
@@ -138,7 +138,7 @@ async def _start(
         await runner.setup()
         await apply_import(app, imported)  # before the port answers: nobody sees the old state
         await web.SockSite(runner, listener).start()
-        print(banner(settings, facts_of(app[HUB], settings)), flush=True)
+        print(banner(settings, facts_of(app[AGENTS].default, settings)), flush=True)
         if options.ready_file is not None:
             write_ready_file(options.ready_file, settings.public_url)
     except BaseException:

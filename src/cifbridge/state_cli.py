@@ -26,6 +26,7 @@ import click
 from cifbridge.api.validation import SchemaSet
 from cifbridge.clients.bridge import BridgeClient, BridgeError
 from cifbridge.commandline import CONTEXT, FilePath, env_option, store_options
+from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.base.state import dumps, from_json
 from cifbridge.files.resources import data_dir
 from cifbridge.files.state_file import (
@@ -128,8 +129,8 @@ def _settings(where: dict[str, Any], existing: bool = False) -> Settings:
 async def _export_store(settings: Settings) -> Document:
     store = open_store(settings)
     try:
-        async with store.exclusive():
-            saved = await store.load()
+        async with store.exclusive(DEFAULT_AGENT):
+            saved = await store.load(DEFAULT_AGENT)
     finally:
         await store.close()
     if saved is None:
@@ -140,13 +141,13 @@ async def _export_store(settings: Settings) -> Document:
 async def _import_store(settings: Settings, document: Document) -> None:
     store = open_store(settings)
     try:
-        async with store.exclusive():
-            saved = await store.load()
+        async with store.exclusive(DEFAULT_AGENT):
+            saved = await store.load(DEFAULT_AGENT)
             known = int(json.loads(saved).get("revision", 0)) if saved else 0
             workspace = from_json(document["workspace"])
             # Newer than what was saved, so bridges sharing the store load it.
             workspace.revision = max(workspace.revision, known) + 1
-            await store.save(dumps(workspace), workspace.revision)
+            await store.save(DEFAULT_AGENT, dumps(workspace), workspace.revision)
     finally:
         await store.close()
 

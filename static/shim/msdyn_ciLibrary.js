@@ -44,7 +44,7 @@
       announceReady(namespace[LOADED_MARKER]);
       return;
     }
-    var client = createClient(bridgeOrigin, findProvider(script));
+    var client = createClient(bridgeOrigin, findProvider(script), findAgent(script));
     defineApi(namespace, client);
     Object.defineProperty(namespace, LOADED_MARKER, { value: bridgeOrigin });
     announceReady(bridgeOrigin);
@@ -97,11 +97,44 @@
   function findProvider(script) {
     // The workspace names each widget iframe after its provider; a widget opened on its own
     // can say who it is on the script tag, or let the bridge match its URL.
-    var name = String(window.name || "");
-    if (name.indexOf(PROVIDER_WINDOW_PREFIX) === 0) {
-      return { id: name.slice(PROVIDER_WINDOW_PREFIX.length) || null, from: "workspace" };
-    }
+    var name = windowName().provider;
+    if (name !== null) return { id: name || null, from: "workspace" };
     return { id: script?.getAttribute("data-provider") || null, from: "data-provider" };
+  }
+
+  function windowName() {
+    // "cifbridge-provider:<provider>[;agent=<agent>]", set by the workspace page's panel.
+    var name = String(window.name || "");
+    if (name.indexOf(PROVIDER_WINDOW_PREFIX) !== 0) return { provider: null, agent: null };
+    var parts = name.slice(PROVIDER_WINDOW_PREFIX.length).split(";agent=");
+    return { provider: parts[0], agent: parts[1] || null };
+  }
+
+  function findAgent(script) {
+    // Whose workspace the widget works in (docs/agents.md), the first that names one: the
+    // script tag's data-agent; the workspace page hosting it; /agents/<agent>/ in the library
+    // URL, in data-crmurl or in ?ucilib=; else the default agent.
+    var named = script?.getAttribute("data-agent");
+    if (named) return named;
+    var hosted = windowName().agent;
+    if (hosted) return hosted;
+    var ucilib = new URL(window.location.href).searchParams.get("ucilib");
+    var urls = [script?.src, script?.getAttribute("data-crmurl"), ucilib];
+    for (var i = 0; i < urls.length; i++) {
+      var found = agentIn(urls[i]);
+      if (found) return found;
+    }
+    return "default";
+  }
+
+  function agentIn(url) {
+    if (!url) return null;
+    try {
+      var match = /^\/agents\/([^/]+)(\/|$)/.exec(new URL(url, window.location.href).pathname);
+      return match ? decodeURIComponent(match[1]) : null;
+    } catch {
+      return null;
+    }
   }
 
   function announceReady(bridgeOrigin) {
@@ -116,9 +149,14 @@
   // The connection: pending calls by request id, retried after a reconnect
   // ---------------------------------------------------------------------------------------
 
-  function createClient(bridgeOrigin, provider) {
+  function createClient(bridgeOrigin, provider, agent) {
     var socket = io(bridgeOrigin + CONFIG.namespace, {
-      auth: { provider: provider.id, providerFrom: provider.from, href: window.location.href },
+      auth: {
+        provider: provider.id,
+        providerFrom: provider.from,
+        href: window.location.href,
+        agent: agent
+      },
       transports: ["websocket", "polling"]
     });
     var client = {

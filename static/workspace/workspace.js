@@ -9,6 +9,7 @@
  * so every open page (and every test) sees the same thing. Anything a widget, a template or the
  * agent typed is drawn with textContent, never parsed as HTML.
  */
+import { AGENT } from "./modules/agent.js";
 import { features } from "./modules/features.js";
 import { createJournal } from "./modules/journal.js";
 import { createNotifications } from "./modules/notifications.js";
@@ -34,10 +35,17 @@ const parts = [
 ];
 const journal = createJournal();
 
+showAgent();
 connect();
 
+function showAgent() {
+  const node = document.getElementById("agent-name");
+  if (node) node.textContent = AGENT;
+  document.body.dataset.agent = AGENT;
+}
+
 function connect() {
-  const socket = window.io("/workspace", { transports: ["websocket", "polling"] });
+  const socket = window.io("/workspace", { transports: ["websocket", "polling"], auth: { agent: AGENT } });
   socket.on("connect", () => setConnection("live", "Live"));
   socket.on("disconnect", () => setConnection("offline", "Reconnecting…"));
   socket.on("connect_error", () => setConnection("offline", "Bridge unreachable, retrying…"));

@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 
 from cifbridge.store import LockLost, StoreFailed
 from cifbridge.store.redis import RedisStore
-from cifbridge.web.keys import HUB
+from cifbridge.web.keys import AGENTS
 from tests.web.conftest import AgentFactory, ServerFactory, WidgetFactory
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -39,18 +39,18 @@ class FailingSaves:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.store, name)
 
-    async def save(self, state: str, revision: int) -> None:
+    async def save(self, state: str, revision: int, changes: Any = ()) -> None:
         if self.count > 0:
             self.count -= 1
             raise StoreFailed("the state file could not be written: disk I/O error")
-        await self.store.save(state, revision)
+        await self.store.save(state, revision, changes)
 
 
 async def test_a_failed_save_refuses_the_call_and_changes_nothing(
     serve: ServerFactory, connect_widget: WidgetFactory, tmp_path: Path
 ) -> None:
     server = await serve(store="sqlite", state_path=tmp_path / "ws.sqlite3")
-    hub = server.app[HUB]
+    hub = server.app[AGENTS].default
     hub.store = FailingSaves(hub.store)
     widget = await connect_widget(server)
 
@@ -75,7 +75,7 @@ async def test_a_failed_save_of_an_agent_action_answers_503(
     server = await serve()
     widget = await connect_widget(server)
     session = await widget.value("createSession", CHAT)
-    server.app[HUB].store = FailingSaves(server.app[HUB].store)
+    server.app[AGENTS].default.store = FailingSaves(server.app[AGENTS].default.store)
     status, body = await agent_for(server).request("DELETE", f"/api/sessions/{session}")
     assert status == 503
     assert body == {
@@ -161,7 +161,7 @@ async def test_a_widget_call_whose_lock_was_lost_is_refused_and_not_applied(
 ) -> None:
     key = redis_key()
     server = await serve(store="redis", redis_key=key, reset=True)
-    hub = server.app[HUB]
+    hub = server.app[AGENTS].default
     real_save = hub.store.save
     other = Redis.from_url(REDIS_URL)
 

@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestServer
 
 from cifbridge.engine.cif.analytics import RECORDS_KEPT
 from cifbridge.engine.core import RECENT_REQUESTS_KEPT
-from cifbridge.web.keys import HUB, SIO
+from cifbridge.web.keys import AGENTS, SIO
 from tests.web.conftest import AgentFactory, ServerFactory, WidgetFactory
 
 BLOB = {"blob": "x" * 50_000}  # one custom event: 50 kB to every widget and to the page
@@ -84,7 +84,7 @@ async def test_per_call_memories_stay_bounded_after_many_calls(
     serve: ServerFactory, connect_widget: WidgetFactory, agent_for: AgentFactory
 ) -> None:
     server = await serve()
-    hub = server.app[HUB]
+    hub = server.app[AGENTS].default
     agent = agent_for(server)
     for round_number in range(6):
         widget = await connect_widget(server)

@@ -36,7 +36,12 @@ HANDLER_KINDS = frozenset(
     {"view", "reset", "journal", "clock", "advanceClock", "routes", "openapi"}
     | {"setFault", "listFaults", "clearFault", "clearFaults"}
     | {"exportState", "importState"}
+    | {"listAgents", "removeAgent"}
 )
+# Served only at /api/...: they are about the bridge's agents, not one agent's workspace.
+# Every other route is also served at /agents/{agent}/api/... for that agent (AGENT_PREFIX).
+ORG_ROUTES = frozenset({"listAgents", "removeAgent"})
+AGENT_PREFIX = "/agents/{agent}"
 WHOLE_BODIES = {"attributes": "data"}  # Web API attributes: the record, not keywords
 ANSWERS = {
     "workspace": "the workspace view",
@@ -61,6 +66,7 @@ ANSWERS = {
     "routes": '{"routes": [this table]}',
     "openapi": "the OpenAPI 3.1 description of this API",
     "state": "the whole state as a file holds it (schemas/state/export.json)",
+    "agents": '{"agents": [{"agent", "sessions", "focusedSessionId", "presence"}]}',
 }
 # The query string each route reads, by route name: (name, JSON Schema, what it says).
 # The records' OData options are the ones the engine's dataverse/odata.py takes.
@@ -88,6 +94,14 @@ QUERIES: dict[str, tuple[tuple[str, dict[str, Any], str], ...]] = {
         ("$search", _TEXT, "Records whose primary name or a text attribute holds this."),
     ),
     "getRecord": (_SELECT, _EXPAND),
+    "reset": (
+        (
+            "records",
+            {"enum": ["true", "false"]},
+            "Start the org's records over too: true by default at /api/reset (the default"
+            " agent), false at /agents/{agent}/api/reset.",
+        ),
+    ),
 }
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -171,6 +185,14 @@ ROUTES: tuple[Route, ...] = (
          "Return this route table", "routes"),
         ("getOpenApi", "GET", "/api/openapi.json", "openapi", None,
          "Return the OpenAPI 3.1 description of this API", "openapi"),
+    ),
+    *_routes(
+        "agents",
+        ("listAgents", "GET", "/api/agents", "listAgents", None,
+         "Return the agents this bridge hosts, each with its workspace in brief", "agents"),
+        ("removeAgent", "DELETE", "/api/agents/{agent_name}", "removeAgent", None,
+         "Remove an agent: its waiting calls are answered, its workspace and journal go",
+         "agents"),
     ),
     *_routes(
         "state",

@@ -22,6 +22,7 @@ from cifbridge.api.validation import SchemaSet
 from cifbridge.engine import DEFERRED, CifError, Delivery, Engine, InvalidInput, Settlement
 from cifbridge.engine.base.diagnostics import Diagnostic, strict_rejection
 from cifbridge.engine.base.errors import HostError, OriginNotTrusted
+from cifbridge.engine.base.record_store import Change
 from cifbridge.engine.base.texts import ORIGIN_NOT_TRUSTED
 
 
@@ -60,6 +61,7 @@ class Outcome:
     deferred: bool = False
     settlements: tuple[Settlement, ...] = field(default=())
     warnings: tuple[dict[str, str], ...] = field(default=())
+    record_changes: tuple[Change, ...] = field(default=())
 
     def to_wire(self) -> dict[str, Any]:
         """Return the Socket.IO acknowledgement envelope."""
@@ -153,6 +155,7 @@ class Dispatcher:
             deferred=result.value is DEFERRED,
             settlements=result.settlements,
             warnings=tuple(w.to_json() for w in (*edge, *result.warnings)),
+            record_changes=result.record_changes,
         )
 
 

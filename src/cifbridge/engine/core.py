@@ -75,7 +75,9 @@ class Engine:
         self.config = config
         self.real_clock = clock
         self.agent_id = agent_id
-        self.records: RecordStore = records if records is not None else MemoryRecords(config.records)
+        self.records: RecordStore = (
+            records if records is not None else MemoryRecords(config.records)
+        )
         self.workspace = workspace if workspace is not None else new_workspace(clock())
 
     def clock(self) -> float:

@@ -1,9 +1,18 @@
-"""The interface every store implements, and the errors a store raises."""
+"""The interface every store implements, and the errors a store raises.
+
+A store keeps one saved workspace per agent (each with its own revision and its own hold, so
+calls of different agents never wait on each other) and the org's record rows, which every
+agent shares. `AgentStore` is one agent's view of it: what a hub works with.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
+
+from cifbridge.engine.base.context import DEFAULT_AGENT
+from cifbridge.engine.base.record_store import Change, MemoryRecords
 
 
 class StateUnreadable(RuntimeError):
@@ -27,21 +36,72 @@ class LockLost(StoreFailed):
 
 
 class Store(Protocol):
-    """Keeps the latest workspace snapshot; `shared` stores may be written by other processes."""
+    """Keeps each agent's latest workspace and the org's records; `shared`: other processes too."""
 
     shared: bool
 
-    async def load(self, known_revision: int | None = None) -> str | None:
-        """Return the saved JSON text, or None when nothing other than `known_revision` is saved."""
+    async def load(self, agent: str, known_revision: int | None = None) -> str | None:
+        """Return the agent's saved JSON text, or None when nothing but `known_revision` is."""
 
-    async def save(self, state: str, revision: int) -> None:
-        """Replace the saved JSON text and remember its revision (durable when it returns)."""
+    async def save(
+        self, agent: str, state: str, revision: int, changes: Sequence[Change] = ()
+    ) -> None:
+        """Replace the agent's text and revision and write the changed rows, together."""
 
-    def exclusive(self) -> AbstractAsyncContextManager[None]:
-        """Hold the workspace for one load-call-save cycle."""
+    def exclusive(self, agent: str) -> AbstractAsyncContextManager[None]:
+        """Hold one agent's workspace for one load-call-save cycle."""
 
-    async def clear(self) -> None:
-        """Forget the saved state."""
+    async def clear(self, agent: str) -> None:
+        """Forget the agent's saved workspace."""
+
+    async def agents(self) -> list[str]:
+        """Return the agents with a saved workspace, the default one first."""
+
+    async def load_records(self, records: MemoryRecords) -> None:
+        """Fill the process's copy of the org's records with the saved rows."""
+
+    async def catch_up_records(self, records: MemoryRecords) -> None:
+        """Apply rows other processes wrote since the last look (shared stores)."""
+
+    async def clear_records(self) -> None:
+        """Forget every saved row (back to the configured records)."""
 
     async def close(self) -> None:
         """Release connections and files."""
+
+
+class AgentStore:
+    """One agent's side of a store: the interface the agent's hub uses."""
+
+    def __init__(self, store: Store, agent: str) -> None:
+        self.store = store
+        self.agent = agent
+
+    @property
+    def shared(self) -> bool:
+        """Tell whether other processes write this store too."""
+        return self.store.shared
+
+    async def load(self, known_revision: int | None = None) -> str | None:
+        """Return the saved text if its revision differs from `known_revision`."""
+        return await self.store.load(self.agent, known_revision)
+
+    async def save(self, state: str, revision: int, changes: Iterable[Change] = ()) -> None:
+        """Save the workspace text and the record rows the call wrote."""
+        await self.store.save(self.agent, state, revision, tuple(changes))
+
+    def exclusive(self) -> AbstractAsyncContextManager[None]:
+        """Hold this agent's workspace."""
+        return self.store.exclusive(self.agent)
+
+    async def clear(self) -> None:
+        """Forget this agent's saved workspace."""
+        await self.store.clear(self.agent)
+
+
+def agent_suffix(agent: str) -> str:
+    """Return what an agent's keys carry after the store's own: nothing for the default agent.
+
+    The default agent keeps the keys a bridge used before it had agents, so saved state resumes.
+    """
+    return "" if agent == DEFAULT_AGENT else f":agent:{agent}"

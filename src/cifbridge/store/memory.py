@@ -3,36 +3,58 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
+
+from cifbridge.engine.base.context import DEFAULT_AGENT
+from cifbridge.engine.base.record_store import Change, MemoryRecords
 
 
 class MemoryStore:
-    """Holds the last saved JSON text (immutable, so no copies are needed)."""
+    """Holds each agent's last saved JSON text (immutable, so no copies are needed).
+
+    The org's records need no saving: the process's MemoryRecords is the only copy.
+    """
 
     shared = False
 
     def __init__(self) -> None:
-        self._state: str | None = None
-        self._revision: int | None = None
-        self._lock = asyncio.Lock()
+        self._saved: dict[str, tuple[str, int]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
 
-    async def load(self, known_revision: int | None = None) -> str | None:
+    async def load(self, agent: str, known_revision: int | None = None) -> str | None:
         """Return the saved text if its revision differs from `known_revision`."""
-        if self._state is None or self._revision == known_revision:
+        saved = self._saved.get(agent)
+        if saved is None or saved[1] == known_revision:
             return None
-        return self._state
+        return saved[0]
 
-    async def save(self, state: str, revision: int) -> None:
+    async def save(
+        self, agent: str, state: str, revision: int, changes: Sequence[Change] = ()
+    ) -> None:
         """Keep the text and its revision."""
-        self._state, self._revision = state, revision
+        self._saved[agent] = (state, revision)
 
-    def exclusive(self) -> AbstractAsyncContextManager[None]:
-        """Serialize calls within this process."""
-        return self._lock
+    def exclusive(self, agent: str) -> AbstractAsyncContextManager[None]:
+        """Serialize one agent's calls within this process."""
+        return self._locks.setdefault(agent, asyncio.Lock())
 
-    async def clear(self) -> None:
-        """Forget the saved state."""
-        self._state = self._revision = None
+    async def clear(self, agent: str) -> None:
+        """Forget the agent's saved state."""
+        self._saved.pop(agent, None)
+
+    async def agents(self) -> list[str]:
+        """Return the agents with a saved workspace, the default one first."""
+        return sorted(self._saved, key=lambda name: (name != DEFAULT_AGENT, name))
+
+    async def load_records(self, records: MemoryRecords) -> None:
+        """Nothing is saved apart from the process's own copy."""
+
+    async def catch_up_records(self, records: MemoryRecords) -> None:
+        """No other process writes here."""
+
+    async def clear_records(self) -> None:
+        """Nothing is saved apart from the process's own copy."""
 
     async def close(self) -> None:
         """Nothing to release."""

@@ -10,22 +10,31 @@ Rules:
   MULTI/EXEC): if the process was frozen past the expiry and another process took over, the
   save fails with LockLost instead of overwriting newer work, and the call is refused;
 - the revision key lets a process skip the load when nothing changed since its own last save;
-- Redis errors surface as StoreFailed, so a call is never acknowledged without its save.
+- Redis errors surface as StoreFailed, so a call is never acknowledged without its save;
+- every agent has its own keys (`key` for the default agent, `key:agent:<agent>` for the
+  others), its own lock and its own queue in a process, so calls of different agents never
+  wait on each other;
+- the org's records are one hash field per row (`key:records`, field `<entity> <id>`), written
+  with the workspace in the same MULTI; each write also goes on a bounded stream
+  (`key:records:log`), from which every process catches up before a call.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from redis.asyncio import Redis
 from redis.asyncio.lock import Lock
 from redis.exceptions import LockError, RedisError, WatchError
 
-from cifbridge.store.base import LockLost, StoreFailed
+from cifbridge.engine.base.context import DEFAULT_AGENT
+from cifbridge.engine.base.record_store import Change, MemoryRecords
+from cifbridge.store.base import LockLost, StateUnreadable, StoreFailed, agent_suffix
 
 log = logging.getLogger("cifbridge")
 
@@ -34,10 +43,12 @@ LOCK_SECONDS = 5.0
 WAIT_SECONDS = 30.0
 # How often a waiting process asks again (redis-py's Lock polls; this keeps waits short).
 RETRY_SECONDS = 0.002
+# How many record writes the catch-up stream keeps (a process further behind reloads them all).
+RECORD_LOG_SIZE = 100_000
 
 
 class RedisStore:
-    """The snapshot under `key`, its revision under `key:rev`, a lock under `key:lock`."""
+    """Per agent: the snapshot under `<k>`, its revision `<k>:rev`, a lock under `<k>:lock`."""
 
     shared = True
 
@@ -53,60 +64,77 @@ class RedisStore:
         self._key = key
         self._lock_seconds = lock_seconds
         self._wait_seconds = wait_seconds
-        self._local = asyncio.Lock()
-        self._held: Lock | None = None
+        self._local: dict[str, asyncio.Lock] = {}
+        self._held: dict[str, Lock] = {}
+        self._records_seen = "0-0"  # the last record write taken from the stream
 
-    @property
-    def lock_key(self) -> str:
-        """Return the key of the cross-process lock."""
-        return f"{self._key}:lock"
+    def agent_key(self, agent: str) -> str:
+        """Return the key under which an agent's workspace is kept."""
+        return self._key + agent_suffix(agent)
 
-    async def load(self, known_revision: int | None = None) -> str | None:
+    def lock_key(self, agent: str = DEFAULT_AGENT) -> str:
+        """Return the key of an agent's cross-process lock."""
+        return f"{self.agent_key(agent)}:lock"
+
+    async def load(self, agent: str, known_revision: int | None = None) -> str | None:
         """Return the saved text if its revision differs from `known_revision`."""
+        key = self.agent_key(agent)
         try:
-            revision = await self._redis.get(f"{self._key}:rev")
+            revision = await self._redis.get(f"{key}:rev")
             if revision is None or (known_revision is not None and int(revision) == known_revision):
                 return None
-            raw = await self._redis.get(self._key)
+            raw = await self._redis.get(key)
         except RedisError as error:
             raise StoreFailed(f"Redis did not answer the load: {error}") from error
         if raw is None:
             return None
         return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
 
-    async def save(self, state: str, revision: int) -> None:
-        """Write snapshot and revision together, only while this call holds the lock."""
-        lock = self._held
+    async def save(
+        self, agent: str, state: str, revision: int, changes: Sequence[Change] = ()
+    ) -> None:
+        """Write snapshot, revision and rows together, only while this call holds the lock."""
+        lock = self._held.get(agent)
+        key = self.agent_key(agent)
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
                 if lock is not None:
-                    await pipe.watch(self.lock_key)  # any change to the lock aborts the EXEC
+                    await pipe.watch(self.lock_key(agent))  # a change to the lock aborts EXEC
                     if not await lock.owned():
-                        raise LockLost(self._lost())
+                        raise LockLost(self._lost(agent))
                     pipe.multi()  # type: ignore[no-untyped-call]
-                pipe.set(self._key, state)
-                pipe.set(f"{self._key}:rev", revision)
+                pipe.set(key, state)
+                pipe.set(f"{key}:rev", revision)
+                for change in changes:
+                    field, text = _row_field(change.entity, change.record_id), _row(change.after)
+                    pipe.hset(f"{self._key}:records", field, text)
+                    pipe.xadd(
+                        f"{self._key}:records:log",
+                        {"field": field, "row": text},
+                        maxlen=RECORD_LOG_SIZE,
+                        approximate=True,
+                    )
                 await pipe.execute()
         except WatchError as error:
-            raise LockLost(self._lost()) from error
+            raise LockLost(self._lost(agent)) from error
         except RedisError as error:
             raise StoreFailed(f"Redis did not answer the save: {error}") from error
 
-    def _lost(self) -> str:
+    def _lost(self, agent: str) -> str:
         return (
-            f"the workspace lock {self.lock_key} expired before the save"
+            f"the workspace lock {self.lock_key(agent)} expired before the save"
             f" (held past {self._lock_seconds:g} s without renewal); the call was not applied"
         )
 
-    def exclusive(self) -> AbstractAsyncContextManager[None]:
-        """Hold the workspace for one call: this process's queue, then the Redis lock."""
-        return self._locked()
+    def exclusive(self, agent: str) -> AbstractAsyncContextManager[None]:
+        """Hold an agent's workspace for one call: this process's queue, then the Redis lock."""
+        return self._locked(agent)
 
     @asynccontextmanager
-    async def _locked(self) -> AsyncIterator[None]:
-        async with self._local:
+    async def _locked(self, agent: str) -> AsyncIterator[None]:
+        async with self._local.setdefault(agent, asyncio.Lock()):
             lock = self._redis.lock(
-                self.lock_key,
+                self.lock_key(agent),
                 timeout=self._lock_seconds,
                 sleep=RETRY_SECONDS,
                 blocking_timeout=self._wait_seconds,
@@ -118,35 +146,97 @@ class RedisStore:
                 raise StoreFailed(f"Redis did not answer the lock: {error}") from error
             if not acquired:
                 raise StoreFailed(
-                    f"another bridge process held the workspace lock {self.lock_key} for"
+                    f"another bridge process held the workspace lock {self.lock_key(agent)} for"
                     f" over {self._wait_seconds:g} s; the call was not applied"
                 )
-            keeper = asyncio.create_task(self._keep(lock))
-            self._held = lock
+            keeper = asyncio.create_task(self._keep(lock, agent))
+            self._held[agent] = lock
             try:
                 yield
             finally:
-                self._held = None
+                self._held.pop(agent, None)
                 keeper.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await keeper
                 with contextlib.suppress(LockError, RedisError):  # expired: nothing to release
                     await lock.release()
 
-    async def _keep(self, lock: Lock) -> None:
+    async def _keep(self, lock: Lock, agent: str) -> None:
         # Renew the expiry while the call runs; a lost lock is left to the save to report.
         while True:
             await asyncio.sleep(self._lock_seconds / 3)
             try:
                 await lock.reacquire()
             except (LockError, RedisError) as error:
-                log.warning("the workspace lock %s could not be renewed: %s", self.lock_key, error)
+                log.warning(
+                    "the workspace lock %s could not be renewed: %s", self.lock_key(agent), error
+                )
                 return
 
-    async def clear(self) -> None:
-        """Forget the saved state."""
-        await self._redis.delete(self._key, f"{self._key}:rev")
+    async def clear(self, agent: str) -> None:
+        """Forget the agent's saved state."""
+        key = self.agent_key(agent)
+        await self._redis.delete(key, f"{key}:rev")
+
+    async def agents(self) -> list[str]:
+        """Return the agents with a saved workspace, the default one first."""
+        found = [DEFAULT_AGENT] if await self._redis.exists(f"{self._key}:rev") else []
+        prefix = f"{self._key}:agent:"
+        names = []
+        async for raw in self._redis.scan_iter(match=f"{prefix}*:rev", count=1000):
+            key = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+            names.append(key[len(prefix) : -len(":rev")])
+        return found + sorted(names)
+
+    async def load_records(self, records: MemoryRecords) -> None:
+        """Fill the process's copy with every saved row, then follow the stream from there."""
+        try:
+            last = await self._redis.xrevrange(f"{self._key}:records:log", count=1)
+            rows = await self._redis.hgetall(f"{self._key}:records")
+        except RedisError as error:
+            raise StateUnreadable(f"Redis did not answer for the records: {error}") from error
+        self._records_seen = _text(last[0][0]) if last else "0-0"
+        for field, text in rows.items():
+            entity, rid = _text(field).split(" ", 1)
+            records.apply(entity, rid, json.loads(text))
+
+    async def catch_up_records(self, records: MemoryRecords) -> None:
+        """Apply the record writes other processes made since the last look."""
+        try:
+            found = await self._redis.xrange(
+                f"{self._key}:records:log", f"({self._records_seen}", "+"
+            )
+        except RedisError as error:
+            raise StoreFailed(f"Redis did not answer for the records: {error}") from error
+        for entry_id, fields in found or []:
+            if fields is None:
+                continue
+            entity, rid = _text(fields[b"field"]).split(" ", 1)
+            if entity == "*":
+                records.clear()  # a reset of the org's records
+            else:
+                records.apply(entity, rid, json.loads(fields[b"row"]))
+            self._records_seen = _text(entry_id)
+
+    async def clear_records(self) -> None:
+        """Forget every saved row; other processes learn of it from the stream."""
+        await self._redis.delete(f"{self._key}:records")
+        await self._redis.xadd(
+            f"{self._key}:records:log", {"field": "* *", "row": "null"}, maxlen=RECORD_LOG_SIZE
+        )
 
     async def close(self) -> None:
         """Close the connection pool."""
         await self._redis.aclose()
+
+
+def _row_field(entity: str, record_id: str) -> str:
+    return f"{entity} {record_id}"
+
+
+def _row(row: dict[str, object] | None) -> str:
+    return json.dumps(row, separators=(",", ":"))
+
+
+def _text(raw: object) -> str:
+    return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)

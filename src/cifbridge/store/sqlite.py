@@ -5,7 +5,11 @@ Rules:
   pointed at the same file refuses to start (StateInUse) instead of handing out the same
   session ids from a diverging copy;
 - a file that is not a usable database raises StateUnreadable when it is opened;
-- each save is one autocommitted statement: when `save` returns, the transaction is in the
+- each agent's workspace is one row of `state` (the default agent's key is `workspace`, the
+  key it had before bridges had agents); the org's records are rows of `records`, one per
+  changed record (a deleted one keeps a row with no data), written with the workspace of the
+  call that changed them, in one transaction;
+- each save is one transaction: when `save` returns, it is in the
   write-ahead log, written to the operating system, so it survives the bridge being killed
   (kill -9) at any later moment. `synchronous=NORMAL` skips the fsync per commit: a power cut
   may lose the last commits, a process crash cannot (https://sqlite.org/wal.html#durability);
@@ -15,11 +19,15 @@ Rules:
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
-from cifbridge.store.base import StateInUse, StateUnreadable, StoreFailed
+from cifbridge.engine.base.context import DEFAULT_AGENT
+from cifbridge.engine.base.record_store import Change, MemoryRecords
+from cifbridge.store.base import StateInUse, StateUnreadable, StoreFailed, agent_suffix
 
 _KEY = "workspace"
 # How long to wait for a bridge that is still stopping to let go of the file.
@@ -27,7 +35,7 @@ _BUSY_SECONDS = 1.0
 
 
 class SqliteStore:
-    """One row holding the latest snapshot as JSON.
+    """One row per agent holding its latest snapshot as JSON; one row per changed record.
 
     Writes are small (a few kB) and WAL-journaled, so they run on the event loop thread: a
     thread hop would cost more than the write and would let two saves race.
@@ -48,18 +56,18 @@ class SqliteStore:
             if getattr(error, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
                 raise StateInUse(str(error)) from error
             raise StateUnreadable(str(error)) from error
-        self._lock = asyncio.Lock()
+        self._locks: dict[str, asyncio.Lock] = {}
 
     @property
     def connection(self) -> sqlite3.Connection:
         """Return the open database, which the journal shares (store/journal/sqlite.py)."""
         return self._db
 
-    async def load(self, known_revision: int | None = None) -> str | None:
+    async def load(self, agent: str, known_revision: int | None = None) -> str | None:
         """Return the saved text if its revision differs from `known_revision`."""
         try:
             row = self._db.execute(
-                "SELECT revision, data FROM state WHERE key = ?", (_KEY,)
+                "SELECT revision, data FROM state WHERE key = ?", (_key(agent),)
             ).fetchone()
         except sqlite3.Error as error:
             raise StoreFailed(f"the state file could not be read: {error}") from error
@@ -68,25 +76,60 @@ class SqliteStore:
         text: str = row[1]
         return text
 
-    async def save(self, state: str, revision: int) -> None:
-        """Replace the snapshot in one statement, committed when this returns."""
+    async def save(
+        self, agent: str, state: str, revision: int, changes: Sequence[Change] = ()
+    ) -> None:
+        """Replace the snapshot and write the changed rows, committed when this returns."""
         try:
-            self._db.execute(
-                "INSERT INTO state (key, revision, data) VALUES (?, ?, ?)"
-                " ON CONFLICT(key)"
-                " DO UPDATE SET revision = excluded.revision, data = excluded.data",
-                (_KEY, revision, state),
-            )
+            self._db.execute("BEGIN")
+            try:
+                self._db.execute(
+                    "INSERT INTO state (key, revision, data) VALUES (?, ?, ?)"
+                    " ON CONFLICT(key)"
+                    " DO UPDATE SET revision = excluded.revision, data = excluded.data",
+                    (_key(agent), revision, state),
+                )
+                self._db.executemany(
+                    "INSERT INTO records (entity, id, data) VALUES (?, ?, ?)"
+                    " ON CONFLICT(entity, id) DO UPDATE SET data = excluded.data",
+                    [(c.entity, c.record_id, _row_text(c.after)) for c in changes],
+                )
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
         except sqlite3.Error as error:
             raise StoreFailed(f"the state file could not be written: {error}") from error
 
-    def exclusive(self) -> AbstractAsyncContextManager[None]:
-        """Serialize calls within this process."""
-        return self._lock
+    def exclusive(self, agent: str) -> AbstractAsyncContextManager[None]:
+        """Serialize one agent's calls within this process."""
+        return self._locks.setdefault(agent, asyncio.Lock())
 
-    async def clear(self) -> None:
-        """Forget the saved state."""
-        self._db.execute("DELETE FROM state WHERE key = ?", (_KEY,))
+    async def clear(self, agent: str) -> None:
+        """Forget the agent's saved state."""
+        self._db.execute("DELETE FROM state WHERE key = ?", (_key(agent),))
+
+    async def agents(self) -> list[str]:
+        """Return the agents with a saved workspace, the default one first."""
+        keys = [row[0] for row in self._db.execute("SELECT key FROM state")]
+        prefix = _KEY + agent_suffix("x")[: -len("x")]
+        found = [k[len(prefix) :] for k in keys if k.startswith(prefix)]
+        return ([DEFAULT_AGENT] if _KEY in keys else []) + sorted(found)
+
+    async def load_records(self, records: MemoryRecords) -> None:
+        """Fill the process's copy with the saved rows."""
+        try:
+            for entity, rid, data in self._db.execute("SELECT entity, id, data FROM records"):
+                records.apply(entity, rid, None if data is None else json.loads(data))
+        except sqlite3.Error as error:
+            raise StateUnreadable(f"the saved records cannot be read: {error}") from error
+
+    async def catch_up_records(self, records: MemoryRecords) -> None:
+        """Only this process writes the file."""
+
+    async def clear_records(self) -> None:
+        """Forget every saved row."""
+        self._db.execute("DELETE FROM records")
 
     async def close(self) -> None:
         """Close the database file (and let go of its lock)."""
@@ -104,4 +147,16 @@ def _open_exclusively(db: sqlite3.Connection) -> None:
         "CREATE TABLE IF NOT EXISTS state"
         " (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, data TEXT NOT NULL)"
     )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS records"
+        " (entity TEXT NOT NULL, id TEXT NOT NULL, data TEXT, PRIMARY KEY (entity, id))"
+    )
     db.execute("COMMIT")
+
+
+def _key(agent: str) -> str:
+    return _KEY + agent_suffix(agent)
+
+
+def _row_text(row: dict[str, object] | None) -> str | None:
+    return None if row is None else json.dumps(row, separators=(",", ":"))

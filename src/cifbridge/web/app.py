@@ -4,27 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 
 import socketio
 from aiohttp import web
 
-from cifbridge.api.dispatcher import Dispatcher
 from cifbridge.api.validation import SchemaSet
-from cifbridge.engine import Engine
 from cifbridge.files.config import load_config_reported
 from cifbridge.files.resources import data_dir
 from cifbridge.settings import Settings
 from cifbridge.store import open_store
 from cifbridge.store.journal import open_journal
 from cifbridge.web.access import AccessPolicy
-from cifbridge.web.clock import OffsetClock
+from cifbridge.web.agents import Agents
 from cifbridge.web.control import setup_control_routes
 from cifbridge.web.errors import control_errors
 from cifbridge.web.frames import BoundedPacket
-from cifbridge.web.hub import Hub
-from cifbridge.web.journal import Journal
-from cifbridge.web.keys import CONFIG_WARNINGS, HUB, SCHEMAS, SETTINGS, SHIM, SIO
+from cifbridge.web.keys import AGENTS, CONFIG_WARNINGS, SCHEMAS, SETTINGS, SHIM, SIO
 from cifbridge.web.namespaces.widgets import WidgetNamespace
 from cifbridge.web.namespaces.workspace import WorkspaceNamespace
 from cifbridge.web.routes import setup_routes
@@ -40,8 +37,6 @@ def create_app(settings: Settings) -> web.Application:
     schemas = SchemaSet(data_dir("schemas"))
     loaded = load_config_reported(schemas, settings.config_path)
     config = loaded.config
-    clock = OffsetClock()
-    engine = Engine(config, clock=clock)
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
         cors_allowed_origins="*",  # widgets live on other origins; trust is checked per provider
@@ -51,16 +46,23 @@ def create_app(settings: Settings) -> web.Application:
         client_manager=_client_manager(settings),
     )
     store = open_store(settings)
-    journal = Journal(clock, open_journal(settings, store))  # kept where the store keeps state
-    dispatcher = Dispatcher(engine, schemas, strict=settings.strict)
-    hub = Hub(dispatcher, store, sio, journal, clock)
-    sio.register_namespace(WidgetNamespace(hub, config, strict=settings.strict))
+    agents = Agents(
+        config=config,
+        schemas=schemas,
+        store=store,
+        sio=sio,
+        clock=time.time,
+        # Each agent's journal is kept where the store keeps state.
+        journal_for=lambda agent: open_journal(settings, store, agent),
+        strict=settings.strict,
+    )
+    sio.register_namespace(WidgetNamespace(agents, config, strict=settings.strict))
     access = AccessPolicy.from_settings(settings)
-    sio.register_namespace(WorkspaceNamespace(hub, access))
+    sio.register_namespace(WorkspaceNamespace(agents, access))
 
     app = web.Application(middlewares=[control_errors], client_max_size=settings.max_frame_bytes)
     app[SETTINGS] = settings
-    app[HUB] = hub
+    app[AGENTS] = agents
     app[SCHEMAS] = schemas
     app[SIO] = sio
     app[SHIM] = build_shim(settings)
@@ -84,24 +86,22 @@ def _client_manager(settings: Settings) -> socketio.AsyncManager:
 
 
 async def _hub_lifetime(app: web.Application) -> AsyncIterator[None]:
-    hub = app[HUB]
+    agents = app[AGENTS]
     try:
-        await hub.start(reset=app[SETTINGS].reset)
+        await agents.start(reset=app[SETTINGS].reset)
     except BaseException:
-        await hub.journal.close()
-        await hub.store.close()  # a failed start must let go of the state file and connections
+        await agents.close()  # a failed start must let go of the state file and connections
         raise
     yield
-    await hub.stop()
-    await hub.journal.close()
-    await hub.store.close()
+    await agents.stop()
+    await agents.close()
 
 
 async def _shutdown_sio(app: web.Application) -> None:
     # Answer what is pending first (the answers go out before the close packets), then close
     # every connection: otherwise each open websocket holds the shutdown until its engine.io
     # ping times out (45 s), and widgets learn of the restart that late.
-    await app[HUB].drain()
+    await app[AGENTS].drain()
     sio: socketio.AsyncServer = app[SIO]
     if sio.eio.sockets:  # engine.io's disconnect-all fails on an empty set
         # A client that stopped reading never takes its close packet: don't wait for it.

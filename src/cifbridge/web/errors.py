@@ -13,6 +13,7 @@ Rules:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -24,11 +25,20 @@ from cifbridge.store import StoreFailed
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
+AGENT_PATH = re.compile(r"^/agents/[^/]+/")
 STATUS: dict[RefusalKind, int] = {"invalid": 400, "not_found": 404, "conflict": 409}
 
 
 class MalformedRequest(Exception):
     """A request the control API cannot even hand to the engine (answered with a 400)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Unavailable(Exception):
+    """A request the bridge cannot serve now (answered with a 503)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -57,6 +67,8 @@ async def control_errors(request: web.Request, handler: Handler) -> web.StreamRe
         return await handler(request)
     except MalformedRequest as malformed:
         return error_response(malformed.message, 400)
+    except Unavailable as unavailable:
+        return error_response(unavailable.message, 503)
     except AgentActionRefused as refused:
         return refusal_response(refused)
     except StoreFailed as failure:  # nothing was applied: the agent may try again
@@ -79,5 +91,5 @@ def _unrouted_api_call(request: web.Request) -> bool:
     # Only the router's own refusals (no route matched), and only under the control API:
     # a page that does not exist keeps its plain-text 404.
     unrouted = request.match_info.http_exception is not None
-    path = request.path
+    path = AGENT_PATH.sub("/", request.path, count=1)  # /agents/<agent>/api/... is the API too
     return unrouted and (path.startswith(CONTROL_PATH_PREFIX) or path == CONTROL_PATH_PREFIX[:-1])

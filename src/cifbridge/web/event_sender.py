@@ -18,9 +18,19 @@ from cifbridge.web.journal import Journal
 WIDGET_NAMESPACE = "/widget"
 
 
-def provider_room(provider: str) -> str:
-    """Return the Socket.IO room of one provider's widget connections."""
-    return f"provider:{provider}"
+def provider_room(agent: str, provider: str) -> str:
+    """Return the Socket.IO room of one provider's widget connections in an agent's workspace."""
+    return f"agent:{agent}:provider:{provider}"
+
+
+def agent_room(agent: str) -> str:
+    """Return the Socket.IO room of every widget connection in an agent's workspace."""
+    return f"agent:{agent}"
+
+
+def workspace_room(agent: str) -> str:
+    """Return the Socket.IO room of an agent's workspace pages."""
+    return f"workspace:{agent}"
 
 
 def connections_in(sio: Any, room: str | None) -> list[str]:
@@ -29,10 +39,11 @@ def connections_in(sio: Any, room: str | None) -> list[str]:
 
 
 class EventSender:
-    """Emits `cif:event` messages to a provider's room, or to every widget."""
+    """Emits `cif:event` messages to a provider's room, or to every widget of the agent."""
 
-    def __init__(self, sio: Any, journal: Journal, faults: Faults) -> None:
+    def __init__(self, sio: Any, journal: Journal, faults: Faults, agent: str) -> None:
         self.sio = sio
+        self.agent = agent
         self.journal = journal
         self.faults = faults
         self._late: set[asyncio.Task[None]] = set()
@@ -43,7 +54,11 @@ class EventSender:
             "name": delivery.name,
             "data": json.dumps(delivery.payload, separators=(",", ":")),
         }
-        room = None if delivery.provider == ANY_PROVIDER else provider_room(delivery.provider)
+        room = (
+            agent_room(self.agent)
+            if delivery.provider == ANY_PROVIDER
+            else provider_room(self.agent, delivery.provider)
+        )
         fields: dict[str, Any] = {
             "name": delivery.name,
             "payload": delivery.payload,

@@ -20,7 +20,12 @@ from typing import Any
 
 from cifbridge.api import envelope
 from cifbridge.api.dispatcher import Caller
-from cifbridge.web.event_sender import WIDGET_NAMESPACE, connections_in, provider_room
+from cifbridge.web.event_sender import (
+    WIDGET_NAMESPACE,
+    agent_room,
+    connections_in,
+    provider_room,
+)
 from cifbridge.web.faults import Fault
 from cifbridge.web.hub import Hub
 
@@ -60,7 +65,9 @@ async def drop_connections(sio: Any, sids: list[str]) -> None:
         await socket.queue.put(None)
 
 
-def widget_connections(sio: Any, provider: str | None, connection: str | None) -> list[str]:
-    """Return this process's widget connections of a provider (all when None), or the one."""
-    room = None if provider is None else provider_room(provider)
+def widget_connections(
+    sio: Any, agent: str, provider: str | None, connection: str | None
+) -> list[str]:
+    """Return this process's widget connections of an agent's provider (all when None)."""
+    room = agent_room(agent) if provider is None else provider_room(agent, provider)
     return [sid for sid in connections_in(sio, room) if connection in (None, sid)]

@@ -1,4 +1,7 @@
-"""Runs engine work under persistence and fans the results out; both transports go through it.
+"""Runs one agent's engine work under persistence and fans the results out.
+
+There is one Hub per agent (web/agents.py keeps them); each has its own engine, journal,
+faults, store hold and Socket.IO rooms, and all of them share the org's record store.
 
 Every widget call and agent action follows the same cycle: take the store's exclusive hold,
 catch up with a newer saved state (shared stores), apply, save before acknowledging, then
@@ -27,37 +30,45 @@ from cifbridge.api import envelope
 from cifbridge.api.dispatcher import Answer, Caller, Dispatcher, Outcome
 from cifbridge.engine import Delivery, Engine, Result
 from cifbridge.engine.base.context import WORKSPACE_PAGE
+from cifbridge.engine.base.record_store import Change, MemoryRecords
 from cifbridge.engine.views.workspace import workspace_view
-from cifbridge.store import StateUnreadable, Store, StoreFailed
+from cifbridge.store import StateUnreadable, StoreFailed
+from cifbridge.store.base import AgentStore
 from cifbridge.store.journal import Entry
-from cifbridge.web.clock import OffsetClock
-from cifbridge.web.event_sender import WIDGET_NAMESPACE, EventSender, provider_room
+from cifbridge.web.event_sender import (
+    WIDGET_NAMESPACE,
+    EventSender,
+    provider_room,
+    workspace_room,
+)
 from cifbridge.web.faults import Faults
 from cifbridge.web.journal import Journal
 
 log = logging.getLogger("cifbridge")
 
 WORKSPACE_NAMESPACE = "/workspace"
-__all__ = ["WIDGET_NAMESPACE", "WORKSPACE_NAMESPACE", "Hub", "provider_room"]
+__all__ = ["WIDGET_NAMESPACE", "WORKSPACE_NAMESPACE", "Hub", "provider_room", "workspace_room"]
 # How long stopping waits for the calls under way (each needs only its load and save).
 DRAIN_SECONDS = 10.0
 STOPPING = "cifbridge is stopping; this call was not applied (send it again once it is back)"
 
 
 class Hub:
-    """Owns the engine, store, journal and the Socket.IO server used to reach browsers."""
+    """Owns one agent's engine, store side and journal, and reaches that agent's browsers."""
 
     def __init__(
-        self, dispatcher: Dispatcher, store: Store, sio: Any, journal: Journal, clock: OffsetClock
+        self, dispatcher: Dispatcher, store: AgentStore, sio: Any, journal: Journal
     ) -> None:
         self.dispatcher = dispatcher
         self.engine: Engine = dispatcher.engine
+        self.agent_id = self.engine.agent_id
         self.store = store
         self.sio = sio
         self.journal = journal
-        self.clock = clock
+        self.clock = self.engine.clock  # the agent's time: real time plus its fast-forward
         self.faults = Faults(journal)
-        self.events = EventSender(sio, journal, self.faults)
+        self.events = EventSender(sio, journal, self.faults, self.agent_id)
+        self._page_room = workspace_room(self.agent_id)
         journal.on_entry(self._show_entry)
         self._wake_up: asyncio.TimerHandle | None = None
         self._ticking: set[asyncio.Task[Any]] = set()
@@ -78,7 +89,7 @@ class Hub:
                 self._restore(saved)
             else:
                 self.engine.reset()  # a fresh workspace, saved as its first revision
-                await self._save()
+                await self._save(())
         self.resumed = saved is not None
         self._schedule()
 
@@ -132,7 +143,7 @@ class Hub:
             outcome = self.dispatcher.call(caller, api, args, request_id)
             answers = self.dispatcher.settle(outcome.settlements)
             if outcome.mutated:
-                await self._save()
+                await self._save(outcome.record_changes)
         latency = (time.perf_counter() - started) * 1000
         await self._journal(caller.provider, api, args, request_id, outcome, latency)
         await self._publish(outcome.deliveries, outcome.mutated, answers)
@@ -155,12 +166,18 @@ class Hub:
             "call", provider=None, actor="agent", api=action, args=list(args), ok=True, value=value
         )
 
-    async def reset(self) -> Result:
-        """Start over with only the Home session, an empty journal, no faults and the real time."""
-        self.clock.reset()  # a test's advance_clock must not leak into the next test
+    async def reset(self, *, records: bool = False) -> Result:
+        """Start over with only the Home session, an empty journal, no faults and the real time.
+
+        With `records`, the org's records start over from the configured ones as well (every
+        agent sees that).
+        """
         self.faults.forget()
         await self.events.stop()
-        result = await self._run(self.engine.reset)
+        if records:
+            await self.store.store.clear_records()
+            self.engine.reset_records()
+        result = await self._run(self.engine.reset)  # a test's fast-forward ends here too
         await self.journal.clear()
         return result
 
@@ -175,14 +192,20 @@ class Hub:
         return await self._run(self.engine.load, workspace)
 
     async def advance_clock(self, seconds: float) -> float:
-        """Fast-forward the clock and fire whatever falls due on the way."""
-        now = self.clock.advance(seconds)
-        result = await self._run(self.engine.advance)
-        if not result.mutated:
-            # Nothing fell due, but the pages' timers and countdowns must jump with the clock.
-            view = await self.view()
-            await self.sio.emit("workspace:state", view, namespace=WORKSPACE_NAMESPACE)
-        return now
+        """Fast-forward the agent's clock and fire whatever falls due on the way.
+
+        The offset is part of the agent's saved workspace, so every process reads the same time.
+        """
+        await self._run(self.engine.advance_clock, seconds)
+        return self.clock()
+
+    async def resume_clock_at(self, now: float) -> None:
+        """Set the agent's clock to read `now` (an imported state), saved like any change."""
+        async with self.store.exclusive():
+            await self._catch_up()
+            self.engine.resume_clock_at(now)
+            self.engine.workspace.revision += 1
+            await self._save(())
 
     def _schedule(self) -> None:
         # One wake-up for the earliest deadline; every change reschedules it.
@@ -200,8 +223,8 @@ class Hub:
             await self._catch_up()
             result = work(*args, **params)
             answers = self.dispatcher.settle(result.settlements)
-            if result.mutated:
-                await self._save()
+            if result.mutated or result.record_changes:
+                await self._save(result.record_changes)
         await self._publish(result.deliveries, result.mutated, answers)
         return result
 
@@ -218,18 +241,23 @@ class Hub:
 
     async def _catch_up(self) -> None:
         if self.store.shared:
+            records = self.engine.records
+            if isinstance(records, MemoryRecords):
+                await self.store.store.catch_up_records(records)
             saved = await self.store.load(self.engine.revision)
             if saved is not None:
                 self.engine.restore(json.loads(saved))
                 self._saved = saved
 
-    async def _save(self) -> None:
-        # The engine bumped the revision with the change; the store keeps it beside the text.
+    async def _save(self, changes: Sequence[Change]) -> None:
+        # The engine bumped the revision with the change; the store keeps it beside the text,
+        # with the record rows the call wrote.
         text = self.engine.snapshot_text()
         try:
-            await self.store.save(text, self.engine.revision)
+            await self.store.save(text, self.engine.revision, changes)
         except StoreFailed:
-            if self._saved is not None:  # the change was not saved: it did not happen
+            self.engine.records.revert(changes)  # the change was not saved: it did not happen
+            if self._saved is not None:
                 self._restore(self._saved)
             raise
         self._saved = text
@@ -244,7 +272,7 @@ class Hub:
             await self._deliver(delivery)
         for answer in answers:
             # A deferred call's late answer; the shim matches it to its pending promise.
-            room = provider_room(answer.provider)
+            room = provider_room(self.agent_id, answer.provider)
             await self.sio.emit("cif:result", answer.message, room=room, namespace=WIDGET_NAMESPACE)
             await self.journal.record(
                 "answer", provider=answer.provider, api=answer.api, args=[], settled=True,
@@ -252,8 +280,7 @@ class Hub:
             )  # fmt: skip
         if changed:
             self._schedule()
-            view = workspace_view(self.engine)
-            await self.sio.emit("workspace:state", view, namespace=WORKSPACE_NAMESPACE)
+            await self._show_view()
 
     async def _deliver(self, delivery: Delivery) -> None:
         if delivery.provider != WORKSPACE_PAGE:
@@ -263,11 +290,30 @@ class Hub:
         # real host sends every event payload as a JSON string (reference §3).
         data = json.dumps(delivery.payload, separators=(",", ":"))
         message = {"name": delivery.name, "data": data}
-        await self.sio.emit("workspace:event", message, namespace=WORKSPACE_NAMESPACE)
+        await self.sio.emit(
+            "workspace:event", message, room=self._page_room, namespace=WORKSPACE_NAMESPACE
+        )
+
+    async def _show_view(self) -> None:
+        # The agent's pages get the new view; nobody's page open: no view is built at all.
+        if not self._pages_open():
+            return
+        view = workspace_view(self.engine)
+        await self.sio.emit(
+            "workspace:state", view, room=self._page_room, namespace=WORKSPACE_NAMESPACE
+        )
+
+    def _pages_open(self) -> bool:
+        if self.store.shared:
+            return True  # a page may be open on another process: the Redis manager relays it
+        participants = self.sio.manager.get_participants(WORKSPACE_NAMESPACE, self._page_room)
+        return next(iter(participants), None) is not None
 
     async def _show_entry(self, entry: Entry) -> None:
-        # Every journal entry, whoever recorded it, reaches the workspace pages' drawer live.
-        await self.sio.emit("workspace:journal", entry, namespace=WORKSPACE_NAMESPACE)
+        # Every journal entry, whoever recorded it, reaches the agent's pages' drawer live.
+        await self.sio.emit(
+            "workspace:journal", entry, room=self._page_room, namespace=WORKSPACE_NAMESPACE
+        )
 
     async def _journal(
         self,

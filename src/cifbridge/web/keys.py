@@ -9,10 +9,10 @@ from aiohttp import web
 from cifbridge.api.validation import SchemaSet
 from cifbridge.settings import Settings
 from cifbridge.web.access import AccessPolicy
-from cifbridge.web.hub import Hub
+from cifbridge.web.agents import Agents
 
 SETTINGS = web.AppKey("settings", Settings)
-HUB = web.AppKey("hub", Hub)
+AGENTS = web.AppKey("agents", Agents)
 SCHEMAS = web.AppKey("schemas", SchemaSet)
 SIO = web.AppKey("sio", Any)
 SHIM = web.AppKey("shim", bytes)

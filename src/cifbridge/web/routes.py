@@ -13,6 +13,7 @@ from aiohttp import web
 from cifbridge import __version__
 from cifbridge.api.control_routes import table_json
 from cifbridge.files.resources import data_dir, socket_io_client_path
+from cifbridge.web.agents import BadAgentName, checked_agent
 from cifbridge.web.errors import not_found_page
 from cifbridge.web.keys import SETTINGS, SHIM
 
@@ -83,11 +84,29 @@ def _no_store() -> dict[str, str]:
     return {"Cache-Control": "no-store"}
 
 
+async def agent_page(request: web.Request) -> web.Response:
+    """Serve an agent's workspace (/agents/<agent>/); the page reads its agent from the URL."""
+    try:
+        checked_agent(request.match_info["agent"])
+    except BadAgentName as problem:
+        raise web.HTTPBadRequest(text=str(problem)) from None
+    return await workspace_page(request)
+
+
+async def agent_page_slash(request: web.Request) -> web.Response:
+    """Send /agents/<agent> to /agents/<agent>/, where the page's relative links work."""
+    raise web.HTTPFound(request.path + "/")
+
+
 def setup_routes(app: web.Application) -> None:
-    """Register the pages and files."""
+    """Register the pages and files; an agent's are under /agents/<agent>/ as well."""
     app.router.add_get("/healthz", healthz)
-    app.router.add_get("/webresources/Widget/msdyn_ciLibrary.js", widget_library)
-    app.router.add_get("/webresources/{name}", web_resource)
+    for prefix in ("", "/agents/{agent}"):
+        # The same library for every agent: the shim reads the agent from its own URL.
+        app.router.add_get(prefix + "/webresources/Widget/msdyn_ciLibrary.js", widget_library)
+        app.router.add_get(prefix + "/webresources/{name}", web_resource)
+    app.router.add_get("/agents/{agent}/", agent_page)
+    app.router.add_get("/agents/{agent}", agent_page_slash)
     app.router.add_get("/cifbridge/socket.io.min.js", socket_io_client)
     app.router.add_get("/", workspace_page)
     app.router.add_get("/samples/{name}", sample_page)

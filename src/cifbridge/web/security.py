@@ -29,7 +29,7 @@ from cifbridge.api.limits import input_problem, loads_bounded
 from cifbridge.settings import Settings
 from cifbridge.web.access import TOKEN_COOKIE, AccessPolicy, parse_origin, presented_tokens
 from cifbridge.web.errors import error_response
-from cifbridge.web.keys import ACCESS, HUB
+from cifbridge.web.keys import ACCESS, AGENTS
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -181,7 +181,7 @@ async def _body_refusal(request: web.Request) -> web.Response | None:
         return None  # plain bad JSON: the route's own edge answers it, naming the route
     except (UnicodeDecodeError, ValueError):
         return refusal(400, "the body must be JSON")
-    problem = input_problem(body, request.app[HUB].engine.config.input_limits)
+    problem = input_problem(body, request.app[AGENTS].config.input_limits)
     return refusal(400, f"cifbridge: {problem}") if problem else None
 
 

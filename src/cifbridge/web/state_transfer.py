@@ -26,7 +26,10 @@ async def export_state(hub: Hub) -> Document:
     """Return the bridge's whole state as the exported document."""
     workspace = await hub.snapshot()
     return state_document(
-        workspace, hub.clock(), hub.clock.offset, await hub.journal.since(0, kinds=None)
+        workspace,
+        hub.clock(),
+        hub.engine.workspace.clock_offset,
+        await hub.journal.since(0, kinds=None),
     )
 
 
@@ -35,8 +38,8 @@ async def import_state(hub: Hub, schemas: SchemaSet, document: Any) -> None:
     problem = document_problem(schemas, document)
     if problem is not None:
         raise StateFileError(problem)
-    hub.clock.resume_at(float(document["clock"]["now"]))
     await hub.load(document["workspace"])
+    await hub.resume_clock_at(float(document["clock"]["now"]))
     await hub.journal.clear()
     for entry in document["journal"]["entries"]:
         # Every kind comes back as what it was (older files have only calls).

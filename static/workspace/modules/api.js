@@ -7,6 +7,8 @@
  * others call e.g. agent("focusSession", { session_id: id }).
  */
 
+import { AGENT_PREFIX } from "./agent.js";
+
 const errorBar = () => document.getElementById("workspace-error");
 const routes = new Map(
   JSON.parse(document.getElementById("control-routes").textContent).map((route) => [route.name, route]),
@@ -48,7 +50,7 @@ function routeNamed(name) {
 
 /** Fill the route's {placeholders} from `params`, each encoded as one path segment. */
 function pathOf(route, params) {
-  return route.path.replace(/\{(\w+)\}/g, (_, key) => {
+  return AGENT_PREFIX + route.path.replace(/\{(\w+)\}/g, (_, key) => {
     if (params[key] === undefined || params[key] === null) {
       throw new Error(`cifbridge: ${route.name} needs ${key}`);
     }

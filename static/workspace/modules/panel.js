@@ -5,6 +5,7 @@
  * state says, at the state's width. The agent's own moves (the header buttons, dragging the
  * edge) go through the control API, which fires onmodechanged / onsizechanged.
  */
+import { AGENT } from "./agent.js";
 import { button } from "./dom.js";
 
 const MODES = { 0: "minimized", 1: "docked", 2: "hidden" };
@@ -70,7 +71,8 @@ export function createCommunicationPanel(features) {
     // shim inside which provider it speaks for.
     const frame = document.createElement("iframe");
     frame.className = "widget-frame";
-    frame.name = `cifbridge-provider:${provider.uniqueName}`;
+    // The widget's shim reads its provider and this page's agent from the window name.
+    frame.name = `cifbridge-provider:${provider.uniqueName}${agentSuffix()}`;
     frame.title = provider.label || provider.uniqueName;
     frame.setAttribute("allow", "microphone; camera; geolocation");
     frame.setAttribute("sandbox", "allow-forms allow-popups allow-scripts allow-same-origin allow-modals");
@@ -152,4 +154,9 @@ export function createCommunicationPanel(features) {
   }
 
   return { update };
+}
+
+/** What a widget iframe's window name carries after its provider: this page's agent, if named. */
+function agentSuffix() {
+  return AGENT === "default" ? "" : `;agent=${AGENT}`;
 }

@@ -93,12 +93,12 @@ class MemoryRecords:
         changed = self._changed.get(entity, {})
         seeds = self._seeds.get(entity, {})
         for rid, row in seeds.items():
-            current = changed.get(rid, row) if rid in changed else row
+            current: Row | None = changed.get(rid, row)
             if current is not None:
                 yield rid, current
-        for rid, row in changed.items():
-            if rid not in seeds and row is not None:
-                yield rid, row
+        for rid, created in changed.items():
+            if rid not in seeds and created is not None:
+                yield rid, created
 
     def created_count(self, entity: str) -> int:
         """Return how many rows of an entity were created beyond the configured ones."""

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.settings import Settings
-from cifbridge.store.base import Store
+from cifbridge.store.base import Store, agent_suffix
 from cifbridge.store.journal.base import Entry, JournalBackend, Slice
 from cifbridge.store.journal.memory import MemoryJournal
 from cifbridge.store.sqlite import SqliteStore
 
 
-def open_journal(settings: Settings, store: Store) -> JournalBackend:
-    """Return the journal backend that goes with the store the settings chose."""
+def open_journal(settings: Settings, store: Store, agent: str = DEFAULT_AGENT) -> JournalBackend:
+    """Return an agent's journal backend, kept where the store the settings chose keeps state."""
     size = settings.journal_size
     if isinstance(store, SqliteStore):
         from cifbridge.store.journal.sqlite import SqliteJournal
 
-        return SqliteJournal(store.connection, size)
+        return SqliteJournal(store.connection, size, agent)
     if settings.store == "redis":
         from cifbridge.store.journal.redis import RedisJournal
 
-        return RedisJournal(settings.redis_url, settings.redis_key, size)
+        return RedisJournal(settings.redis_url, settings.redis_key + agent_suffix(agent), size)
     return MemoryJournal(size)
 
 

@@ -3,7 +3,8 @@
 It shares the store's connection: the store holds the file exclusively (two bridges must never
 share it), so a second connection could not open it. Each append is one small transaction (the
 insert and the trim of what falls out of the bound), on the event loop thread like the store's
-writes. AUTOINCREMENT keeps the numbering going after a clear and a restart.
+writes. AUTOINCREMENT keeps the numbering going after a clear and a restart. Each agent has
+its own table (`journal` for the default agent, the table it had before bridges had agents).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from cifbridge.engine.base.context import DEFAULT_AGENT
+from cifbridge.store.base import agent_suffix
 from cifbridge.store.journal.base import Entry, Slice, dropped_count, first_kept
 
 _BASE = "base"  # journal_meta: the last sequence number before the latest clear
@@ -19,12 +22,15 @@ _BASE = "base"  # journal_meta: the last sequence number before the latest clear
 class SqliteJournal:
     """Rows of `journal` (seq, JSON text), the clear mark in `journal_meta`."""
 
-    def __init__(self, db: sqlite3.Connection, size: int) -> None:
+    def __init__(self, db: sqlite3.Connection, size: int, agent: str = DEFAULT_AGENT) -> None:
         self.size = size
         self._db = db
+        self._name = "journal" + agent_suffix(agent)
+        self._table = '"' + self._name.replace('"', '""') + '"'
+        self._base_key = _BASE + agent_suffix(agent)
         db.execute("BEGIN")
         db.execute(
-            "CREATE TABLE IF NOT EXISTS journal"
+            f"CREATE TABLE IF NOT EXISTS {self._table}"
             " (seq INTEGER PRIMARY KEY AUTOINCREMENT, entry TEXT NOT NULL)"
         )
         db.execute(
@@ -32,24 +38,28 @@ class SqliteJournal:
         )
         db.execute("COMMIT")
         self._last = self._last_seq()
-        row = db.execute("SELECT value FROM journal_meta WHERE key = ?", (_BASE,)).fetchone()
+        row = db.execute(
+            "SELECT value FROM journal_meta WHERE key = ?", (self._base_key,)
+        ).fetchone()
         self._base = int(row[0]) if row else 0
         self._trim()  # a restart with a smaller --journal-size keeps only the newest
 
     def _last_seq(self) -> int:
-        row = self._db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'journal'").fetchone()
+        row = self._db.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = ?", (self._name,)
+        ).fetchone()
         return int(row[0]) if row else 0
 
     def _trim(self) -> None:
         oldest = first_kept(0, self._last, self.size)
-        self._db.execute("DELETE FROM journal WHERE seq < ?", (oldest,))
+        self._db.execute(f"DELETE FROM {self._table} WHERE seq < ?", (oldest,))
 
     async def append(self, entry: Entry) -> int:
         """Insert the entry and drop what falls out of the bound, in one transaction."""
         text = json.dumps(entry, separators=(",", ":"))
         self._db.execute("BEGIN")
         try:
-            cursor = self._db.execute("INSERT INTO journal (entry) VALUES (?)", (text,))
+            cursor = self._db.execute(f"INSERT INTO {self._table} (entry) VALUES (?)", (text,))
             self._last = int(cursor.lastrowid or self._last + 1)
             self._trim()
         except BaseException:
@@ -61,7 +71,7 @@ class SqliteJournal:
     async def read(self, after: int = 0) -> Slice:
         """Return the kept entries numbered above `after`."""
         rows = self._db.execute(
-            "SELECT seq, entry FROM journal WHERE seq > ? ORDER BY seq", (after,)
+            f"SELECT seq, entry FROM {self._table} WHERE seq > ? ORDER BY seq", (after,)
         ).fetchall()
         entries = [{"seq": seq, **json.loads(text)} for seq, text in rows]
         return Slice(entries, dropped_count(self._last, self._base, self.size))
@@ -69,11 +79,11 @@ class SqliteJournal:
     async def clear(self) -> None:
         """Delete every row and remember where the numbering stood."""
         self._db.execute("BEGIN")
-        self._db.execute("DELETE FROM journal")
+        self._db.execute(f"DELETE FROM {self._table}")
         self._db.execute(
             "INSERT INTO journal_meta (key, value) VALUES (?, ?)"
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (_BASE, self._last),
+            (self._base_key, self._last),
         )
         self._db.execute("COMMIT")
         self._base = self._last

@@ -11,9 +11,10 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from cifbridge.api.control_routes import ROUTES, Route
+from cifbridge.api.control_routes import AGENT_PREFIX, ORG_ROUTES, ROUTES, Route
 from cifbridge.web.control import (
     agent,
+    agents,
     conversations,
     faults,
     notifications,
@@ -30,6 +31,7 @@ Handler = Callable[[web.Request], Awaitable[web.Response]]
 RESOURCES: dict[str, ResourceHandler] = {
     "workspace": workspace.handle,
     "agent": agent.handle,
+    "agents": agents.handle,
     "notifications": notifications.handle,
     "overlays": overlays.handle,
     "records": records.handle,
@@ -41,13 +43,21 @@ RESOURCES: dict[str, ResourceHandler] = {
 
 
 def setup_control_routes(app: web.Application) -> None:
-    """Register every route of the table with the handler of its resource."""
+    """Register every route of the table with the handler of its resource.
+
+    Each route but the org's is served twice: at its path (the default agent) and under
+    /agents/{agent} (that agent).
+    """
     for route in ROUTES:
         handler = _serving(RESOURCES[route.resource], route)
-        if route.method == "GET":
-            app.router.add_get(route.path, handler)  # answers HEAD too, as it always has
-        else:
-            app.router.add_route(route.method, route.path, handler)
+        paths = (
+            [route.path] if route.name in ORG_ROUTES else [route.path, AGENT_PREFIX + route.path]
+        )
+        for path in paths:
+            if route.method == "GET":
+                app.router.add_get(path, handler)  # answers HEAD too, as it always has
+            else:
+                app.router.add_route(route.method, path, handler)
 
 
 def _serving(handle: ResourceHandler, route: Route) -> Handler:

@@ -32,14 +32,13 @@ from __future__ import annotations
 from aiohttp import web
 
 from cifbridge.api.control_routes import Route
-from cifbridge.web.control.edge import act
-from cifbridge.web.keys import HUB
+from cifbridge.web.control.edge import act, hub_of
 
 
 async def handle(request: web.Request, route: Route) -> web.Response:
     """Serve one of the agent's routes."""
     if route.action == "view":
-        view = await request.app[HUB].view()
+        view = await (await hub_of(request)).view()
         if route.answer == "presences":
             return web.json_response({"presence": view["presence"], "presences": view["presences"]})
         return web.json_response({**view["panel"], "activeProvider": view["activeProvider"]})

@@ -51,14 +51,13 @@ from typing import Any
 from aiohttp import web
 
 from cifbridge.api.control_routes import Route
-from cifbridge.web.control.edge import act
+from cifbridge.web.control.edge import act, hub_of
 from cifbridge.web.errors import error_response
-from cifbridge.web.keys import HUB
 
 
 async def handle(request: web.Request, route: Route) -> web.Response:
     """Serve one conversation route: a view, or an action and the view of what it concerns."""
-    hub = request.app[HUB]
+    hub = await hub_of(request)
     wanted = request.match_info.get("conversation_id")
     if route.action == "view":
         omnichannel = (await hub.view())["omnichannel"]

@@ -16,8 +16,25 @@ from aiohttp import web
 from cifbridge.api.control_bodies import action_keywords, body_problem, not_json
 from cifbridge.api.control_routes import Route
 from cifbridge.engine import Result
-from cifbridge.web.errors import MalformedRequest
-from cifbridge.web.keys import HUB, SCHEMAS
+from cifbridge.engine.base.context import DEFAULT_AGENT
+from cifbridge.web.agents import BadAgentName, TooManyAgents
+from cifbridge.web.errors import MalformedRequest, Unavailable
+from cifbridge.web.hub import Hub
+from cifbridge.web.keys import AGENTS, SCHEMAS
+
+
+async def hub_of(request: web.Request) -> Hub:
+    """Return the hub of the agent the path names (`/agents/<agent>/api/...`), else the default.
+
+    A name that cannot be an agent's answers 400; a bridge at its agent bound answers 503.
+    """
+    agent = request.match_info.get("agent", DEFAULT_AGENT)
+    try:
+        return await request.app[AGENTS].get(agent)
+    except BadAgentName as problem:
+        raise MalformedRequest(str(problem)) from None
+    except TooManyAgents as problem:
+        raise Unavailable(str(problem)) from None
 
 
 async def checked_body(request: web.Request, route: Route) -> Any:
@@ -38,4 +55,4 @@ async def act(request: web.Request, route: Route, **extra: Any) -> Result:
     """Apply the route's engine action with the path's values and the checked body."""
     body = await checked_body(request, route)
     params = {**action_keywords(route, request.match_info, body), **extra}
-    return await request.app[HUB].agent(route.action, params)
+    return await (await hub_of(request)).agent(route.action, params)

@@ -18,16 +18,15 @@ from __future__ import annotations
 from aiohttp import web
 
 from cifbridge.api.control_routes import Route
-from cifbridge.web.control.edge import checked_body
+from cifbridge.web.control.edge import checked_body, hub_of
 from cifbridge.web.errors import MalformedRequest, error_response
 from cifbridge.web.fault_effects import drop_connections, widget_connections
 from cifbridge.web.faults import FaultRefused, fault_from_body
-from cifbridge.web.keys import HUB
 
 
 async def handle(request: web.Request, route: Route) -> web.Response:
     """Serve one faults route."""
-    faults = request.app[HUB].faults
+    faults = (await hub_of(request)).faults
     if route.action == "setFault":
         return await _set(request, route)
     if route.action == "clearFault":
@@ -40,7 +39,7 @@ async def handle(request: web.Request, route: Route) -> web.Response:
 
 
 async def _set(request: web.Request, route: Route) -> web.Response:
-    hub = request.app[HUB]
+    hub = await hub_of(request)
     body = await checked_body(request, route)
     try:
         fault_from_body("(checked)", body)  # refuse an unfit fault before anything happens
@@ -49,7 +48,7 @@ async def _set(request: web.Request, route: Route) -> web.Response:
     if body.get("target") != "connection":
         fault = await hub.faults.add(body)
         return web.json_response({"fault": fault.to_json()}, status=201)
-    sids = widget_connections(hub.sio, body.get("provider"), body.get("connection"))
+    sids = widget_connections(hub.sio, hub.agent_id, body.get("provider"), body.get("connection"))
     if not sids:
         whose = body.get("connection") or body.get("provider") or "any provider"
         return error_response(f"no widget connection of {whose} is open on this bridge", 404)

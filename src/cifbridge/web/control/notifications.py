@@ -25,8 +25,7 @@ from typing import Any
 from aiohttp import web
 
 from cifbridge.api.control_routes import Route
-from cifbridge.web.control.edge import act
-from cifbridge.web.keys import HUB
+from cifbridge.web.control.edge import act, hub_of
 
 
 async def handle(request: web.Request, route: Route) -> web.Response:
@@ -34,5 +33,5 @@ async def handle(request: web.Request, route: Route) -> web.Response:
     answered: dict[str, Any] = {}
     if route.action != "view":
         answered = {"answered": (await act(request, route)).value}
-    view: dict[str, Any] = (await request.app[HUB].view())["notifications"]
+    view: dict[str, Any] = (await (await hub_of(request)).view())["notifications"]
     return web.json_response({**answered, **view})

@@ -31,8 +31,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from cifbridge.api.control_routes import Route
-from cifbridge.web.control.edge import act
-from cifbridge.web.keys import HUB
+from cifbridge.web.control.edge import act, hub_of
 
 # What the agent does to a widget's message bar goes into the journal: the widget hears
 # nothing of it (messagebars.py), so the journal is where its developer sees it happened.
@@ -43,7 +42,9 @@ async def handle(request: web.Request, route: Route) -> web.Response:
     """Serve one overlay route."""
     value = (await act(request, route)).value
     if route.action in JOURNALED:
-        await request.app[HUB].journal_agent(route.action, [request.match_info["bar_id"]], value)
+        await (await hub_of(request)).journal_agent(
+            route.action, [request.match_info["bar_id"]], value
+        )
     if route.answer == "empty":
         return web.json_response({})
     return web.json_response(value)

@@ -20,15 +20,15 @@ from aiohttp import web
 
 from cifbridge.api.control_routes import Route
 from cifbridge.files.state_file import StateFileError
-from cifbridge.web.control.edge import checked_body
+from cifbridge.web.control.edge import checked_body, hub_of
 from cifbridge.web.errors import MalformedRequest
-from cifbridge.web.keys import HUB, SCHEMAS
+from cifbridge.web.keys import SCHEMAS
 from cifbridge.web.state_transfer import export_state, import_state
 
 
 async def handle(request: web.Request, route: Route) -> web.Response:
     """Serve one state route."""
-    hub = request.app[HUB]
+    hub = await hub_of(request)
     document = await checked_body(request, route)
     if route.action == "exportState":
         return web.json_response(await export_state(hub))

@@ -20,11 +20,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from cifbridge.api.control_routes import Route
-from cifbridge.web.control.edge import act
-from cifbridge.web.keys import HUB
+from cifbridge.web.control.edge import act, hub_of
 
 
 async def handle(request: web.Request, route: Route) -> web.Response:
     """Apply one tab action and answer the workspace view."""
     await act(request, route)
-    return web.json_response(await request.app[HUB].view())
+    return web.json_response(await (await hub_of(request)).view())

@@ -6,6 +6,8 @@ Routes (paths, methods and summaries in api/control_routes.py; listRoutes serves
     focusSession        switch to a session (fires onSessionSwitched)
     closeSession        close a session (fires onSessionClosed; the Home session: 409)
     reset               start over with only the Home session, an empty journal, no faults
+                        and the real time; ?records=true|false: the org's records start
+                        over too (default true at /api/reset, false under /agents/<agent>/)
     getJournal          ?since=N&api=X&kind=K&format=jsonl: the entries recorded after entry N
                         (since: a whole number, else 400); kind: call and answer when left
                         out, else a comma-separated list of call, answer, event, fault, or
@@ -32,10 +34,9 @@ from aiohttp import web
 from cifbridge import __version__
 from cifbridge.api.control_routes import Route, table_json
 from cifbridge.api.openapi import openapi_json
-from cifbridge.web.control.edge import act, checked_body
+from cifbridge.web.control.edge import act, checked_body, hub_of
 from cifbridge.web.errors import MalformedRequest
 from cifbridge.web.journal import parse_kinds
-from cifbridge.web.keys import HUB
 
 JSON_LINES = "application/x-ndjson"
 DROPPED_HEADER = "X-Cifbridge-Journal-Dropped"
@@ -43,7 +44,7 @@ DROPPED_HEADER = "X-Cifbridge-Journal-Dropped"
 
 async def handle(request: web.Request, route: Route) -> web.Response:
     """Serve one workspace route."""
-    hub = request.app[HUB]
+    hub = await hub_of(request)
     if route.action == "journal":
         return await _journal(request)
     if route.action == "clock":
@@ -56,10 +57,19 @@ async def handle(request: web.Request, route: Route) -> web.Response:
     if route.action == "openapi":
         return web.Response(text=openapi_json(__version__), content_type="application/json")
     if route.action == "reset":
-        await hub.reset()
+        await hub.reset(records=_reset_records(request))
     elif route.action != "view":
         await act(request, route)
     return web.json_response(await hub.view())
+
+
+def _reset_records(request: web.Request) -> bool:
+    asked = request.query.get("records")
+    if asked is None:  # today's URL keeps its meaning: the whole bridge starts over
+        return "agent" not in request.match_info
+    if asked not in ("true", "false"):
+        raise MalformedRequest(f"records must be true or false, not {asked!r}")
+    return asked == "true"
 
 
 async def _journal(request: web.Request) -> web.Response:
@@ -74,7 +84,7 @@ async def _journal(request: web.Request) -> web.Response:
     form = request.query.get("format", "json")
     if form not in ("json", "jsonl"):
         raise MalformedRequest(f"format must be json or jsonl, not {form!r}")
-    journal = request.app[HUB].journal
+    journal = (await hub_of(request)).journal
     found = await journal.page(since, request.query.get("api"), kinds)
     if form == "json":
         return web.json_response(

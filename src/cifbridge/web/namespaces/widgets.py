@@ -1,5 +1,9 @@
 """The `/widget` Socket.IO namespace: partner widgets' CIF calls in, CIF events out.
 
+Each connection works in one agent's workspace: the one the shim names in its `auth.agent`
+(docs/agents.md has the rule: the script tag's data-agent, else the /agents/<agent>/ of the
+library URL, data-crmurl or ucilib), else the default agent.
+
 A handler here never raises: an exception would mean no acknowledgement, and the widget's
 promise would hang until its 10 s timeout. Every failure becomes an error acknowledgement.
 """
@@ -15,7 +19,10 @@ from socketio.exceptions import ConnectionRefusedError as Refused
 from cifbridge.api import envelope
 from cifbridge.api.dispatcher import Caller
 from cifbridge.engine import WorkspaceConfig
+from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.base.texts import ORIGIN_NOT_TRUSTED
+from cifbridge.web.agents import Agents, BadAgentName, TooManyAgents
+from cifbridge.web.event_sender import agent_room
 from cifbridge.web.fault_effects import NO_ANSWER, apply_call_fault
 from cifbridge.web.hub import WIDGET_NAMESPACE, Hub, provider_room
 from cifbridge.web.origins import (
@@ -34,13 +41,14 @@ log = logging.getLogger("cifbridge")
 class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     """Knows which provider each connection speaks for and relays its calls to the hub."""
 
-    def __init__(self, hub: Hub, config: WorkspaceConfig, *, strict: bool = False) -> None:
+    def __init__(self, agents: Agents, config: WorkspaceConfig, *, strict: bool = False) -> None:
         super().__init__(WIDGET_NAMESPACE)
-        self.hub = hub
+        self.agents = agents
         self.config = config
         self.strict = strict  # --strict: a guessed provider refuses the connection
         self.callers: dict[str, Caller] = {}
         self.origins: dict[str, str] = {}
+        self.hubs: dict[str, Hub] = {}  # each connection's agent
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         """Attribute the page to a provider (origins.attribute) and check its origin."""
@@ -49,6 +57,12 @@ class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         origin = environ.get("HTTP_ORIGIN") or href or "(no origin)"
         bridge_netloc = str(environ.get("HTTP_HOST", ""))
         wanted = auth.get("provider") if isinstance(auth.get("provider"), str) else None
+        agent = auth.get("agent") if isinstance(auth.get("agent"), str) else DEFAULT_AGENT
+        try:
+            hub = await self.agents.get(agent or DEFAULT_AGENT)
+        except (BadAgentName, TooManyAgents) as problem:
+            log.warning("widget from %s refused: %s", origin, problem)
+            raise Refused(f"cifbridge: {problem}") from None
         try:
             found = attribute(
                 wanted,
@@ -63,13 +77,15 @@ class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         if found.advice and self.strict:
             log.warning("widget from %s refused (--strict): %s", origin, found.advice)
             raise Refused(f"cifbridge --strict refused the connection: {found.advice}")
-        caller = await self._admit(sid, found, origin, href, bridge_netloc)
+        caller = await self._admit(hub, sid, found, origin, href, bridge_netloc)
         self.callers[sid] = caller
         self.origins[sid] = origin
-        await self.enter_room(sid, provider_room(caller.provider))
+        self.hubs[sid] = hub
+        await self.enter_room(sid, provider_room(hub.agent_id, caller.provider))
+        await self.enter_room(sid, agent_room(hub.agent_id))
 
     async def _admit(
-        self, sid: str, found: Attribution, origin: str, href: str, bridge_netloc: str
+        self, hub: Hub, sid: str, found: Attribution, origin: str, href: str, bridge_netloc: str
     ) -> Caller:
         provider = found.provider
         domains = trusted_domains(provider, hostname_of(f"http://{bridge_netloc}"))
@@ -92,7 +108,7 @@ class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             )  # fmt: skip
             warnings.append({"code": "origin-not-trusted", "message": advice})
         if warnings:  # a connection is journaled only when there is something to fix
-            await self.hub.note(
+            await hub.note(
                 caller.provider,
                 "widget:connect",
                 ok=caller.trusted,
@@ -105,28 +121,28 @@ class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     async def on_cif_diagnostic(self, sid: str, data: Any = None, *extra: Any) -> Any:
         """Journal what the shim noticed in the widget itself (a handler without a promise)."""
-        caller = self.callers.get(sid)
+        caller, hub = self.callers.get(sid), self.hubs.get(sid)
         body = data if isinstance(data, dict) else {}
         warnings, event = body.get("warnings"), body.get("event")
         # An untrusted page gets nothing in: its calls are refused, its reports are not kept.
-        if caller is None or not caller.trusted:
+        if caller is None or hub is None or not caller.trusted:
             return {"ok": False, "error": {"message": ORIGIN_NOT_TRUSTED}}
         if not isinstance(event, str) or not _are_warnings(warnings):
             message = "cifbridge: a diagnostic needs an event name and warnings [{code, message}]"
             return {"ok": False, "error": {"message": message}}
         # Under --strict the widget's console shows it as an error, and the journal as a failure.
         kept = list(warnings or [])[:10]
-        await self.hub.note(
-            caller.provider, f"handler:{event[:100]}", ok=not self.strict, warnings=kept
-        )
+        await hub.note(caller.provider, f"handler:{event[:100]}", ok=not self.strict, warnings=kept)
         return {"ok": True}
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         """Forget the connection."""
         caller = self.callers.pop(sid, None)
         origin = self.origins.pop(sid, "(unknown origin)")
-        if caller is not None:
-            log.info("widget disconnected from %s as %s (%s)", origin, caller.provider, reason)
+        hub = self.hubs.pop(sid, None)
+        if caller is not None and hub is not None:
+            log.info("widget disconnected from %s as %s for agent %s (%s)", origin,
+                     caller.provider, hub.agent_id, reason)  # fmt: skip
 
     async def on_cif(self, sid: str, data: Any = None, *extra: Any) -> Any:
         """Run one CIF call and return its acknowledgement (frames of any arity are answered)."""
@@ -135,14 +151,14 @@ class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             problem = _malformed(data)
             if problem:
                 return envelope.malformed(problem)
-            caller = self.callers[sid]
+            caller, hub = self.callers[sid], self.hubs[sid]
             args = data.get("args") or []
-            fault = await self.hub.faults.take_call(caller.provider, data["api"], args)
+            fault = await hub.faults.take_call(caller.provider, data["api"], args)
             if fault is not None:
-                answer = await apply_call_fault(self.hub, fault, sid, caller, data)
+                answer = await apply_call_fault(hub, fault, sid, caller, data)
                 # python-socketio sends no acknowledgement at all for its "not handled" marker
                 return self.server.not_handled if answer is NO_ANSWER else answer
-            return await self.hub.widget_call(caller, data["api"], args, data.get("requestId"))
+            return await hub.widget_call(caller, data["api"], args, data.get("requestId"))
         except Exception as error:  # a handler must always acknowledge
             log.exception("CIF call %s failed inside cifbridge", api)
             return envelope.internal_error(api, error)

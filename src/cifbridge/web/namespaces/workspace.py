@@ -12,16 +12,21 @@ from typing import Any
 import socketio
 from socketio.exceptions import ConnectionRefusedError as Refused
 
+from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.web.access import AccessPolicy, presented_tokens
-from cifbridge.web.hub import WORKSPACE_NAMESPACE, Hub
+from cifbridge.web.agents import Agents, BadAgentName, TooManyAgents
+from cifbridge.web.hub import WORKSPACE_NAMESPACE, workspace_room
 
 
 class WorkspaceNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
-    """Sends a newly connected page the whole state and the journal so far."""
+    """Sends a newly connected page its agent's whole state and journal so far.
 
-    def __init__(self, hub: Hub, access: AccessPolicy | None = None) -> None:
+    The page names its agent in `auth.agent` (the /agents/<agent>/ of its own URL).
+    """
+
+    def __init__(self, agents: Agents, access: AccessPolicy | None = None) -> None:
         super().__init__(WORKSPACE_NAMESPACE)
-        self.hub = hub
+        self.agents = agents
         self.access = access or AccessPolicy(hosts=(), origins=())
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
@@ -40,6 +45,13 @@ class WorkspaceNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         }
         if not self.access.token_ok(presented_tokens(headers, auth)):
             raise Refused("cifbridge: the workspace namespace needs the bridge's access token")
-        await self.emit("workspace:state", await self.hub.view(), to=sid)
-        backlog = await self.hub.journal.since(0, kinds=None)  # calls, events and faults
+        auth = auth if isinstance(auth, dict) else {}
+        agent = auth.get("agent") if isinstance(auth.get("agent"), str) else DEFAULT_AGENT
+        try:
+            hub = await self.agents.get(agent or DEFAULT_AGENT)
+        except (BadAgentName, TooManyAgents) as problem:
+            raise Refused(f"cifbridge: {problem}") from None
+        await self.enter_room(sid, workspace_room(hub.agent_id))
+        await self.emit("workspace:state", await hub.view(), to=sid)
+        backlog = await hub.journal.since(0, kinds=None)  # calls, events and faults
         await self.emit("workspace:journal-backlog", backlog, to=sid)
