@@ -27,12 +27,14 @@ from cifbridge.api.validation import SchemaSet
 from cifbridge.clients.bridge import BridgeClient, BridgeError
 from cifbridge.commandline import CONTEXT, FilePath, env_option, store_options
 from cifbridge.engine.base.context import DEFAULT_AGENT
+from cifbridge.engine.base.record_store import Change, MemoryRecords
 from cifbridge.engine.base.state import dumps, from_json
 from cifbridge.files.resources import data_dir
 from cifbridge.files.state_file import (
     Document,
     StateFileError,
     read_state_file,
+    record_rows,
     state_document,
     write_state_file,
 )
@@ -131,11 +133,15 @@ async def _export_store(settings: Settings) -> Document:
     try:
         async with store.exclusive(DEFAULT_AGENT):
             saved = await store.load(DEFAULT_AGENT)
+        records = MemoryRecords({})  # only the changes: the configured records are the config's
+        await store.load_records(records)
     finally:
         await store.close()
     if saved is None:
         raise click.ClickException(f"the {settings.store} store holds no workspace yet")
-    return state_document(json.loads(saved), time.time(), 0.0, [])
+    document = state_document(json.loads(saved), time.time(), 0.0, [])
+    document["records"] = {"rows": [list(row) for row in records.changed_rows()]}
+    return document
 
 
 async def _import_store(settings: Settings, document: Document) -> None:
@@ -147,7 +153,11 @@ async def _import_store(settings: Settings, document: Document) -> None:
             workspace = from_json(document["workspace"])
             # Newer than what was saved, so bridges sharing the store load it.
             workspace.revision = max(workspace.revision, known) + 1
-            await store.save(DEFAULT_AGENT, dumps(workspace), workspace.revision)
+            rows = record_rows(document)
+            workspace.records.pop("changed", None)
+            await store.clear_records()
+            changes = [Change(entity, rid, None, row) for entity, rid, row in rows]
+            await store.save(DEFAULT_AGENT, dumps(workspace), workspace.revision, changes)
     finally:
         await store.close()
 

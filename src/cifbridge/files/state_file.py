@@ -49,6 +49,16 @@ def state_document(
     }
 
 
+def record_rows(document: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    # The org's record changes: in `records.rows`, or inside the workspace in files written
+    # before bridges had agents.
+    rows = (document.get("records") or {}).get("rows")
+    if rows is None:
+        legacy = (document["workspace"].get("records") or {}).get("changed") or {}
+        rows = [(e, rid, row) for e, table in legacy.items() for rid, row in table.items()]
+    return [(str(e), str(rid), row) for e, rid, row in rows]
+
+
 def document_problem(schemas: SchemaSet, document: Any) -> str | None:
     """Return why a document is not a state this bridge can import, or None when it is."""
     error = schemas.best_error(SCHEMA_ID, document)

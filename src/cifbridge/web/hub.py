@@ -30,7 +30,7 @@ from cifbridge.api import envelope
 from cifbridge.api.dispatcher import Answer, Caller, Dispatcher, Outcome
 from cifbridge.engine import Delivery, Engine, Result
 from cifbridge.engine.base.context import WORKSPACE_PAGE
-from cifbridge.engine.base.record_store import Change, MemoryRecords
+from cifbridge.engine.base.record_store import Change, MemoryRecords, RecordStore
 from cifbridge.engine.views.workspace import workspace_view
 from cifbridge.store import StateUnreadable, StoreFailed
 from cifbridge.store.base import AgentStore
@@ -51,6 +51,27 @@ __all__ = ["WIDGET_NAMESPACE", "WORKSPACE_NAMESPACE", "Hub", "provider_room", "w
 # How long stopping waits for the calls under way (each needs only its load and save).
 DRAIN_SECONDS = 10.0
 STOPPING = "cifbridge is stopping; this call was not applied (send it again once it is back)"
+
+
+def replace_changes(result: Result, changes: tuple[Change, ...]) -> Result:
+    """Return the result with these record changes as the rows to save."""
+    return Result(
+        result.value, result.deliveries, True, result.settlements, result.warnings, changes
+    )
+
+
+def legacy_record_changes(
+    agent_records: dict[str, Any], records: RecordStore
+) -> tuple[Change, ...]:
+    """Move the record changes an older workspace holds (`records.changed`) into the store."""
+    legacy = agent_records.pop("changed", None)
+    if not isinstance(legacy, dict) or not legacy:
+        return ()
+    records.begin()
+    for entity, table in legacy.items():
+        for record_id, row in dict(table).items():
+            records.put(entity, record_id, row)
+    return records.end()
 
 
 class Hub:
@@ -87,11 +108,20 @@ class Hub:
             saved = None if reset else await self.store.load()
             if saved is not None:
                 self._restore(saved)
+                await self._move_legacy_records()
             else:
                 self.engine.reset()  # a fresh workspace, saved as its first revision
                 await self._save(())
         self.resumed = saved is not None
         self._schedule()
+
+    async def _move_legacy_records(self) -> None:
+        # A workspace saved before agents kept the org's record changes inside itself: they move
+        # to the record store (every agent's) and the workspace is saved without them.
+        changes = legacy_record_changes(self.engine.workspace.records, self.engine.records)
+        if changes:
+            self.engine.workspace.revision += 1
+            await self._save(changes)
 
     def _restore(self, saved: str) -> None:
         try:
@@ -187,9 +217,22 @@ class Hub:
             await self._catch_up()
             return self.engine.snapshot()
 
-    async def load(self, workspace: dict[str, Any]) -> Result:
-        """Replace the workspace with an exported one (web/state_transfer.py), saved and shown."""
-        return await self._run(self.engine.load, workspace)
+    async def load(
+        self, workspace: dict[str, Any], record_rows: Sequence[tuple[str, str, Any]] = ()
+    ) -> Result:
+        """Replace the workspace and the org's record changes with exported ones; save, show."""
+        await self.store.store.clear_records()
+
+        def replace() -> Result:
+            self.engine.reset_records()
+            loaded = self.engine.load(workspace)
+            self.engine.workspace.records.pop("changed", None)
+            self.engine.records.begin()
+            for entity, record_id, row in record_rows:
+                self.engine.records.put(entity, record_id, row)
+            return replace_changes(loaded, self.engine.records.end())
+
+        return await self._run(replace)
 
     async def advance_clock(self, seconds: float) -> float:
         """Fast-forward the agent's clock and fire whatever falls due on the way.

@@ -1,7 +1,9 @@
 """Carry a running bridge's state: export it whole, or replace it with an exported one.
 
 What travels (files/state_file.py has the layout): the workspace (sessions, tabs,
-notifications, presence, records, conversations, panel), the clock and the journal.
+notifications, presence, conversations, panel), the org's record changes, the clock and the
+journal. Importing replaces the org's records for every agent: they are the org's, not one
+agent's.
 
 Rules:
 - an import is checked whole first (schema, then rebuilding the workspace); a refusal
@@ -18,7 +20,13 @@ from __future__ import annotations
 from typing import Any
 
 from cifbridge.api.validation import SchemaSet
-from cifbridge.files.state_file import Document, StateFileError, document_problem, state_document
+from cifbridge.files.state_file import (
+    Document,
+    StateFileError,
+    document_problem,
+    record_rows,
+    state_document,
+)
 from cifbridge.web.hub import Hub
 
 
@@ -38,7 +46,7 @@ async def import_state(hub: Hub, schemas: SchemaSet, document: Any) -> None:
     problem = document_problem(schemas, document)
     if problem is not None:
         raise StateFileError(problem)
-    await hub.load(document["workspace"])
+    await hub.load(document["workspace"], record_rows(document))
     await hub.resume_clock_at(float(document["clock"]["now"]))
     await hub.journal.clear()
     for entry in document["journal"]["entries"]:
