@@ -242,6 +242,10 @@ export const ROUTES = {
   listRoutes: { method: "GET", path: "/api/routes", params: [], body: false },
   /** Return the OpenAPI 3.1 description of this API */
   getOpenApi: { method: "GET", path: "/api/openapi.json", params: [], body: false },
+  /** Return the agents this bridge hosts, each with its workspace in brief */
+  listAgents: { method: "GET", path: "/api/agents", params: [], body: false },
+  /** Remove an agent: its waiting calls are answered, its workspace and journal go */
+  removeAgent: { method: "DELETE", path: "/api/agents/{agent_name}", params: ["agent_name"], body: false },
   /** Return the whole state: workspace, clock and journal, as a file holds it */
   exportState: { method: "POST", path: "/api/state/export", params: [], body: true },
   /** Replace the workspace, clock and journal with an exported state */
@@ -405,6 +409,8 @@ export interface RouteAnswers {
   advanceClock: Answers["clock"];
   listRoutes: Answers["routes"];
   getOpenApi: Answers["openapi"];
+  listAgents: Answers["agents"];
+  removeAgent: Answers["agents"];
   exportState: Answers["state"];
   importState: Answers["workspace"];
   setFault: Answers["fault"];

@@ -78,6 +78,10 @@ def test_agents_share_records_and_never_hand_out_the_same_id(bridge: Bridge) -> 
                        "entityId": mine, "query": "?$select=lastname"}).value  # fmt: skip
     assert shown["lastname"] == "Lee"
     assert other.snapshot()["sessions"] == bridge.engine.snapshot()["sessions"]  # both Home only
+    # Each agent is its own user of the org.
+    env = other.call("cont_phone", "getEnvironment", {}).value
+    assert env["username"] == "alice"
+    assert env["userId"] != bridge.ok("getEnvironment")["userId"]
 
 
 def test_create_fills_what_dataverse_fills(bridge: Bridge) -> None:

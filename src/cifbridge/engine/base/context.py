@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from cifbridge.engine.base.diagnostics import Diagnostic
 from cifbridge.engine.base.record_store import MemoryRecords, RecordStore
 from cifbridge.engine.base.state import JSON, Workspace
+from cifbridge.engine.config.entities import derived_guid
 from cifbridge.engine.config.workspace import WorkspaceConfig
 
 if TYPE_CHECKING:
@@ -72,6 +73,17 @@ class CallContext:
     settlements: list[Settlement] = field(default_factory=list)
     mutated: bool = False
     warnings: list[Diagnostic] = field(default_factory=list)
+
+    def user(self) -> tuple[str, str]:
+        """Return the signed-in user of this workspace: (systemuserid, name).
+
+        The default agent is the configured user; every other agent is a user of the same org,
+        named after the agent, with an id derived from the org and that name.
+        """
+        org = self.config.organization
+        if self.agent == DEFAULT_AGENT:
+            return org.user_id, org.username
+        return derived_guid("systemuser", org.org_id, self.agent), self.agent
 
     def warn(self, *found: Diagnostic | None) -> None:
         """Note what this call does that production does differently (once per cause)."""

@@ -64,6 +64,7 @@ def get_environment(ctx: CallContext, args: dict[str, Any]) -> dict[str, Any]:
     org = ctx.config.organization
     provider = ctx.config.provider(ctx.provider or "")
     focused = ctx.workspace.sessions[ctx.workspace.focused]
+    user_id, username = ctx.user()
     env: dict[str, Any] = {"appid": org.app_id}
     if focused.is_home or focused.provider == ctx.provider:
         env.update(page_parameters(focused))
@@ -76,9 +77,9 @@ def get_environment(ctx: CallContext, args: dict[str, Any]) -> dict[str, Any]:
         orgUniqueName=org.unique_name,
         orgId=org.org_id,
         orgGeo=org.geo,
-        userId="{" + org.user_id.upper() + "}",
+        userId="{" + user_id.upper() + "}",
         userLcid=org.user_lcid,
-        username=org.username,
+        username=username,
         userRoles=list(org.user_roles),
         crmVersion=org.crm_version,
         isDirty=False,

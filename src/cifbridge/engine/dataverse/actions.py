@@ -89,7 +89,7 @@ def who_am_i(ctx: CallContext, params: Mapping[str, Any], bound: Any) -> dict[st
     return {
         "@odata.context": _context(ctx, "WhoAmIResponse"),
         "BusinessUnitId": _derived(ctx, "businessunit"),
-        "UserId": org.user_id.lower(),
+        "UserId": ctx.user()[0].lower(),
         "OrganizationId": org.org_id.lower(),
     }
 
