@@ -74,7 +74,7 @@ class Agents:
         self._journal_for = journal_for
         self._hubs: dict[str, Hub] = {}
         self._starting: dict[str, asyncio.Task[Hub]] = {}
-        self.reset_on_start = False
+        self._stale: set[str] = set()  # saved before a --reset start: they start fresh
 
     @property
     def default(self) -> Hub:
@@ -94,8 +94,8 @@ class Agents:
 
     async def start(self, *, reset: bool) -> None:
         """Load the org's records, then start the default agent and every saved one."""
-        self.reset_on_start = reset
         if reset:
+            self._stale = {DEFAULT_AGENT, *await self.store.agents()}
             await self.store.clear_records()
         else:
             await self.store.load_records(self.records)
@@ -128,8 +128,10 @@ class Agents:
         journal = Journal(engine.clock, self._journal_for(agent))
         hub = Hub(dispatcher, AgentStore(self.store, agent), self.sio, journal)
         try:
-            # After `--reset`, every agent starts fresh, including one saved before.
-            await hub.start(reset=self.reset_on_start)
+            # After `--reset`, an agent saved before starts fresh; one made since (by another
+            # process sharing the store) is kept.
+            await hub.start(reset=agent in self._stale)
+            self._stale.discard(agent)
         except BaseException:
             await journal.close()
             raise
