@@ -24,7 +24,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from cifbridge import __version__
-from cifbridge.api.control_routes import ROUTES, Route
+from cifbridge.api.control_routes import AGENT_PREFIX, ORG_ROUTES, ROUTES, Route
 from cifbridge.api.openapi_answers import ANSWER_SCHEMAS, SHARED_SCHEMAS, Schema, ref
 from cifbridge.api.validation import load_registry
 from cifbridge.engine.core import AGENT_ACTIONS
@@ -53,6 +53,14 @@ REFUSALS = {
 SECURITY_SCHEME = "bearerToken"
 
 
+BRIDGE_ROOT: dict[str, Any] = {"url": "/", "description": "The default agent's workspace"}
+AGENT_SERVER: dict[str, Any] = {
+    "url": AGENT_PREFIX,
+    "description": "One agent's workspace (docs/agents.md); the agent appears on first use",
+    "variables": {"agent": {"default": "default", "description": "The agent's name"}},
+}
+
+
 def build_openapi(version: str) -> dict[str, Any]:
     """Return the OpenAPI document of the control API as JSON-ready data."""
     registry, schemas = load_registry(data_dir("schemas"))
@@ -66,6 +74,8 @@ def build_openapi(version: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for route in ROUTES:
         paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, needed)
+        if route.name in ORG_ROUTES:
+            paths[route.path]["servers"] = [BRIDGE_ROOT]  # about every agent: never per agent
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -76,6 +86,8 @@ def build_openapi(version: str) -> dict[str, Any]:
             " sessions, tabs, notifications, presence, records, conversations, the clock and"
             ' the journal of CIF calls. Every refusal is {"error": {"message"}}.',
         },
+        # Every path but the org's is served for one agent under /agents/{agent} too.
+        "servers": [BRIDGE_ROOT, AGENT_SERVER],
         "security": [{}, {SECURITY_SCHEME: []}],
         "tags": [{"name": name} for name in dict.fromkeys(r.resource for r in ROUTES)],
         "paths": paths,

@@ -178,6 +178,24 @@ ANSWER_SCHEMAS: dict[str, Schema] = {
     "routes": _object({"routes": {"type": "array", "items": ref("Route")}}),
     "openapi": _object({"openapi": STRING, "paths": OBJECT}),
     "state": ref("StateExport"),
+    "agents": _object(
+        {
+            "agents": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "agent": STRING,
+                        "sessions": INTEGER,
+                        "focusedSessionId": STRING,
+                        "presence": _nullable("string"),
+                    },
+                    "One agent: its name, how many sessions it has open besides Home, the"
+                    " focused one and its presence text.",
+                ),
+            }
+        },
+        "The agents the bridge hosts, the default one first.",
+    ),
 }
 
 # The shared pieces the answers refer to, by component name.

@@ -34,7 +34,7 @@ from redis.exceptions import LockError, RedisError, WatchError
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.base.record_store import Change, MemoryRecords
-from cifbridge.store.base import LockLost, StateUnreadable, StoreFailed, agent_suffix
+from cifbridge.store.base import LockLost, StoreFailed, agent_suffix
 
 log = logging.getLogger("cifbridge")
 
@@ -194,7 +194,7 @@ class RedisStore:
             last = await self._redis.xrevrange(f"{self._key}:records:log", count=1)
             rows = await self._redis.hgetall(f"{self._key}:records")
         except RedisError as error:
-            raise StateUnreadable(f"Redis did not answer for the records: {error}") from error
+            raise StoreFailed(f"Redis did not answer for the records: {error}") from error
         self._records_seen = _text(last[0][0]) if last else "0-0"
         for field, text in rows.items():
             entity, rid = _text(field).split(" ", 1)

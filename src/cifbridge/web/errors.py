@@ -91,5 +91,5 @@ def _unrouted_api_call(request: web.Request) -> bool:
     # Only the router's own refusals (no route matched), and only under the control API:
     # a page that does not exist keeps its plain-text 404.
     unrouted = request.match_info.http_exception is not None
-    path = AGENT_PATH.sub("/", request.path, count=1)  # /agents/<agent>/api/... is the API too
+    path = AGENT_PATH.sub("/", request.path, count=1)  # an agent's control API is the API too
     return unrouted and (path.startswith(CONTROL_PATH_PREFIX) or path == CONTROL_PATH_PREFIX[:-1])

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from cifbridge.api.validation import SchemaSet
+from cifbridge.engine.base.record_store import MemoryRecords
 from cifbridge.files.state_file import (
     Document,
     StateFileError,
@@ -33,12 +34,12 @@ from cifbridge.web.hub import Hub
 async def export_state(hub: Hub) -> Document:
     """Return the bridge's whole state as the exported document."""
     workspace = await hub.snapshot()
-    return state_document(
-        workspace,
-        hub.clock(),
-        hub.engine.workspace.clock_offset,
-        await hub.journal.since(0, kinds=None),
-    )
+    entries = await hub.journal.since(0, kinds=None)
+    document = state_document(workspace, hub.clock(), hub.engine.workspace.clock_offset, entries)
+    records = hub.engine.records
+    if isinstance(records, MemoryRecords):  # the org's changes over the configured records
+        document["records"] = {"rows": [list(row) for row in records.changed_rows()]}
+    return document
 
 
 async def import_state(hub: Hub, schemas: SchemaSet, document: Any) -> None:

@@ -1,10 +1,10 @@
-"""The control API about the bridge's agents (served at /api/ only, never per agent).
+"""The control API about the bridge's agents (ORG_ROUTES: never served per agent).
 
 Routes (api/control_routes.py):
 
     listAgents      {"agents": [{"agent", "sessions", "focusedSessionId", "presence"}]}: every
                     agent this process runs and every agent the store keeps, default first
-    removeAgent     DELETE /api/agents/<name>: its waiting calls are answered with an error,
+    removeAgent     remove the agent named: its waiting calls are answered with an error,
                     its workspace and journal are forgotten; a later use brings it back fresh.
                     The default agent cannot be removed (409: reset it instead)
 
@@ -36,11 +36,11 @@ async def handle(request: web.Request, route: Route) -> web.Response:
             raise MalformedRequest(str(problem)) from None
         if name == DEFAULT_AGENT:
             return error_response(
-                "the default agent cannot be removed; POST /api/reset starts it over", 409
+                "the default agent cannot be removed; the reset route starts it over", 409
             )
         known = set(agents.names()) | set(await agents.store.agents())
         if name not in known:
-            return error_response(f"no agent is called {name!r} (GET /api/agents lists them)", 404)
+            return error_response(f"no agent is called {name!r} (listAgents lists them)", 404)
         await agents.get(name)  # a saved agent another process started is removed here too
         await agents.remove(name)
     return web.json_response({"agents": await _listing(request)})

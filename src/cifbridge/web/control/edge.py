@@ -24,7 +24,7 @@ from cifbridge.web.keys import AGENTS, SCHEMAS
 
 
 async def hub_of(request: web.Request) -> Hub:
-    """Return the hub of the agent the path names (`/agents/<agent>/api/...`), else the default.
+    """Return the hub of the agent the path names (under /agents/<agent>), else the default.
 
     A name that cannot be an agent's answers 400; a bridge at its agent bound answers 503.
     """

@@ -7,7 +7,7 @@ Routes (paths, methods and summaries in api/control_routes.py; listRoutes serves
     closeSession        close a session (fires onSessionClosed; the Home session: 409)
     reset               start over with only the Home session, an empty journal, no faults
                         and the real time; ?records=true|false: the org's records start
-                        over too (default true at /api/reset, false under /agents/<agent>/)
+                        over too (default true at the bridge root, false under an agent)
     getJournal          ?since=N&api=X&kind=K&format=jsonl: the entries recorded after entry N
                         (since: a whole number, else 400); kind: call and answer when left
                         out, else a comma-separated list of call, answer, event, fault, or
