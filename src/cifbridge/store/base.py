@@ -60,8 +60,9 @@ class Store(Protocol):
     async def load_records(self, records: MemoryRecords) -> None:
         """Fill the process's copy of the org's records with the saved rows."""
 
-    async def catch_up_records(self, records: MemoryRecords) -> None:
-        """Apply rows other processes wrote since the last look (shared stores)."""
+    async def catch_up(self, agent: str, known_revision: int, records: MemoryRecords) -> str | None:
+        """Apply the rows other processes wrote since the last look, and return the agent's
+        saved text if its revision is not `known_revision` (shared stores; others: None)."""
 
     async def clear_records(self) -> None:
         """Forget every saved row (back to the configured records)."""
@@ -85,6 +86,10 @@ class AgentStore:
     async def load(self, known_revision: int | None = None) -> str | None:
         """Return the saved text if its revision differs from `known_revision`."""
         return await self.store.load(self.agent, known_revision)
+
+    async def catch_up(self, known_revision: int, records: MemoryRecords) -> str | None:
+        """Take the rows other processes wrote; return this agent's text if it is newer."""
+        return await self.store.catch_up(self.agent, known_revision, records)
 
     async def save(self, state: str, revision: int, changes: Iterable[Change] = ()) -> None:
         """Save the workspace text and the record rows the call wrote."""
