@@ -58,7 +58,8 @@ def session_ids(client: BridgeClient, agent: str) -> list[str]:
 def bobs_side(client: BridgeClient) -> dict[str, Any]:
     """Return what alice's work must leave alone in bob's workspace (not the clock's time)."""
     view = agent_api(client, "bob", "GET", "/workspace")
-    return {name: view[name] for name in ("sessions", "focusedSessionId", "panel", "presence", "analytics")}
+    kept = ("sessions", "focusedSessionId", "panel", "presence", "analytics")
+    return {name: view[name] for name in kept}
 
 
 def test_a_widget_moved_to_the_other_process_keeps_its_session_answer_and_events(
