@@ -1,12 +1,15 @@
-"""What one call asks of Redis: reads never touch the lock, a change makes four round trips.
+"""What one call asks of Redis: reads never touch the lock, a change makes four round trips,
+and workspace views and journal entries go through Socket.IO's Redis manager only while a
+workspace page of the agent is open on some process.
 
 The store's client is wrapped to list the commands it sends (one command, one round trip:
 the store sends no pipelines). The journal and Socket.IO's fan-out have connections of their
-own and are not counted here.
+own and are not counted in those lists.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import uuid
@@ -14,12 +17,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import socketio
 from aiohttp.test_utils import TestServer
 
 from cifbridge.api import catalog
 from cifbridge.store.redis import RedisStore
 from cifbridge.web import hub as hub_module
-from cifbridge.web.keys import AGENTS
+from cifbridge.web.keys import AGENTS, SIO
 from tests.web.conftest import ServerFactory, WidgetFactory
 
 pytestmark = pytest.mark.redis
@@ -112,3 +116,69 @@ async def test_a_read_that_changes_the_workspace_is_run_again_under_the_lock(
     assert ("SET", f"{redis_key}:lock") in sent.take()  # the second run held the lock
     assert await elsewhere.value("getClickToAct") is False  # and its change was saved
     assert await widget.value("getClickToAct") is False
+
+
+class Published:
+    """The events a bridge sent through Socket.IO's Redis manager, by name."""
+
+    def __init__(self, server: TestServer) -> None:
+        self.names: list[str] = []
+        manager = server.app[SIO].manager
+        real = manager._publish
+
+        async def counted(data: dict[str, Any]) -> Any:
+            if data.get("method") == "emit":
+                self.names.append(str(data.get("event")))
+            return await real(data)
+
+        manager._publish = counted
+
+    def take(self) -> list[str]:
+        taken, self.names = self.names, []
+        return taken
+
+
+async def open_page(server: TestServer) -> tuple[socketio.AsyncClient, list[Any], list[Any]]:
+    """Open a workspace page; return it with the states and journal entries it receives."""
+    page = socketio.AsyncClient(reconnection=False)
+    states: list[Any] = []
+    entries: list[Any] = []
+    page.on("workspace:state", states.append, namespace="/workspace")
+    page.on("workspace:journal", entries.append, namespace="/workspace")
+    await page.connect(
+        str(server.make_url("/")), namespaces=["/workspace"], transports=["websocket"]
+    )
+    return page, states, entries
+
+
+async def until(condition: Any) -> None:
+    for _ in range(500):  # relayed through Redis pub/sub: bounded polling
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("never happened")
+
+
+async def test_views_and_entries_reach_a_page_on_the_other_process_only_while_it_is_open(
+    serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
+) -> None:
+    a = await serve(store="redis", redis_key=redis_key, reset=True)
+    b = await serve(store="redis", redis_key=redis_key)
+    published = Published(a)
+    widget = await connect_widget(a)
+    await widget.value("setClickToAct", False)  # no widget event: only page traffic
+    assert published.take() == []  # no page anywhere: nothing fanned out
+
+    page, states, entries = await open_page(b)
+    try:
+        await until(lambda: states)  # the state on connect
+        await widget.value("setClickToAct", True)
+        assert published.take() == ["workspace:journal", "workspace:state"]
+        await until(lambda: len(states) == 2 and entries)
+        assert states[-1]["sessions"][0]["id"] == "session-id-0"
+        assert [e["api"] for e in entries] == ["setClickToAct"]
+    finally:
+        await page.disconnect()
+    await until(lambda: not b.app[SIO].namespace_handlers["/workspace"].hubs)
+    await widget.value("setClickToAct", False)
+    assert published.take() == []

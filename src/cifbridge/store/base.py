@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.base.record_store import Change, MemoryRecords
@@ -71,6 +71,20 @@ class Store(Protocol):
         """Release connections and files."""
 
 
+@runtime_checkable
+class PageCounting(Protocol):
+    """A shared store that counts each agent's open workspace pages across processes."""
+
+    def pages_open(self, agent: str) -> bool:
+        """Tell whether a page of the agent was open at its latest save."""
+
+    async def page_opened(self, agent: str, page: str) -> None:
+        """Count one page open."""
+
+    async def page_closed(self, agent: str, page: str) -> None:
+        """Stop counting one page."""
+
+
 class AgentStore:
     """One agent's side of a store: the interface the agent's hub uses."""
 
@@ -98,6 +112,21 @@ class AgentStore:
     def exclusive(self) -> AbstractAsyncContextManager[None]:
         """Hold this agent's workspace."""
         return self.store.exclusive(self.agent)
+
+    def pages_open(self) -> bool:
+        """Tell whether a page of this agent may be open on another process (shared stores
+        that count pages know; others say yes)."""
+        return not isinstance(self.store, PageCounting) or self.store.pages_open(self.agent)
+
+    async def page_opened(self, page: str) -> None:
+        """Count a workspace page of this agent (shared stores that count them)."""
+        if isinstance(self.store, PageCounting):
+            await self.store.page_opened(self.agent, page)
+
+    async def page_closed(self, page: str) -> None:
+        """Stop counting a workspace page of this agent."""
+        if isinstance(self.store, PageCounting):
+            await self.store.page_closed(self.agent, page)
 
     async def clear(self) -> None:
         """Forget this agent's saved workspace."""

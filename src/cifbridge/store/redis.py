@@ -15,6 +15,12 @@ Rules:
 - catching up is one round trip (a script): the revision, the text only when the revision is
   not the process's own, and the record writes since the last look. Reads (`catch_up` outside
   the lock) use it too, so a process answers them from its copy revalidated by revision;
+- the workspace pages open for an agent, on any process, are counted in `key:pages`; the
+  save script answers that count after writing, and the journal's append script likewise, so
+  a process sends a view or a journal entry through the Socket.IO Redis manager (which every
+  process receives and decodes) only when a page may show it. A page is counted before it
+  reads the state and the backlog, so a change or entry counted as unwatched is in what it
+  reads;
 - Redis errors surface as StoreFailed, so a call is never acknowledged without its save;
 - every agent has its own keys (`key` for the default agent, `key:agent:<agent>` for the
   others), its own lock and its own queue in a process, so calls of different agents never
@@ -59,8 +65,9 @@ local text = false
 if revision and revision ~= ARGV[1] then text = redis.call('GET', KEYS[1]) end
 return {revision or false, text, redis.call('XRANGE', KEYS[3], '(' .. ARGV[2], '+')}
 """
-# KEYS: lock, text, revision, records hash, records log. ARGV: the lock token ('' when the
-# caller holds no lock), text, revision, log size, then (field, row) per record written.
+# KEYS: lock, text, revision, records hash, records log, pages. ARGV: the lock token (''
+# when the caller holds no lock), text, revision, log size, then (field, row) per record
+# written. Answers 0 when the lock is not the caller's, else the agent's open pages + 1.
 _SAVE = """
 if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[2], ARGV[2])
@@ -69,7 +76,7 @@ for i = 5, #ARGV, 2 do
   redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1])
   redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], '*', 'field', ARGV[i], 'row', ARGV[i + 1])
 end
-return 1
+return 1 + redis.call('SCARD', KEYS[6])
 """
 
 
@@ -92,6 +99,7 @@ class RedisStore:
         self._wait_seconds = wait_seconds
         self._local: dict[str, asyncio.Lock] = {}
         self._held: dict[str, Lock] = {}
+        self._pages_open: dict[str, bool] = {}
         self._records_seen = "0-0"  # the last record write taken from the stream
         self._records_keys = (f"{key}:records", f"{key}:records:log")
         self._save_script = self._redis.register_script(_SAVE)
@@ -129,7 +137,7 @@ class RedisStore:
         rows: list[str] = []
         for change in changes:
             rows += [_row_field(change.entity, change.record_id), _row(change.after)]
-        keys = [self.lock_key(agent), key, f"{key}:rev", *self._records_keys]
+        keys = [self.lock_key(agent), key, f"{key}:rev", *self._records_keys, f"{key}:pages"]
         try:
             saved = await self._save_script(
                 keys=keys, args=[token, state, revision, RECORD_LOG_SIZE, *rows]
@@ -138,6 +146,22 @@ class RedisStore:
             raise StoreFailed(f"Redis did not answer the save: {error}") from error
         if not saved:
             raise LockLost(self._lost(agent))
+        self._pages_open[agent] = int(saved) > 1
+
+    def pages_open(self, agent: str) -> bool:
+        """Tell whether a workspace page of the agent was open, on any process, at the latest
+        save (True before one): the new view is worth sending only then."""
+        return self._pages_open.get(agent, True)
+
+    async def page_opened(self, agent: str, page: str) -> None:
+        """Count a page open (before it reads the state, so no later change skips it)."""
+        await self._redis.sadd(f"{self.agent_key(agent)}:pages", page)
+
+    async def page_closed(self, agent: str, page: str) -> None:
+        """Stop counting a page. A process killed with pages open leaves them counted, which
+        costs only fan-out that nobody reads."""
+        with contextlib.suppress(RedisError):
+            await self._redis.srem(f"{self.agent_key(agent)}:pages", page)
 
     def _lost(self, agent: str) -> str:
         return (

@@ -420,12 +420,25 @@ class Hub:
 
     def _pages_open(self) -> bool:
         if self.store.shared:
-            return True  # a page may be open on another process: the Redis manager relays it
+            # A page may be open on another process (the Redis manager relays to it): the
+            # store counted them when this agent's latest change was saved.
+            return self.store.pages_open()
         participants = self.sio.manager.get_participants(WORKSPACE_NAMESPACE, self._page_room)
         return next(iter(participants), None) is not None
 
+    async def page_opened(self, page: str) -> None:
+        """Count a workspace page open (before it reads the state and the journal backlog)."""
+        await self.store.page_opened(page)
+
+    async def page_closed(self, page: str) -> None:
+        """Stop counting a workspace page."""
+        await self.store.page_closed(page)
+
     async def _show_entry(self, entry: Entry) -> None:
-        # Every journal entry, whoever recorded it, reaches the agent's pages' drawer live.
+        # Every journal entry, whoever recorded it, reaches the agent's pages' drawer live;
+        # a shared journal counted the pages as it appended (none open: nothing to send).
+        if self.store.shared and not self.journal.backend.watched:
+            return
         await self.sio.emit(
             "workspace:journal", entry, room=self._page_room, namespace=WORKSPACE_NAMESPACE
         )
