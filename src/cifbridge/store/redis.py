@@ -59,11 +59,12 @@ RETRY_SECONDS = 0.002
 RECORD_LOG_SIZE = 100_000
 
 # KEYS: text, revision, records log. ARGV: the revision the process has, the last write seen.
+# Answers the text (only if its revision is another) and the record writes since.
 _CATCH_UP = """
 local revision = redis.call('GET', KEYS[2])
 local text = false
 if revision and revision ~= ARGV[1] then text = redis.call('GET', KEYS[1]) end
-return {revision or false, text, redis.call('XRANGE', KEYS[3], '(' .. ARGV[2], '+')}
+return {text, redis.call('XRANGE', KEYS[3], '(' .. ARGV[2], '+')}
 """
 # KEYS: lock, text, revision, records hash, records log, pages. ARGV: the lock token (''
 # when the caller holds no lock), text, revision, log size, then (field, row) per record
@@ -249,7 +250,7 @@ class RedisStore:
         key = self.agent_key(agent)
         keys = [key, f"{key}:rev", self._records_keys[1]]
         try:
-            _, text, writes = await self._catch_up_script(
+            text, writes = await self._catch_up_script(
                 keys=keys, args=[known_revision, self._records_seen]
             )
         except RedisError as error:
