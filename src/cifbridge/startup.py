@@ -72,8 +72,13 @@ def _store_failure(error: BaseException, settings: Settings) -> StartupFailure |
 
     from cifbridge.store.base import StateInUse, StateUnreadable, StoreFailed
 
-    if isinstance(error, StoreFailed) and error.__cause__ is not None:
-        error = error.__cause__  # the store's own error says what to fix
+    cause = error.__cause__
+    if isinstance(error, StoreFailed) and cause is not None:
+        error = cause  # the store's own error says what to fix
+    elif isinstance(error, StateUnreadable) and isinstance(
+        cause, RedisConnectionError | RedisTimeoutError
+    ):
+        error = cause  # Redis did not answer when the org's records were read
     if isinstance(error, RedisConnectionError | RedisTimeoutError):
         return StartupFailure(
             REDIS_UNREACHABLE,

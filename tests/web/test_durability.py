@@ -30,9 +30,6 @@ def redis_key() -> str:
     return f"cifbridge:test:{uuid.uuid4().hex}"
 
 
-AGENT = DEFAULT_AGENT  # the store API is per agent; these tests use the default one
-
-
 class FailingSaves:
     """Wraps a store so that the next `count` saves fail, as a full disk or lost Redis would."""
 
@@ -122,18 +119,18 @@ async def test_the_redis_lock_is_renewed_while_a_long_call_holds_it() -> None:
     store = RedisStore(REDIS_URL, key, lock_seconds=1.0)
     rival = RedisStore(REDIS_URL, key, lock_seconds=1.0, wait_seconds=0.05)
     try:
-        async with store.exclusive(AGENT):
+        async with store.exclusive(DEFAULT_AGENT):
             await asyncio.sleep(3.0)  # three times the expiry: only the renewals keep it
             with pytest.raises(StoreFailed, match="held the workspace lock"):
-                async with rival.exclusive(AGENT):
+                async with rival.exclusive(DEFAULT_AGENT):
                     pass
-            await store.save(AGENT, '{"saved": 1}', 1)  # still this call's lock: the save goes in
-        assert await rival.load(AGENT) == '{"saved": 1}'
-        async with rival.exclusive(AGENT):  # released at the end of the call
-            await rival.save(AGENT, '{"saved": 2}', 2)
-        assert await store.load(AGENT, 1) == '{"saved": 2}'
+            await store.save(DEFAULT_AGENT, '{"saved": 1}', 1)  # still this call's lock
+        assert await rival.load(DEFAULT_AGENT) == '{"saved": 1}'
+        async with rival.exclusive(DEFAULT_AGENT):  # released at the end of the call
+            await rival.save(DEFAULT_AGENT, '{"saved": 2}', 2)
+        assert await store.load(DEFAULT_AGENT, 1) == '{"saved": 2}'
     finally:
-        await store.clear(AGENT)
+        await store.clear(DEFAULT_AGENT)
         await store.close()
         await rival.close()
 
@@ -143,19 +140,20 @@ async def test_a_save_after_the_lock_was_lost_is_refused() -> None:
     key = redis_key()
     store = RedisStore(REDIS_URL, key)
     other = Redis.from_url(REDIS_URL)
+    lock_key = store.lock_key(DEFAULT_AGENT)
     try:
-        async with store.exclusive(AGENT):
-            await store.save(AGENT, '{"saved": 1}', 1)
+        async with store.exclusive(DEFAULT_AGENT):
+            await store.save(DEFAULT_AGENT, '{"saved": 1}', 1)
             # As if this process froze past the expiry and another one took the lock over.
-            await other.set(store.lock_key(AGENT), "another-process")
+            await other.set(lock_key, "another-process")
             with pytest.raises(LockLost, match="expired before the save"):
-                await store.save(AGENT, '{"saved": 2}', 2)
-        assert await store.load(AGENT) == '{"saved": 1}'
-        assert await other.get(store.lock_key(AGENT)) == b"another-process"  # not released by us
+                await store.save(DEFAULT_AGENT, '{"saved": 2}', 2)
+        assert await store.load(DEFAULT_AGENT) == '{"saved": 1}'
+        assert await other.get(lock_key) == b"another-process"  # not released by us
     finally:
-        await other.delete(store.lock_key(AGENT))
+        await other.delete(lock_key)
         await other.aclose()
-        await store.clear(AGENT)
+        await store.clear(DEFAULT_AGENT)
         await store.close()
 
 
@@ -168,9 +166,10 @@ async def test_a_widget_call_whose_lock_was_lost_is_refused_and_not_applied(
     hub = server.app[AGENTS].default
     real_save = hub.store.save
     other = Redis.from_url(REDIS_URL)
+    lock_key = hub.store.store.lock_key(DEFAULT_AGENT)
 
     async def save_after_losing_the_lock(state: str, revision: int, changes: Any = ()) -> None:
-        await other.delete(hub.store.store.lock_key(AGENT))  # expired while the call ran
+        await other.delete(lock_key)  # expired while the call ran
         await real_save(state, revision, changes)
 
     hub.store.save = save_after_losing_the_lock

@@ -25,6 +25,10 @@ class ApiSpec:
     encoding: Encoding = "plain"
     timeout: bool = True
     section: str = ""  # filled from SECTIONS
+    # Never changes the workspace or the records (checked per handler; tests/engine/
+    # test_reads_only.py calls each on a populated workspace): shared stores answer it from
+    # the process's copy, revalidated by revision, without taking the workspace lock.
+    reads_only: bool = False
 
 
 def _spec(
@@ -33,12 +37,23 @@ def _spec(
     message_type: str = "",
     encoding: Encoding = "plain",
     timeout: bool = True,
+    *,
+    reads_only: bool = False,
 ) -> ApiSpec:
-    return ApiSpec(name, tuple(params.split()), message_type or name, encoding, timeout)
+    return ApiSpec(
+        name, tuple(params.split()), message_type or name, encoding, timeout, reads_only=reads_only
+    )
 
 
-def _json(name: str, params: str, message_type: str = "", timeout: bool = True) -> ApiSpec:
-    return _spec(name, params, message_type, "json", timeout)
+def _json(
+    name: str,
+    params: str,
+    message_type: str = "",
+    timeout: bool = True,
+    *,
+    reads_only: bool = False,
+) -> ApiSpec:
+    return _spec(name, params, message_type, "json", timeout, reads_only=reads_only)
 
 
 # Section -> its functions. A section is the name of the feature that handles its functions
@@ -47,14 +62,19 @@ SECTIONS: dict[str, tuple[ApiSpec, ...]] = {
     # Communication panel (§2.1)
     "panel": (
         _spec("setWidth", "value correlationId", "setwidth"),
-        _spec("getWidth", "correlationId", "getwidth"),
+        _spec("getWidth", "correlationId", "getwidth", reads_only=True),
         _spec("setMode", "value correlationId", "setmode"),
-        _spec("getMode", "correlationId", "getmode"),
+        _spec("getMode", "correlationId", "getmode", reads_only=True),
     ),
     # Records, search and forms (§2.2, §2.3)
     "records": (
         _json("createRecord", "entityName data correlationId", "createrecord"),
-        _json("retrieveRecord", "entityName entityId query correlationId", "retrieverecord"),
+        _json(
+            "retrieveRecord",
+            "entityName entityId query correlationId",
+            "retrieverecord",
+            reads_only=True,
+        ),
         _json("updateRecord", "entityName entityId data correlationId", "updaterecord"),
         _json("deleteRecord", "entityName entityId correlationId", "deleterecord"),
         _json(
@@ -66,18 +86,18 @@ SECTIONS: dict[str, tuple[ApiSpec, ...]] = {
         _json(
             "openForm", "entityFormOptions formParameters correlationId", "openform", timeout=False
         ),
-        _json("getEntityMetadata", "entityName attributes correlationId"),
+        _json("getEntityMetadata", "entityName attributes correlationId", reads_only=True),
     ),
     # The host's context around a call (§2.3)
     "context": (
-        _json("getEnvironment", "correlationId", "getenvironment"),
+        _json("getEnvironment", "correlationId", "getenvironment", reads_only=True),
         _spec("updateContext", "input sessionId isDelete correlationId"),
         _json("updateConversation", "id data correlationId"),
     ),
     # Events and click-to-act (§2.3, §2.4)
     "events": (
         _spec("setClickToAct", "value correlationId", "setclicktoact"),
-        _spec("getClickToAct", "correlationId", "getclicktoact"),
+        _spec("getClickToAct", "correlationId", "getclicktoact", reads_only=True),
         _spec("addHandler", "eventName handler", "addGenericHandler"),
         _spec("removeHandler", "eventName handler", "removeGenericHandler"),
         _spec("raiseEvent", "eventName eventInputParameters correlationId"),
@@ -91,20 +111,20 @@ SECTIONS: dict[str, tuple[ApiSpec, ...]] = {
     "tabs": (
         _spec("createTab", "input correlationId"),
         _spec("createTabInHomeSession", "input correlationId"),
-        _spec("getTabs", "name tags correlationId", "getTabsByTagOrName"),
+        _spec("getTabs", "name tags correlationId", "getTabsByTagOrName", reads_only=True),
         _spec("focusTab", "tabId correlationId"),
-        _spec("getFocusedTab", "correlationId"),
+        _spec("getFocusedTab", "correlationId", reads_only=True),
         _spec("refreshTab", "tabId correlationId"),
         _spec("setTabTitle", "tabId input correlationId"),
         _spec("closeTab", "tabId correlationId"),
     ),
     # Sessions (§2.7)
     "sessions": (
-        _spec("canCreateSession", "correlationId"),
+        _spec("canCreateSession", "correlationId", reads_only=True),
         _spec("createSession", "input correlationId providerSessionId"),
-        _spec("getSession", "sessionId correlationId", encoding="map"),
-        _spec("getFocusedSession", "correlationId"),
-        _spec("getAllSessions", "correlationId"),
+        _spec("getSession", "sessionId correlationId", encoding="map", reads_only=True),
+        _spec("getFocusedSession", "correlationId", reads_only=True),
+        _spec("getAllSessions", "correlationId", reads_only=True),
         _spec("setSessionTitle", "input correlationId"),
         _spec("requestFocusSession", "sessionId messagesCount correlationId"),
     ),
@@ -116,7 +136,7 @@ SECTIONS: dict[str, tuple[ApiSpec, ...]] = {
     # Presence (§2.9), with the legacy presence control of the library (§2.11)
     "presence": (
         _spec("setPresence", "presenceText correlationId"),
-        _spec("getPresence", "correlationId"),
+        _spec("getPresence", "correlationId", reads_only=True),
         _spec("setAgentPresence", "presenceInfo correlationId"),
         _spec("initializeAgentPresenceList", "presenceList correlationId"),
     ),
@@ -127,11 +147,11 @@ SECTIONS: dict[str, tuple[ApiSpec, ...]] = {
     ),
     # Present in the library, not in the public docs (§2.11)
     "library": (
-        _spec("isConsoleApp", "correlationId"),
+        _spec("isConsoleApp", "correlationId", reads_only=True),
         _json("refreshForm", "save correlationId", "refreshform"),
         _spec("openKBSearchControl", "value correlationId", "openkbsearchcontrol"),
-        _spec("getFcsValue", "featureNameSpace featureUniqueName correlationId"),
-        _spec("isFeatureEnabled", "featureName correlationId"),
+        _spec("getFcsValue", "featureNameSpace featureUniqueName correlationId", reads_only=True),
+        _spec("isFeatureEnabled", "featureName correlationId", reads_only=True),
     ),
     # The notes flap (§2.11): insertNotes waits for the agent [SRC]
     "notes": (
@@ -144,7 +164,7 @@ SECTIONS: dict[str, tuple[ApiSpec, ...]] = {
     ),
     # Data helpers of the library (§2.11): Web API queries (OData or FetchXML) and actions
     "webapi": (
-        _json("executeFetchQuery", "entityName options correlationId"),
+        _json("executeFetchQuery", "entityName options correlationId", reads_only=True),
         _spec("executeAction", "request correlationId"),
     ),
     # Dialogs over the workspace (§2.11 [DTS]): they wait for the agent

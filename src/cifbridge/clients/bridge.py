@@ -293,10 +293,18 @@ class PendingCall:
 class WidgetClient:
     """A partner widget without a browser: plain CIF calls and the events it receives."""
 
-    def __init__(self, url: str, provider: str | None = None, href: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        provider: str | None = None,
+        href: str | None = None,
+        agent: str | None = None,
+    ) -> None:
         self.url = url.rstrip("/")
         self._client = socketio.SimpleClient()
         self._auth = {"provider": provider, "href": href or f"{self.url}/samples/softphone.html"}
+        if agent is not None:  # whose workspace, as the shim's data-agent says (else default)
+            self._auth["agent"] = agent
         # Messages arrive in one stream; whatever one waiter reads for another is kept here.
         self._events: deque[tuple[str, dict[str, Any]]] = deque()
         self._answers: dict[str, dict[str, Any]] = {}
@@ -319,9 +327,15 @@ class WidgetClient:
         """Disconnect."""
         self._client.disconnect()
 
-    def start(self, api: str, *args: Any, timeout: float = 10.0) -> PendingCall:
-        """Send a call and return at its acknowledgement, before a deferred answer comes."""
-        request_id = uuid.uuid4().hex
+    def start(
+        self, api: str, *args: Any, timeout: float = 10.0, request_id: str | None = None
+    ) -> PendingCall:
+        """Send a call and return at its acknowledgement, before a deferred answer comes.
+
+        `request_id` resends a call whose answer a disconnect lost, as the shim does: the
+        bridge answers it from the first result (or, still pending, later by `cif:result`).
+        """
+        request_id = request_id or uuid.uuid4().hex
         packet = {"api": api, "args": list(args), "requestId": request_id}
         ack: dict[str, Any] = self._client.call("cif", packet, timeout=timeout)
         self._note_warnings(ack.get("warnings"))

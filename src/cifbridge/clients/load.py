@@ -65,10 +65,13 @@ class LoadWidget:
         provider: str | None = None,
         timeout: float = 10.0,
         http: aiohttp.ClientSession | None = None,
+        agent: str | None = None,
     ) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.auth = {"provider": provider, "href": f"{self.url}/samples/softphone.html"}
+        if agent is not None:  # whose workspace (the shim's auth.agent); else the default one
+            self.auth["agent"] = agent
         self._http = http
         self._own_http = http is None
         self._ws: aiohttp.ClientWebSocketResponse | None = None

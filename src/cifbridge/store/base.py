@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.base.record_store import Change, MemoryRecords
@@ -60,14 +60,29 @@ class Store(Protocol):
     async def load_records(self, records: MemoryRecords) -> None:
         """Fill the process's copy of the org's records with the saved rows."""
 
-    async def catch_up_records(self, records: MemoryRecords) -> None:
-        """Apply rows other processes wrote since the last look (shared stores)."""
+    async def catch_up(self, agent: str, known_revision: int, records: MemoryRecords) -> str | None:
+        """Apply the rows other processes wrote since the last look, and return the agent's
+        saved text if its revision is not `known_revision` (shared stores; others: None)."""
 
     async def clear_records(self) -> None:
         """Forget every saved row (back to the configured records)."""
 
     async def close(self) -> None:
         """Release connections and files."""
+
+
+@runtime_checkable
+class PageCounting(Protocol):
+    """A shared store that counts each agent's open workspace pages across processes."""
+
+    def pages_open(self, agent: str) -> bool:
+        """Tell whether a page of the agent was open at its latest save."""
+
+    async def page_opened(self, agent: str, page: str) -> None:
+        """Count one page open."""
+
+    async def page_closed(self, agent: str, page: str) -> None:
+        """Stop counting one page."""
 
 
 class AgentStore:
@@ -86,6 +101,10 @@ class AgentStore:
         """Return the saved text if its revision differs from `known_revision`."""
         return await self.store.load(self.agent, known_revision)
 
+    async def catch_up(self, known_revision: int, records: MemoryRecords) -> str | None:
+        """Take the rows other processes wrote; return this agent's text if it is newer."""
+        return await self.store.catch_up(self.agent, known_revision, records)
+
     async def save(self, state: str, revision: int, changes: Iterable[Change] = ()) -> None:
         """Save the workspace text and the record rows the call wrote."""
         await self.store.save(self.agent, state, revision, tuple(changes))
@@ -93,6 +112,21 @@ class AgentStore:
     def exclusive(self) -> AbstractAsyncContextManager[None]:
         """Hold this agent's workspace."""
         return self.store.exclusive(self.agent)
+
+    def pages_open(self) -> bool:
+        """Tell whether a page of this agent may be open on another process (shared stores
+        that count pages know; others say yes)."""
+        return not isinstance(self.store, PageCounting) or self.store.pages_open(self.agent)
+
+    async def page_opened(self, page: str) -> None:
+        """Count a workspace page of this agent (shared stores that count them)."""
+        if isinstance(self.store, PageCounting):
+            await self.store.page_opened(self.agent, page)
+
+    async def page_closed(self, page: str) -> None:
+        """Stop counting a workspace page of this agent."""
+        if isinstance(self.store, PageCounting):
+            await self.store.page_closed(self.agent, page)
 
     async def clear(self) -> None:
         """Forget this agent's saved workspace."""

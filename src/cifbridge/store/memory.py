@@ -50,8 +50,9 @@ class MemoryStore:
     async def load_records(self, records: MemoryRecords) -> None:
         """Nothing is saved apart from the process's own copy."""
 
-    async def catch_up_records(self, records: MemoryRecords) -> None:
-        """No other process writes here."""
+    async def catch_up(self, agent: str, known_revision: int, records: MemoryRecords) -> str | None:
+        """No other process writes here: nothing to catch up with."""
+        return None
 
     async def clear_records(self) -> None:
         """Nothing is saved apart from the process's own copy."""

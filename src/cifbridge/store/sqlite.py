@@ -124,8 +124,9 @@ class SqliteStore:
         except sqlite3.Error as error:
             raise StateUnreadable(f"the saved records cannot be read: {error}") from error
 
-    async def catch_up_records(self, records: MemoryRecords) -> None:
-        """Only this process writes the file."""
+    async def catch_up(self, agent: str, known_revision: int, records: MemoryRecords) -> str | None:
+        """Only this process writes the file: nothing to catch up with."""
+        return None
 
     async def clear_records(self) -> None:
         """Forget every saved row."""

@@ -100,9 +100,10 @@ class Agents:
         else:
             await self.store.load_records(self.records)
         await self.get(DEFAULT_AGENT)
-        if not reset:
-            for agent in await self.store.agents():
-                await self.get(agent)
+        # Every saved agent starts now; after `--reset` it starts over now, not on its first
+        # use here: with a shared store another process may have worked in it by then.
+        for agent in await self.store.agents():
+            await self.get(agent)
 
     async def get(self, agent: str) -> Hub:
         """Return the agent's hub, starting it on first use (BadAgentName, TooManyAgents)."""

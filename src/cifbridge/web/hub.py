@@ -23,10 +23,11 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any
 
 from cifbridge.api import envelope
+from cifbridge.api.catalog import APIS
 from cifbridge.api.dispatcher import Answer, Caller, Dispatcher, Outcome
 from cifbridge.engine import Delivery, Engine, Result
 from cifbridge.engine.base.context import WORKSPACE_PAGE
@@ -99,12 +100,13 @@ class Hub:
         self._under_way = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self._holding = 0  # this process's cycles that hold the workspace or wait for it
 
     async def start(self, *, reset: bool) -> None:
         """Resume the saved workspace (`resumed` says so), or save a fresh one."""
         if reset:
             await self.journal.clear()  # a fresh workspace, like POST reset: no old journal
-        async with self.store.exclusive():
+        async with self._hold():
             saved = None if reset else await self.store.load()
             if saved is not None:
                 self._restore(saved)
@@ -168,16 +170,62 @@ class Hub:
         self, caller: Caller, api: str, args: Sequence[Any], request_id: str | None
     ) -> dict[str, Any]:
         started = time.perf_counter()
-        async with self.store.exclusive():
-            await self._catch_up()
-            outcome = self.dispatcher.call(caller, api, args, request_id)
-            answers = self.dispatcher.settle(outcome.settlements)
-            if outcome.mutated:
-                await self._save(outcome.record_changes)
+        answers: list[Answer] = []
+        spec = APIS.get(api)
+        outcome = None
+        if spec is not None and spec.reads_only:
+            outcome = await self._read(caller, api, args, request_id)
+        if outcome is None:
+            async with self._hold():
+                await self._catch_up()
+                outcome = self.dispatcher.call(caller, api, args, request_id)
+                answers = self.dispatcher.settle(outcome.settlements)
+                if outcome.mutated:
+                    await self._save(outcome.record_changes)
         latency = (time.perf_counter() - started) * 1000
         await self._journal(caller.provider, api, args, request_id, outcome, latency)
         await self._publish(outcome.deliveries, outcome.mutated, answers)
         return outcome.to_wire()
+
+    async def _read(
+        self, caller: Caller, api: str, args: Sequence[Any], request_id: str | None
+    ) -> Outcome | None:
+        # A function that never changes the workspace, answered from this process's copy
+        # without the lock once it is revalidated; None: run it the ordinary way instead.
+        if not await self._revalidated():
+            return None
+        outcome = self.dispatcher.call(caller, api, args, request_id)
+        if outcome.mutated or outcome.deferred or outcome.record_changes or outcome.settlements:
+            # The catalog says it only reads: put everything back and run it under the hold.
+            log.warning(
+                "%s is marked reads_only in api/catalog.py but changed the workspace; it was"
+                " run again under the workspace lock",
+                api,
+            )
+            self.engine.records.revert(outcome.record_changes)
+            if self._saved is not None:
+                self._restore(self._saved)
+            return None
+        return outcome
+
+    async def _revalidated(self) -> bool:
+        """Catch up with other processes without the hold; False if that is not safe now.
+
+        While a cycle of this process holds the workspace (or waits for it), the engine may
+        carry a change not saved yet, which a reader must neither see nor overwrite with the
+        saved text: the reader then queues behind it instead.
+        """
+        if not self.store.shared:
+            return False  # the hold is this process's own: nothing to save by skipping it
+        if self._holding:
+            return False
+        revision = self.engine.revision
+        saved = await self.store.catch_up(revision, self._records())
+        if self._holding or self.engine.revision != revision:
+            return False  # a change began meanwhile: what was read may be older than it
+        if saved is not None:
+            self._restore(saved)
+        return True
 
     async def note(self, provider: str, api: str, **fields: Any) -> dict[str, Any]:
         """Journal something that is not a call (a connection, a widget's own diagnostic)."""
@@ -213,9 +261,18 @@ class Hub:
 
     async def snapshot(self) -> dict[str, Any]:
         """Return the workspace's plain-data state, caught up with other processes."""
-        async with self.store.exclusive():
+        if await self._revalidated():
+            return self.engine.snapshot()
+        async with self._hold():
             await self._catch_up()
             return self.engine.snapshot()
+
+    async def now(self) -> float:
+        """Return the agent's time, caught up with a fast-forward made by another process."""
+        if not await self._revalidated():
+            async with self._hold():
+                await self._catch_up()
+        return self.clock()
 
     async def load(
         self, workspace: dict[str, Any], record_rows: Sequence[tuple[str, str, Any]] = ()
@@ -244,7 +301,7 @@ class Hub:
 
     async def resume_clock_at(self, now: float) -> None:
         """Set the agent's clock to read `now` (an imported state), saved like any change."""
-        async with self.store.exclusive():
+        async with self._hold():
             await self._catch_up()
             self.engine.resume_clock_at(now)
             self.engine.workspace.revision += 1
@@ -262,7 +319,7 @@ class Hub:
 
     async def _run(self, work: Callable[..., Result], *args: Any, **params: Any) -> Result:
         # One cycle for every change: hold, catch up, apply, settle, save, then publish.
-        async with self.store.exclusive():
+        async with self._hold():
             await self._catch_up()
             result = work(*args, **params)
             answers = self.dispatcher.settle(result.settlements)
@@ -278,19 +335,34 @@ class Hub:
 
     async def view(self) -> dict[str, Any]:
         """Return the current workspace view, caught up with other processes."""
-        async with self.store.exclusive():
+        if await self._revalidated():
+            return workspace_view(self.engine)
+        async with self._hold():
             await self._catch_up()
             return workspace_view(self.engine)
 
+    @contextlib.asynccontextmanager
+    async def _hold(self) -> AsyncIterator[None]:
+        # The store's exclusive hold, counted so that reads know a change may be under way.
+        self._holding += 1
+        try:
+            async with self.store.exclusive():
+                yield
+        finally:
+            self._holding -= 1
+
+    def _records(self) -> MemoryRecords:
+        records = self.engine.records
+        if not isinstance(records, MemoryRecords):
+            raise TypeError("a shared store catches up into the process's MemoryRecords")
+        return records
+
     async def _catch_up(self) -> None:
+        # Under the hold: one round trip brings the rows and, if newer, the workspace.
         if self.store.shared:
-            records = self.engine.records
-            if isinstance(records, MemoryRecords):
-                await self.store.store.catch_up_records(records)
-            saved = await self.store.load(self.engine.revision)
+            saved = await self.store.catch_up(self.engine.revision, self._records())
             if saved is not None:
-                self.engine.restore(json.loads(saved))
-                self._saved = saved
+                self._restore(saved)
 
     async def _save(self, changes: Sequence[Change]) -> None:
         # The engine bumped the revision with the change; the store keeps it beside the text,
@@ -348,12 +420,25 @@ class Hub:
 
     def _pages_open(self) -> bool:
         if self.store.shared:
-            return True  # a page may be open on another process: the Redis manager relays it
+            # A page may be open on another process (the Redis manager relays to it): the
+            # store counted them when this agent's latest change was saved.
+            return self.store.pages_open()
         participants = self.sio.manager.get_participants(WORKSPACE_NAMESPACE, self._page_room)
         return next(iter(participants), None) is not None
 
+    async def page_opened(self, page: str) -> None:
+        """Count a workspace page open (before it reads the state and the journal backlog)."""
+        await self.store.page_opened(page)
+
+    async def page_closed(self, page: str) -> None:
+        """Stop counting a workspace page."""
+        await self.store.page_closed(page)
+
     async def _show_entry(self, entry: Entry) -> None:
-        # Every journal entry, whoever recorded it, reaches the agent's pages' drawer live.
+        # Every journal entry, whoever recorded it, reaches the agent's pages' drawer live;
+        # a shared journal counted the pages as it appended (none open: nothing to send).
+        if self.store.shared and not self.journal.backend.watched:
+            return
         await self.sio.emit(
             "workspace:journal", entry, room=self._page_room, namespace=WORKSPACE_NAMESPACE
         )

@@ -28,6 +28,10 @@ class JournalBackend(Protocol):
     """Where journal entries live: the process (memory), the SQLite file or a Redis stream."""
 
     size: int
+    # Whether a workspace page may be reading the entries live, as of the latest append: a
+    # shared backend that tracks pages can say no (then nobody is sent the entry); others
+    # cannot tell and say yes.
+    watched: bool
 
     async def append(self, entry: Entry) -> int:
         """Keep one entry (without its `seq`) and return the sequence number it was given."""

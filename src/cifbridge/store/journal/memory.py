@@ -10,6 +10,8 @@ from cifbridge.store.journal.base import Entry, Slice, dropped_count
 class MemoryJournal:
     """The most recent `size` entries in a deque."""
 
+    watched = True  # the hub asks Socket.IO whether a page of this process is open
+
     def __init__(self, size: int) -> None:
         self.size = size
         self._entries: deque[Entry] = deque(maxlen=size)

@@ -3,8 +3,10 @@
 Keys, under the store's key: `<key>:journal` the stream (entry ids `<seq>-0`), `<key>:journal:seq`
 the last sequence number handed out, `<key>:journal:base` where it stood at the latest clear.
 Numbering and appending happen in one script, so two processes never hand out the same number
-nor append out of order. The stream is trimmed with `MAXLEN ~` (cheap, whole nodes at a time),
-so it may hold a few more than `size`; reads apply the exact bound.
+nor append out of order. The same script counts the agent's open workspace pages
+(`<key>:pages`, store/redis.py), so an entry nobody watches is not fanned out to every
+process. The stream is trimmed with `MAXLEN ~` (cheap, whole nodes at a time), so it may hold
+a few more than `size`; reads apply the exact bound.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from cifbridge.store.journal.base import Entry, Slice, dropped_count, first_kept
 _APPEND = """
 local seq = redis.call('INCR', KEYS[2])
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'entry', ARGV[1])
-return seq
+return {seq, redis.call('SCARD', KEYS[4])}
 """
 _CLEAR = """
 redis.call('SET', KEYS[3], redis.call('GET', KEYS[2]) or 0)
@@ -33,13 +35,18 @@ class RedisJournal:
 
     def __init__(self, url: str, key: str, size: int) -> None:
         self.size = size
+        self.watched = True
         self._redis = Redis.from_url(url)
         self._keys = (f"{key}:journal", f"{key}:journal:seq", f"{key}:journal:base")
+        self._pages = f"{key}:pages"
+        self._append = self._redis.register_script(_APPEND)
 
     async def append(self, entry: Entry) -> int:
         """Number and append the entry atomically; return its number."""
         text = json.dumps(entry, separators=(",", ":"))
-        seq = await self._redis.eval(_APPEND, 3, *self._keys, text, self.size)
+        seq, pages = await self._append(keys=[*self._keys, self._pages], args=[text, self.size])
+        # Counted after the append: a page that opens later reads this entry in its backlog.
+        self.watched = int(pages) > 0
         return int(seq)
 
     async def read(self, after: int = 0) -> Slice:

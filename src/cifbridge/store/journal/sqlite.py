@@ -22,6 +22,8 @@ _BASE = "base"  # journal_meta: the last sequence number before the latest clear
 class SqliteJournal:
     """Rows of `journal` (seq, JSON text), the clear mark in `journal_meta`."""
 
+    watched = True  # the hub asks Socket.IO whether a page of this process is open
+
     def __init__(self, db: sqlite3.Connection, size: int, agent: str = DEFAULT_AGENT) -> None:
         self.size = size
         self._db = db

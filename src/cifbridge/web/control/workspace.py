@@ -48,7 +48,7 @@ async def handle(request: web.Request, route: Route) -> web.Response:
     if route.action == "journal":
         return await _journal(request)
     if route.action == "clock":
-        return web.json_response({"now": hub.clock()})
+        return web.json_response({"now": await hub.now()})
     if route.action == "advanceClock":
         body = await checked_body(request, route)
         return web.json_response({"now": await hub.advance_clock(float(body["seconds"]))})

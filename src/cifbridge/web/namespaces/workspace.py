@@ -15,7 +15,7 @@ from socketio.exceptions import ConnectionRefusedError as Refused
 from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.web.access import AccessPolicy, presented_tokens
 from cifbridge.web.agents import Agents, BadAgentName, TooManyAgents
-from cifbridge.web.hub import WORKSPACE_NAMESPACE, workspace_room
+from cifbridge.web.hub import WORKSPACE_NAMESPACE, Hub, workspace_room
 
 
 class WorkspaceNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
@@ -28,6 +28,13 @@ class WorkspaceNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         super().__init__(WORKSPACE_NAMESPACE)
         self.agents = agents
         self.access = access or AccessPolicy(hosts=(), origins=())
+        self.hubs: dict[str, Hub] = {}  # each open page's agent
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        """Stop counting the page."""
+        hub = self.hubs.pop(sid, None)
+        if hub is not None:
+            await hub.page_closed(sid)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         """Refuse foreign pages and missing tokens; bring the page up to date."""
@@ -52,6 +59,8 @@ class WorkspaceNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         except (BadAgentName, TooManyAgents) as problem:
             raise Refused(f"cifbridge: {problem}") from None
         await self.enter_room(sid, workspace_room(hub.agent_id))
+        await hub.page_opened(sid)  # counted before it reads: no later change skips it
+        self.hubs[sid] = hub
         await self.emit("workspace:state", await hub.view(), to=sid)
         backlog = await hub.journal.since(0, kinds=None)  # calls, events and faults
         await self.emit("workspace:journal-backlog", backlog, to=sid)
