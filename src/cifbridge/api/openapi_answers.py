@@ -196,6 +196,19 @@ ANSWER_SCHEMAS: dict[str, Schema] = {
     "routes": _object({"routes": {"type": "array", "items": ref("Route")}}),
     "openapi": _object({"openapi": STRING, "paths": OBJECT}),
     "state": ref("StateExport"),
+    "agents": _object(
+        {
+            "agents": {
+                "type": "array",
+                "items": _object(
+                    {"agent": STRING, "sessions": INTEGER},
+                    focusedSessionId=STRING,
+                    presence=_nullable("string"),
+                ),
+            }
+        },
+        "The agents this bridge hosts, the default one first, each with its workspace in brief.",
+    ),
     "routing": _object(
         {
             "cursor": _nullable("string"),

@@ -11,7 +11,7 @@ Rules (docs/agents.md, "Routing across agents"):
   answer says where it went (offered to an agent, or queued);
 - every change of any agent's workspace runs a cycle too (Hub.on_change, once the change is
   saved and published): a reject, a notification timing out (the agent's clock, its timers,
-  POST /agents/<a>/api/clock/advance), a presence change, freed capacity. A cycle first looks
+  the agent's advanceClock route), a presence change, freed capacity. A cycle first looks
   at each offered conversation in its agent's workspace (still offered, accepted, declined,
   left by the customer) and takes back the declined ones, then offers the queue, oldest first;
   it repeats until nothing moves (an offer an agent's full notification queue refuses at once
@@ -22,9 +22,10 @@ Rules (docs/agents.md, "Routing across agents"):
 - the routing state is one JSON document saved through the store under ROUTING_KEY, with its
   own hold (memory, SQLite, Redis alike): a key no agent can be named (agent names start with
   a letter or digit), which `Agents.saved` leaves out, so it is nobody's workspace and
-  GET /api/agents never lists it;
+  listAgents never lists it;
 - the candidates are the agents this process runs (every agent the store keeps is started
-  with the bridge); resetting the org (POST /api/reset with its records) starts routing over.
+  with the bridge); resetting the org (the default agent's reset route, records included) starts routing
+  over.
 """
 
 from __future__ import annotations
@@ -254,7 +255,7 @@ class Router:
 
 
 def view_of(conversation: RoutedConversation) -> dict[str, Any]:
-    """Return a routed conversation as GET /api/routing shows it."""
+    """Return a routed conversation as getRouting shows it."""
     return {
         "routingId": conversation.id,
         "channel": conversation.channel,

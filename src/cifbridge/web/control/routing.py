@@ -1,4 +1,4 @@
-"""The control API of routing across agents (served at /api/ only, never per agent).
+"""The control API of routing across agents (ORG_ROUTES: the bridge's own, never per agent).
 
 Routes (api/control_routes.py; the rule in docs/agents.md, "Routing across agents"):
 
@@ -10,8 +10,8 @@ Routes (api/control_routes.py; the rule in docs/agents.md, "Routing across agent
     getRouting              {"cursor", "queue", "offers", "finished"}
     getRoutedConversation   one routed conversation, by its `routingId` (404 when unknown)
 
-The agent chosen answers the notification in its own workspace, with the per-agent routes
-(/agents/<agent>/api/conversations/<conversationId>/accept or reject); a reject or a timeout
+The agent chosen answers the notification in its own workspace, with its own routes
+(acceptConversation, rejectConversation under /agents/<agent>/); a reject or a timeout
 moves the conversation on to the next agent, and its `conversationId` changes with it.
 """
 
