@@ -24,8 +24,8 @@ Rules (docs/agents.md, "Routing across agents"):
   a letter or digit), which `Agents.saved` leaves out, so it is nobody's workspace and
   listAgents never lists it;
 - the candidates are the agents this process runs (every agent the store keeps is started
-  with the bridge); resetting the org (the default agent's reset route, records included) starts routing
-  over.
+  with the bridge); resetting the org (the default agent's reset route, records included)
+  starts routing over.
 """
 
 from __future__ import annotations
