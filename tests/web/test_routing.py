@@ -7,6 +7,7 @@ it to take work set it Offline first.
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -286,3 +287,24 @@ async def test_a_removed_agents_offer_moves_on_and_a_customer_who_leaves_is_let_
     await org.answer("bob", moved, "close-window")
     left = await org.routed(routed)
     assert (left["state"], left["agent"]) == ("abandoned", "bob")
+
+
+@pytest.mark.redis
+async def test_two_bridges_on_one_redis_route_together(
+    serve: ServerFactory, agent_for: AgentFactory
+) -> None:
+    key = f"cifbridge:test:{uuid.uuid4().hex}"
+    a = Org(agent_for(await serve(store="redis", redis_key=key, reset=True)))
+    await a.agents("alice", "bob")
+    await a.presence("bob", "Away")
+    routed = await a.route(customer=MARIA)
+    assert routed["agent"] == "alice"
+    b = Org(agent_for(await serve(store="redis", redis_key=key)))
+    await b.answer("alice", routed, "reject")  # on bridge B: its router takes it back
+    assert (await a.routed(routed))["state"] == "queued"  # bridge A reads the same state
+    await a.presence("bob", "Available")  # on bridge A: its router offers the queue
+    moved = await b.routed(routed)
+    assert (moved["state"], moved["agent"], moved["declinedBy"]) == ("offered", "bob", ["alice"])
+    assert [c["state"] for c in await b.conversations("bob")] == ["open"]
+    listed = await b.ok("GET", "/api/agents")
+    assert [x["agent"] for x in listed["agents"]] == ["default", "alice", "bob"]
