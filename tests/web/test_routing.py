@@ -308,3 +308,17 @@ async def test_two_bridges_on_one_redis_route_together(
     assert [c["state"] for c in await b.conversations("bob")] == ["open"]
     listed = await b.ok("GET", "/api/agents")
     assert [x["agent"] for x in listed["agents"]] == ["default", "alice", "bob"]
+
+
+async def test_a_bridge_started_with_reset_starts_routing_over(
+    serve: ServerFactory, agent_for: AgentFactory, tmp_path: Path
+) -> None:
+    state = tmp_path / "routing.sqlite3"
+    first = Org(agent_for(await serve(store="sqlite", state_path=state)))
+    await first.agents("alice")
+    await first.presence("alice", "Away")
+    await first.route()
+    await first.client.server.close()
+    second = Org(agent_for(await serve(store="sqlite", state_path=state, reset=True)))
+    routing = await second.routing()
+    assert routing["queue"] == routing["offers"] == [] and routing["cursor"] is None

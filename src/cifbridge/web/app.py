@@ -90,6 +90,8 @@ def _client_manager(settings: Settings) -> socketio.AsyncManager:
 async def _hub_lifetime(app: web.Application) -> AsyncIterator[None]:
     agents = app[AGENTS]
     try:
+        if app[SETTINGS].reset:
+            await app[ROUTER].reset()  # `--reset`: routing starts over with the workspaces
         await agents.start(reset=app[SETTINGS].reset)
     except BaseException:
         await agents.close()  # a failed start must let go of the state file and connections
