@@ -62,7 +62,8 @@ class ScenarioRunner:
     def __init__(self, bridge: BridgeClient, out: TextIO) -> None:
         self.bridge = bridge  # the bridge's own routes (routing) and the default agent's
         self.out = out
-        self.aliases: dict[str, Held] = {}
+        self.aliases: dict[str, str] = {}  # alias -> its conversation id (a routed one: routing id)
+        self.places: dict[str, Held] = {}  # alias -> where that conversation is
         self.remembered: dict[str, Any] = {}
         self.last: Any = None
         self.step_agent = DEFAULT_AGENT  # the agent of the step being played
@@ -143,9 +144,11 @@ class ScenarioRunner:
         """Return where the conversation an alias (or an id: the step agent's) names is now."""
         if isinstance(ref, dict):
             ref = ref["conversation"]
-        found = self.aliases.get(str(ref))
-        if found is None:
-            return Held(self.step_agent, str(ref))
+        name = str(ref)
+        known = self.aliases.get(name, name)
+        found = self.places.get(name)
+        if found is None or known not in (found.conversation_id, found.routing_id):
+            return Held(self.step_agent, known)  # an id, or an alias set by hand
         if found.routing_id is None:
             return found
         routed = self.bridge.routed_conversation(found.routing_id)
@@ -161,7 +164,8 @@ class ScenarioRunner:
 
     def remember(self, alias: str, conversation_id: str) -> None:
         """Name a conversation of the step's agent."""
-        self.aliases[alias] = Held(self.step_agent, conversation_id)
+        self.aliases[alias] = conversation_id
+        self.places[alias] = Held(self.step_agent, conversation_id)
 
     def _session(self, ref: str) -> dict[str, Any]:
         session_id: Any = ref
@@ -201,7 +205,7 @@ class ScenarioRunner:
         return self.client().workspace() if kind == "workspace" else self.last
 
     def _routing_id(self, ref: str) -> str:
-        found = self.aliases.get(ref)
+        found = self.places.get(ref)
         if found is None or found.routing_id is None:
             raise StepFailed(f"{ref} is no routed conversation (a `route` step names one)")
         return found.routing_id
@@ -273,7 +277,8 @@ def _route(run: ScenarioRunner, p: dict[str, Any]) -> Any:
         details=p.get("details"),
         provider=p.get("provider"),
     )
-    run.aliases[p["as"]] = Held(routing_id=routed["routingId"])
+    run.aliases[p["as"]] = routed["routingId"]
+    run.places[p["as"]] = Held(routing_id=routed["routingId"])
     return routed
 
 
