@@ -142,7 +142,9 @@ class Router:
             saved = await self.store.load(ROUTING_KEY, self._revision if self._routing else None)
             if saved is not None:
                 self._remember(saved)
-        return self._routing is not None and self._routing.open()
+        if self._routing is None:
+            self._routing = Routing()  # nothing saved yet: nothing to route
+        return self._routing.open()
 
     async def _cycle(self, routing: Routing) -> tuple[bool, dict[str, AgentActionRefused]]:
         """Settle the offers and offer the queue until nothing moves (under the hold).
