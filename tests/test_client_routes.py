@@ -53,6 +53,8 @@ SAMPLES: dict[str, Any] = {
     "event": "onSessionSwitched",
     "connection": "a-connection-id",
     "fault_id": "fault-1",
+    "routing_id": "routing-1",
+    "agent": "alice",
     "document": state_document(to_json(new_workspace(0.0)), 0.0, 0.0, []),
 }
 

@@ -165,3 +165,39 @@ def test_malformed_scenarios_are_refused(
     with pytest.raises(ScenarioError) as caught:
         load_scenario(schemas, write(tmp_path, text))
     assert problem in str(caught.value)
+
+
+ROUTING_EXAMPLE = EXAMPLE.parent / "routing-across-agents.yaml"
+
+
+async def test_the_routing_example_plays_across_agents(bridge_url: str, schemas: SchemaSet) -> None:
+    scenario = load_scenario(schemas, ROUTING_EXAMPLE)
+    out = io.StringIO()
+    runner = ScenarioRunner(BridgeClient(bridge_url), out)
+    report = await asyncio.to_thread(runner.run, scenario)
+    assert report.ok, out.getvalue()
+    assert report.passed == len(scenario.steps)
+    assert "ok   [bob] advance 120 s" in out.getvalue()
+    bob = await asyncio.to_thread(BridgeClient(f"{bridge_url}/agents/bob").workspace)
+    assert [s["title"] for s in bob["sessions"][1:]] == ["Maria Campbell"]
+    # The conversations live in the agents' own workspaces.
+    alice = await asyncio.to_thread(BridgeClient(f"{bridge_url}/agents/alice").workspace)
+    assert [s["title"] for s in alice["sessions"][1:]] == ["Visitor 1"]
+
+
+async def test_a_routed_alias_names_nobody_while_it_is_queued(
+    bridge_url: str, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        """
+name: Queued
+steps:
+  - presence: Away
+  - route: {as: ana, channel: chat}
+  - accept: ana
+""",
+    )
+    status, out = await run_cli("run", str(path), "--url", bridge_url)
+    assert status == 1
+    assert "ana is queued: no agent holds it" in out

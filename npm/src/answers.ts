@@ -102,6 +102,25 @@ export interface ConversationsView {
   [key: string]: unknown;
 }
 
+/** A conversation routing across agents placed or holds (src/cifbridge/web/routing.py). */
+export interface RoutedConversation {
+  routingId: string;
+  channel: string;
+  /** queued, offered (to `agent`), accepted (by `agent`), abandoned (by the customer), failed. */
+  state: "queued" | "offered" | "accepted" | "abandoned" | "failed";
+  /** The agent it was sent to, until that agent declined it. */
+  target: string | null;
+  agent: string | null;
+  /** Its id in `agent`'s workspace: what that agent's conversation routes take. */
+  conversationId: string | null;
+  /** The agents who rejected it or let it time out: it never goes back to them. */
+  declinedBy: string[];
+  history: Array<{ agent: string | null; outcome: string }>;
+  arrival: { [key: string]: Json };
+  /** Why it failed. */
+  reason?: string;
+}
+
 /** One CIF call (kind "call") or the late answer of a deferred one ("answer"), as the journal
  * keeps it (web/journal.py; the hub writes the fields). GET /api/journal lists these unless
  * asked for other kinds. */
@@ -229,4 +248,12 @@ export interface Answers {
   /** A connection fault also lists the connections it dropped. */
   fault: { fault: FaultView; connections?: string[] };
   faults: { faults: FaultView[] };
+  /** The queue oldest first, the offers standing, the latest finished, the last round-robin pick. */
+  routing: {
+    cursor: string | null;
+    queue: RoutedConversation[];
+    offers: RoutedConversation[];
+    finished: RoutedConversation[];
+  };
+  routed: RoutedConversation;
 }

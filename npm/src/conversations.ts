@@ -11,7 +11,7 @@
 
 import type { Answers } from "./answers.js";
 import { CifbridgeClient } from "./client.js";
-import type { ArriveConversationBody } from "./routes.generated.js";
+import type { ArriveConversationBody, RouteConversationBody } from "./routes.generated.js";
 
 type Result = Promise<Answers["result"]>;
 
@@ -40,6 +40,20 @@ export class CustomerClient {
     const body: ArriveConversationBody = { channel, ...extras };
     if (customer !== undefined && customer !== null) body.customer = customer;
     return this.bridge.call("arriveConversation", { body });
+  }
+  /**
+   * Arrive through routing across agents: offered to `extras.agent` only when named, else to an
+   * available agent with free capacity, round robin; queued when nobody can take it. Resolves
+   * with the routed conversation (its `agent`, and `conversationId` in that agent's workspace).
+   */
+  route(
+    channel: string,
+    customer?: RouteConversationBody["customer"],
+    extras: Omit<RouteConversationBody, "channel" | "customer"> = {},
+  ): Promise<Answers["routed"]> {
+    const body: RouteConversationBody = { channel, ...extras };
+    if (customer !== undefined && customer !== null) body.customer = customer;
+    return this.bridge.call("routeConversation", { body });
   }
   /** Write a message, optionally carrying a sentiment level. */
   message(conversationId: string, text: string, sentiment?: string): Result {

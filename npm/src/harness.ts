@@ -65,6 +65,15 @@ export class HarnessApi extends ControlApi {
     return (await this.call("clearFault", { params: { fault_id: faultId } })).faults;
   }
 
+  /** Routing across agents: the queue, the offers standing, what finished, the cursor. */
+  routing(): Promise<Answers["routing"]> {
+    return this.call("getRouting");
+  }
+  /** One routed conversation: its state, the agent offered it and its id in that workspace. */
+  routedConversation(routingId: string): Promise<Answers["routed"]> {
+    return this.call("getRoutedConversation", { params: { routing_id: routingId } });
+  }
+
   /** The whole state (workspace, clock, journal) as a state file holds it. */
   exportState(): Promise<StateExport> {
     return this.call("exportState", { body: {} });

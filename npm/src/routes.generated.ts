@@ -143,6 +143,28 @@ export type ReconnectCustomerBody = {
   choice?: string;
 };
 
+/** routeConversation: a conversation arrives and is routed to one agent */
+export type RouteConversationBody = {
+  /** A configured channel: chat, sms, voice, email, workitem, voicemail. */
+  channel: string;
+  /** Who arrives: a contact or account of the record store (by id or primary name), or a name the store does not hold; none: an unauthenticated visitor. */
+  customer?: {
+    contact?: string;
+    account?: string;
+    name?: string;
+  } | null;
+  /** An incident's id or title. */
+  case?: string | null;
+  /** Extra slug values, e.g. phoneNumber, visitorLanguage, subject. */
+  details?: {
+    [key: string]: unknown;
+  } | null;
+  /** The provider whose widget owns the session (default: the channel's, else the first). */
+  provider?: string | null;
+  /** The agent it is for: only that agent is offered it (it waits until that agent can take it), until that agent declines it. */
+  agent?: string | null;
+};
+
 /** saveNotes: the note the agent wrote in the notes flap */
 export type SaveNotesBody = {
   /** The note's text (the annotation's notetext). */
@@ -246,6 +268,12 @@ export const ROUTES = {
   listAgents: { method: "GET", path: "/api/agents", params: [], body: false },
   /** Remove an agent: its waiting calls are answered, its workspace and journal go */
   removeAgent: { method: "DELETE", path: "/api/agents/{agent_name}", params: ["agent_name"], body: false },
+  /** A conversation arrives and is offered to one agent, or queued */
+  routeConversation: { method: "POST", path: "/api/routing/conversations", params: [], body: true },
+  /** Return the routing queue, the offers standing and what finished */
+  getRouting: { method: "GET", path: "/api/routing", params: [], body: false },
+  /** Return one routed conversation */
+  getRoutedConversation: { method: "GET", path: "/api/routing/conversations/{routing_id}", params: ["routing_id"], body: false },
   /** Return the whole state: workspace, clock and journal, as a file holds it */
   exportState: { method: "POST", path: "/api/state/export", params: [], body: true },
   /** Replace the workspace, clock and journal with an exported state */
@@ -365,6 +393,7 @@ export const ROUTES = {
 /** The request body of each route that reads one. */
 export interface RouteBodies {
   advanceClock: AdvanceClockBody;
+  routeConversation: RouteConversationBody;
   exportState: NoFieldsBody;
   importState: ImportStateBody;
   setFault: SetFaultBody;
@@ -411,6 +440,9 @@ export interface RouteAnswers {
   getOpenApi: Answers["openapi"];
   listAgents: Answers["agents"];
   removeAgent: Answers["agents"];
+  routeConversation: Answers["routed"];
+  getRouting: Answers["routing"];
+  getRoutedConversation: Answers["routed"];
   exportState: Answers["state"];
   importState: Answers["workspace"];
   setFault: Answers["fault"];

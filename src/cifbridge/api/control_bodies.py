@@ -39,8 +39,12 @@ def keywords(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def action_keywords(route: Route, path_params: Mapping[str, str], body: Any) -> dict[str, Any]:
-    """Return the keyword arguments of the route's action: path values, then the body."""
-    params: dict[str, Any] = dict(path_params)
+    """Return the keyword arguments of the route's action: path values, then the body.
+
+    Only the route's own placeholders: the agent an `/agents/<agent>/` path names picks the
+    hub, and is no keyword of the action.
+    """
+    params: dict[str, Any] = {p: path_params[p] for p in route.placeholders if p in path_params}
     if route.body in WHOLE_BODIES:
         params[WHOLE_BODIES[route.body]] = body
     elif isinstance(body, Mapping):

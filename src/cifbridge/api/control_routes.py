@@ -37,10 +37,13 @@ HANDLER_KINDS = frozenset(
     | {"setFault", "listFaults", "clearFault", "clearFaults"}
     | {"exportState", "importState"}
     | {"listAgents", "removeAgent"}
+    | {"routeConversation", "getRouting", "getRoutedConversation"}
 )
 # Served only at /api/...: they are about the bridge's agents, not one agent's workspace.
 # Every other route is also served at /agents/{agent}/api/... for that agent (AGENT_PREFIX).
-ORG_ROUTES = frozenset({"listAgents", "removeAgent"})
+ORG_ROUTES = frozenset(
+    {"listAgents", "removeAgent", "routeConversation", "getRouting", "getRoutedConversation"}
+)
 AGENT_PREFIX = "/agents/{agent}"
 WHOLE_BODIES = {"attributes": "data"}  # Web API attributes: the record, not keywords
 ANSWERS = {
@@ -67,6 +70,8 @@ ANSWERS = {
     "openapi": "the OpenAPI 3.1 description of this API",
     "state": "the whole state as a file holds it (schemas/state/export.json)",
     "agents": '{"agents": [{"agent", "sessions", "focusedSessionId", "presence"}]}',
+    "routing": '{"cursor", "queue": [routed], "offers": [routed], "finished": [routed]}',
+    "routed": '{"routingId", "state", "agent", "conversationId", "declinedBy", ...}',
 }
 # The query string each route reads, by route name: (name, JSON Schema, what it says).
 # The records' OData options are the ones the engine's dataverse/odata.py takes.
@@ -193,6 +198,16 @@ ROUTES: tuple[Route, ...] = (
         ("removeAgent", "DELETE", "/api/agents/{agent_name}", "removeAgent", None,
          "Remove an agent: its waiting calls are answered, its workspace and journal go",
          "agents"),
+    ),
+    *_routes(
+        "routing",
+        ("routeConversation", "POST", "/api/routing/conversations", "routeConversation",
+         "routeConversation", "A conversation arrives and is offered to one agent, or queued",
+         "routed"),
+        ("getRouting", "GET", "/api/routing", "getRouting", None,
+         "Return the routing queue, the offers standing and what finished", "routing"),
+        ("getRoutedConversation", "GET", "/api/routing/conversations/{routing_id}",
+         "getRoutedConversation", None, "Return one routed conversation", "routed"),
     ),
     *_routes(
         "state",

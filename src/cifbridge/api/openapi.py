@@ -36,6 +36,9 @@ JSON_LINES_MEDIA = "application/x-ndjson"
 JSON_LINES_ROUTES = frozenset({"getJournal"})  # ?format=jsonl: one entry per line
 CREATED_ANSWERS = frozenset({"created", "fault"})  # answered 201 Created
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Web-layer actions that apply an agent action for the caller, with that action's refusals:
+# routing makes the conversation arrive at the agent it chooses (arriveConversation).
+ACTS_THROUGH_AGENTS = frozenset({"routeConversation"})
 # Each refusal the control API answers, as a reusable response: (status, component, when).
 REFUSALS = {
     400: ("BadRequest", "A malformed body or query (naming the JSON path), or an invalid action."),
@@ -148,7 +151,7 @@ def _responses(route: Route) -> dict[str, Any]:
 def _refusals(route: Route) -> set[int]:
     # Every route sits behind the host, origin and token guards (web/security.py).
     codes = {401, 403}
-    acts = route.action in AGENT_ACTIONS
+    acts = route.action in AGENT_ACTIONS or route.action in ACTS_THROUGH_AGENTS
     if route.method in MUTATING:
         codes |= {400, 413, 415}  # any body is bounded and must be JSON
         codes.add(503)  # a change the store could not save is undone (web/hub.py)

@@ -138,6 +138,24 @@ FAULT = _object(
     "A fault standing (web/faults.py): its body as set, what is left of it and how often it fired.",
 )
 
+ROUTED = _object(
+    {
+        "routingId": STRING,
+        "channel": STRING,
+        "state": {"enum": ["queued", "offered", "accepted", "abandoned", "failed"]},
+        "target": _nullable("string"),
+        "agent": _nullable("string"),
+        "conversationId": _nullable("string"),
+        "declinedBy": {"type": "array", "items": STRING},
+        "history": {"type": "array", "items": OBJECT},
+        "arrival": OBJECT,
+    },
+    "A conversation routing placed or holds (web/routing.py): queued, offered to `agent` (its"
+    " id in that agent's workspace is `conversationId`), accepted by it, abandoned by the"
+    " customer, or failed (`reason`); `declinedBy` never get it again.",
+    reason=STRING,
+)
+
 # By answer kind (control_routes.ANSWERS); StateExport is schemas/state/export.json, which the
 # builder brings in with importState's body.
 ANSWER_SCHEMAS: dict[str, Schema] = {
@@ -183,19 +201,25 @@ ANSWER_SCHEMAS: dict[str, Schema] = {
             "agents": {
                 "type": "array",
                 "items": _object(
-                    {
-                        "agent": STRING,
-                        "sessions": INTEGER,
-                        "focusedSessionId": STRING,
-                        "presence": _nullable("string"),
-                    },
-                    "One agent: its name, how many sessions it has open besides Home, the"
-                    " focused one and its presence text.",
+                    {"agent": STRING, "sessions": INTEGER},
+                    focusedSessionId=STRING,
+                    presence=_nullable("string"),
                 ),
             }
         },
-        "The agents the bridge hosts, the default one first.",
+        "The agents this bridge hosts, the default one first, each with its workspace in brief.",
     ),
+    "routing": _object(
+        {
+            "cursor": _nullable("string"),
+            "queue": {"type": "array", "items": ref("RoutedConversation")},
+            "offers": {"type": "array", "items": ref("RoutedConversation")},
+            "finished": {"type": "array", "items": ref("RoutedConversation")},
+        },
+        "The queue (oldest first), the offers standing, the latest finished conversations and"
+        " the agent round robin chose last.",
+    ),
+    "routed": ref("RoutedConversation"),
 }
 
 # The shared pieces the answers refer to, by component name.
@@ -210,4 +234,5 @@ SHARED_SCHEMAS: dict[str, Schema] = {
     "Workspace": WORKSPACE,
     "Route": ROUTE,
     "Fault": FAULT,
+    "RoutedConversation": ROUTED,
 }

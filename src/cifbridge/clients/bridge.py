@@ -187,6 +187,16 @@ class BridgeClient:
         now: float = self._request("advanceClock", body={"seconds": seconds})["now"]
         return now
 
+    def routing(self) -> dict[str, Any]:
+        """Return routing across agents: {cursor, queue, offers, finished} (docs/agents.md)."""
+        view: dict[str, Any] = self._request("getRouting")
+        return view
+
+    def routed_conversation(self, routing_id: str) -> dict[str, Any]:
+        """Return one routed conversation: its state, the agent offered it, its id there."""
+        found: dict[str, Any] = self._request("getRoutedConversation", {"routing_id": routing_id})
+        return found
+
     def export_state(self) -> dict[str, Any]:
         """Return the bridge's whole state (workspace, clock, journal) as a state file holds it."""
         document: dict[str, Any] = self._request("exportState", body={})

@@ -1,6 +1,7 @@
 """Play the customer and the agent of omnichannel conversations against a running bridge.
 
-    CustomerClient      arrive, write, change sentiment, disconnect, reconnect, close the window
+    CustomerClient      arrive (at one agent, or routed across agents), write, change sentiment,
+                        disconnect, reconnect, close the window
     ConversationAgent   accept, reject, reply, elevate, end, wrap up, close the session
 
 Both wrap a `BridgeClient` (the control API), build each request from the route table
@@ -63,6 +64,33 @@ class CustomerClient(_Side):
         extras = {"customer": customer, "case": case, "details": details, "provider": provider}
         body.update({k: v for k, v in extras.items() if v is not None})
         return self._request("arriveConversation", body=body)
+
+    def route(
+        self,
+        channel: str,
+        customer: dict[str, Any] | None = None,
+        *,
+        agent: str | None = None,
+        case: str | None = None,
+        details: dict[str, Any] | None = None,
+        provider: str | None = None,
+    ) -> Answer:
+        """Arrive through routing across agents: offered to `agent` only when named, else to an
+        available agent with free capacity, round robin; queued when nobody can take it.
+
+        Answers the routed conversation (`state`, `agent`, `conversationId` in that agent's
+        workspace: the id its other methods take, with a client of that agent's URL).
+        """
+        body: dict[str, Any] = {"channel": channel}
+        extras = {
+            "customer": customer,
+            "agent": agent,
+            "case": case,
+            "details": details,
+            "provider": provider,
+        }
+        body.update({k: v for k, v in extras.items() if v is not None})
+        return self._request("routeConversation", body=body)
 
     def message(self, conversation_id: str, text: str, sentiment: str | None = None) -> Answer:
         """Write a message, optionally carrying a sentiment level."""

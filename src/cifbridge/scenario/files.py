@@ -1,8 +1,9 @@
 """Read a scenario file (YAML or JSON), validate it, and expose its steps as data.
 
 A scenario is `{name, description?, reset?, steps: [...]}`; each step holds one action (its
-key, e.g. `arrive`, `accept`, `advance`, `expect`) with its parameters, and optionally
-`refused` (the step passes only if the bridge refuses it with that text) and `note`.
+key, e.g. `arrive`, `route`, `accept`, `advance`, `expect`) with its parameters, and
+optionally `refused` (the step passes only if the bridge refuses it with that text), `note`
+and `agent` (the agent who acts, or whose workspace an expectation reads; default: default).
 Failures name the file and the JSON path inside it.
 """
 
@@ -16,7 +17,7 @@ from cifbridge.api.validation import SchemaSet
 from cifbridge.files.documents import DocumentError, read_document
 
 SCENARIO_SCHEMA = "urn:cifbridge:scenario"
-STEP_OPTIONS = ("refused", "note")
+STEP_OPTIONS = ("refused", "note", "agent")
 
 
 class ScenarioError(ValueError):
@@ -32,6 +33,7 @@ class Step:
     params: Any
     refused: str | None = None
     note: str | None = None
+    agent: str | None = None  # the agent who acts (None: the default agent)
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ def load_scenario(schemas: SchemaSet, path: Path) -> Scenario:
     steps = []
     for index, raw in enumerate(data["steps"], start=1):
         (action,) = [key for key in raw if key not in STEP_OPTIONS]
-        steps.append(Step(index, action, raw[action], raw.get("refused"), raw.get("note")))
+        options = {key: raw.get(key) for key in STEP_OPTIONS}
+        steps.append(Step(index, action, raw[action], **options))
     return Scenario(
         path=path,
         name=data["name"],

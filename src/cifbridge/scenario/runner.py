@@ -1,10 +1,16 @@
 """Play a scenario's steps against a running bridge, one line of output per step.
 
-Steps name conversations by the alias an `arrive` (or `elevate`, `reconnect`) gave them. A
-step passes when its action is done, or, with `refused: text`, when the bridge refuses it
-with a message containing the text. An action refused unexpectedly stops the scenario (what
-follows would act on a state nobody meant); a failed expectation is reported and the
-scenario goes on, so one run shows every expectation that does not hold.
+Steps name conversations by the alias an `arrive` or `route` (or `elevate`, `reconnect`) gave
+them. A step passes when its action is done, or, with `refused: text`, when the bridge refuses
+it with a message containing the text. An action refused unexpectedly stops the scenario (what
+follows would act on a state nobody meant); a failed expectation is reported and the scenario
+goes on, so one run shows every expectation that does not hold.
+
+Agents (docs/agents.md): a step's `agent: <name>` says which agent acts, or whose workspace an
+expectation reads (the default agent when left out). An alias remembers the agent whose
+workspace holds its conversation, so later steps naming it act there whatever their `agent`;
+a routed alias (`route`) follows its conversation from agent to agent as routing moves it (a
+reject, a timeout), and names nobody's conversation while it is queued.
 """
 
 from __future__ import annotations
@@ -12,17 +18,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from cifbridge.clients.bridge import BridgeClient, BridgeError
 from cifbridge.clients.omnichannel import ConversationAgent, CustomerClient
 from cifbridge.scenario.expect import MISSING, at_path, check
 from cifbridge.scenario.files import Scenario, Step
 
-TARGETS = ("conversation", "session", "workspace", "last")
+TARGETS = ("conversation", "session", "workspace", "last", "routed", "routing")
+DEFAULT_AGENT = "default"
 
 
 class StepFailed(Exception):
     """A step did not do what it says; the message tells why."""
+
+
+@dataclass(frozen=True)
+class Held:
+    """Where an alias's conversation is: an agent's workspace (and its id there), or routing."""
+
+    agent: str | None = None
+    conversation_id: str | None = None
+    routing_id: str | None = None  # a routed conversation: where it is now comes from routing
 
 
 @dataclass
@@ -43,19 +60,43 @@ class ScenarioRunner:
     """Runs scenarios against one bridge, printing to `out`."""
 
     def __init__(self, bridge: BridgeClient, out: TextIO) -> None:
-        self.bridge = bridge
-        self.customer = CustomerClient(bridge)
-        self.agent = ConversationAgent(bridge)
+        self.bridge = bridge  # the bridge's own routes (routing) and the default agent's
         self.out = out
-        self.aliases: dict[str, str] = {}
+        self.aliases: dict[str, str] = {}  # alias -> its conversation id (a routed one: routing id)
+        self.places: dict[str, Held] = {}  # alias -> where that conversation is
         self.remembered: dict[str, Any] = {}
         self.last: Any = None
+        self.step_agent = DEFAULT_AGENT  # the agent of the step being played
+        self._clients: dict[str, BridgeClient] = {DEFAULT_AGENT: bridge}
+
+    # -- the agents ------------------------------------------------------------------------
+
+    def client(self, agent: str | None = None) -> BridgeClient:
+        """Return the control API of an agent (the step's when none is named)."""
+        name = agent or self.step_agent
+        found = self._clients.get(name)
+        if found is None:
+            url = f"{self.bridge.url}/agents/{quote(name, safe='')}"
+            found = self._clients[name] = BridgeClient(url, self.bridge.timeout, self.bridge.token)
+        return found
+
+    @property
+    def customer(self) -> CustomerClient:
+        """The customer's side, at the step's agent (routing: the bridge's own)."""
+        return CustomerClient(self.client())
+
+    @property
+    def agent(self) -> ConversationAgent:
+        """The step's agent's side of conversations."""
+        return ConversationAgent(self.client())
 
     def run(self, scenario: Scenario) -> Report:
         """Play every step (after a reset unless the scenario says otherwise)."""
         print(f"scenario: {scenario.name} ({scenario.path}) on {self.bridge.url}", file=self.out)
         if scenario.reset:
-            self.bridge.reset()
+            self.bridge.reset()  # the default agent, the org's records and routing
+            for name in named_agents(scenario):
+                self.client(name)._request("reset", query={"records": "false"})
         report = Report()
         for step in scenario.steps:
             if not self._play(step, report):
@@ -69,6 +110,7 @@ class ScenarioRunner:
     def _play(self, step: Step, report: Report) -> bool:
         """Play one step and print its line; False when the scenario must stop."""
         label = describe(step)
+        self.step_agent = step.agent or DEFAULT_AGENT
         try:
             problems, stop = self._outcome(step)
         except StepFailed as failure:
@@ -98,17 +140,39 @@ class ScenarioRunner:
 
     # -- references ------------------------------------------------------------------------
 
-    def conversation_id(self, ref: Any) -> str:
-        """Return the conversation id an alias (or an id) names."""
+    def held(self, ref: Any) -> Held:
+        """Return where the conversation an alias (or an id: the step agent's) names is now."""
         if isinstance(ref, dict):
             ref = ref["conversation"]
-        return self.aliases.get(str(ref), str(ref))
+        name = str(ref)
+        known = self.aliases.get(name, name)
+        found = self.places.get(name)
+        if found is None or known not in (found.conversation_id, found.routing_id):
+            return Held(self.step_agent, known)  # an id, or an alias set by hand
+        if found.routing_id is None:
+            return found
+        routed = self.bridge.routed_conversation(found.routing_id)
+        if routed["agent"] is None or routed["conversationId"] is None:
+            raise StepFailed(f"{ref} is {routed['state']}: no agent holds it")
+        return Held(routed["agent"], routed["conversationId"], found.routing_id)
+
+    def conversation_id(self, ref: Any) -> str:
+        """Return the conversation id an alias (or an id) names, and act at its agent."""
+        held = self.held(ref)
+        self.step_agent = held.agent or self.step_agent
+        return str(held.conversation_id)
+
+    def remember(self, alias: str, conversation_id: str) -> None:
+        """Name a conversation of the step's agent."""
+        self.aliases[alias] = conversation_id
+        self.places[alias] = Held(self.step_agent, conversation_id)
 
     def _session(self, ref: str) -> dict[str, Any]:
         session_id: Any = ref
         if not ref.startswith("session-id-"):
-            session_id = self.agent.conversation(self.conversation_id(ref)).get("sessionId")
-        sessions = self.bridge.workspace()["sessions"]
+            conversation_id = self.conversation_id(ref)
+            session_id = self.agent.conversation(conversation_id).get("sessionId")
+        sessions = self.client().workspace()["sessions"]
         found = next((s for s in sessions if s["id"] == session_id), None)
         if found is None:
             raise StepFailed(f"{ref} has no open session (its session: {session_id})")
@@ -128,20 +192,48 @@ class ScenarioRunner:
     def _target(self, kind: str, ref: Any) -> Any:
         try:
             if kind == "conversation":
-                return self.agent.conversation(self.conversation_id(ref))
+                conversation_id = self.conversation_id(ref)
+                return self.agent.conversation(conversation_id)
             if kind == "session":
                 return self._session(str(ref))
+            if kind == "routed":
+                return self.bridge.routed_conversation(self._routing_id(str(ref)))
+            if kind == "routing":
+                return self.bridge.routing()
         except BridgeError as error:
             raise StepFailed(f"{kind} {ref}: {error.message}") from None
-        return self.bridge.workspace() if kind == "workspace" else self.last
+        return self.client().workspace() if kind == "workspace" else self.last
+
+    def _routing_id(self, ref: str) -> str:
+        found = self.places.get(ref)
+        if found is None or found.routing_id is None:
+            raise StepFailed(f"{ref} is no routed conversation (a `route` step names one)")
+        return found.routing_id
+
+
+def named_agents(scenario: Scenario) -> list[str]:
+    """Return the agents a scenario names besides the default one, in order of appearance."""
+    names: list[str] = []
+    for step in scenario.steps:
+        target = step.params.get("agent") if step.action == "route" else None
+        for name in (step.agent, target):
+            if name and name != DEFAULT_AGENT and name not in names:
+                names.append(name)
+    return names
 
 
 def describe(step: Step) -> str:
-    """Say what a step does, in a few words."""
+    """Say what a step does, in a few words (and as which agent, when not the default)."""
+    label = _describe(step)
+    return f"[{step.agent}] {label}" if step.agent else label
+
+
+def _describe(step: Step) -> str:
     params = step.params
-    if step.action == "arrive":
+    if step.action in ("arrive", "route"):
         customer = next(iter((params.get("customer") or {"visitor": ""}).values())) or "a visitor"
-        return f"arrive {params['as']}: {params['channel']} from {customer}"
+        to = f" for {params['agent']}" if params.get("agent") else ""
+        return f"{step.action} {params['as']}: {params['channel']} from {customer}{to}"
     if step.action == "advance":
         seconds = params["seconds"] if isinstance(params, dict) else params
         return f"advance {seconds} s"
@@ -172,8 +264,22 @@ def _arrive(run: ScenarioRunner, p: dict[str, Any]) -> Any:
         details=p.get("details"),
         provider=p.get("provider"),
     )
-    run.aliases[p["as"]] = answer["result"]["conversationId"]
+    run.remember(p["as"], answer["result"]["conversationId"])
     return answer["result"]
+
+
+def _route(run: ScenarioRunner, p: dict[str, Any]) -> Any:
+    routed = CustomerClient(run.bridge).route(
+        p["channel"],
+        p.get("customer"),
+        agent=p.get("agent"),
+        case=p.get("case"),
+        details=p.get("details"),
+        provider=p.get("provider"),
+    )
+    run.aliases[p["as"]] = routed["routingId"]
+    run.places[p["as"]] = Held(routing_id=routed["routingId"])
+    return routed
 
 
 def _reconnect(run: ScenarioRunner, p: dict[str, Any]) -> Any:
@@ -187,60 +293,70 @@ def _reconnect(run: ScenarioRunner, p: dict[str, Any]) -> Any:
         answer = run.customer.reconnect_at_prompt(conversation_id, p.get("choice", "continue"))
         result = answer["result"]
     if p.get("as") and result.get("conversationId"):
-        run.aliases[p["as"]] = result["conversationId"]
+        run.remember(p["as"], result["conversationId"])
     return result
 
 
 def _elevate(run: ScenarioRunner, p: dict[str, Any]) -> Any:
     result = run.agent.elevate(run.conversation_id(p), p["to"])["result"]
     if p.get("as"):
-        run.aliases[p["as"]] = result["conversationId"]
+        run.remember(p["as"], result["conversationId"])
     return result
 
 
 def _focus(run: ScenarioRunner, ref: Any) -> Any:
-    session_id = run.agent.conversation(run.conversation_id(ref)).get("sessionId")
+    conversation_id = run.conversation_id(ref)
+    session_id = run.agent.conversation(conversation_id).get("sessionId")
     if not session_id:
         raise StepFailed(f"{ref} has no session")
-    return run.bridge.focus_session(str(session_id))["focusedSessionId"]
+    return run.client().focus_session(str(session_id))["focusedSessionId"]
+
+
+# Each resolves the conversation first: that picks the agent whose workspace holds it.
 
 
 def _message(run: ScenarioRunner, p: dict[str, Any]) -> Any:
-    return run.customer.message(run.conversation_id(p), p["text"], p.get("sentiment"))["result"]
+    conversation_id = run.conversation_id(p)
+    return run.customer.message(conversation_id, p["text"], p.get("sentiment"))["result"]
 
 
 def _sentiment(run: ScenarioRunner, p: dict[str, Any]) -> Any:
-    return run.customer.set_sentiment(run.conversation_id(p), p["level"])["result"]
+    conversation_id = run.conversation_id(p)
+    return run.customer.set_sentiment(conversation_id, p["level"])["result"]
 
 
 def _reply(run: ScenarioRunner, p: dict[str, Any]) -> Any:
-    return run.agent.reply(run.conversation_id(p), p["text"])["result"]
+    conversation_id = run.conversation_id(p)
+    return run.agent.reply(conversation_id, p["text"])["result"]
 
 
 def _wrap_up(run: ScenarioRunner, p: dict[str, Any]) -> Any:
-    return run.agent.wrap_up(run.conversation_id(p), p["disposition"])["result"]
+    conversation_id = run.conversation_id(p)
+    return run.agent.wrap_up(conversation_id, p["disposition"])["result"]
 
 
 def _presence(run: ScenarioRunner, text: str) -> Any:
-    return run.bridge.set_presence(text)
+    return run.client().set_presence(text)
 
 
 def _advance(run: ScenarioRunner, p: Any) -> Any:
-    return {"now": run.bridge.advance_clock(p["seconds"] if isinstance(p, dict) else p)}
+    return {"now": run.client().advance_clock(p["seconds"] if isinstance(p, dict) else p)}
 
 
 def _by(side: str, method: str) -> Callable[[ScenarioRunner, Any], Any]:
     """Return an action calling one method of the agent or customer client on a conversation."""
 
     def act(run: ScenarioRunner, ref: Any) -> Any:
+        conversation_id = run.conversation_id(ref)  # first: it picks the agent
         client = run.agent if side == "agent" else run.customer
-        return getattr(client, method)(run.conversation_id(ref))["result"]
+        return getattr(client, method)(conversation_id)["result"]
 
     return act
 
 
 ACTIONS: dict[str, Callable[[ScenarioRunner, Any], Any]] = {
     "arrive": _arrive,
+    "route": _route,
     "message": _message,
     "sentiment": _sentiment,
     "reply": _reply,

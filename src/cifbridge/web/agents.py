@@ -25,7 +25,7 @@ from cifbridge.engine.config.workspace import WorkspaceConfig
 from cifbridge.store import Store
 from cifbridge.store.base import AgentStore
 from cifbridge.store.journal import JournalBackend
-from cifbridge.web.hub import Hub
+from cifbridge.web.hub import ChangeListener, Hub
 from cifbridge.web.journal import Journal
 
 AGENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -75,6 +75,22 @@ class Agents:
         self._hubs: dict[str, Hub] = {}
         self._starting: dict[str, asyncio.Task[Hub]] = {}
         self._stale: set[str] = set()  # saved before a --reset start: they start fresh
+        self._listeners: list[ChangeListener] = []
+        self.draining = False  # set once the bridge stops taking calls
+
+    def on_change(self, listener: ChangeListener) -> None:
+        """Have `listener` hear every change of every agent's workspace (Hub.on_change)."""
+        self._listeners.append(listener)
+        for hub in self:
+            hub.on_change(listener)
+
+    async def saved(self) -> list[str]:
+        """Return the agents the store keeps a workspace for, the default one first.
+
+        Only agent names: the store also keeps documents under keys no agent can be named
+        (routing's, web/routing.py), which are nobody's workspace.
+        """
+        return [name for name in await self.store.agents() if AGENT_NAME.match(name)]
 
     @property
     def default(self) -> Hub:
@@ -95,14 +111,14 @@ class Agents:
     async def start(self, *, reset: bool) -> None:
         """Load the org's records, then start the default agent and every saved one."""
         if reset:
-            self._stale = {DEFAULT_AGENT, *await self.store.agents()}
+            self._stale = {DEFAULT_AGENT, *await self.saved()}
             await self.store.clear_records()
         else:
             await self.store.load_records(self.records)
         await self.get(DEFAULT_AGENT)
         # Every saved agent starts now; after `--reset` it starts over now, not on its first
         # use here: with a shared store another process may have worked in it by then.
-        for agent in await self.store.agents():
+        for agent in await self.saved():
             await self.get(agent)
 
     async def get(self, agent: str) -> Hub:
@@ -136,7 +152,11 @@ class Agents:
         except BaseException:
             await journal.close()
             raise
+        for listener in self._listeners:
+            hub.on_change(listener)
         self._hubs[agent] = hub
+        for listener in self._listeners:
+            await listener(hub)  # a new agent is a change: routing may offer it the queue
         return hub
 
     async def remove(self, agent: str) -> None:
@@ -148,6 +168,8 @@ class Agents:
         await hub.stop()
         await hub.store.clear()
         await hub.journal.close()
+        for listener in self._listeners:
+            await listener(hub)  # gone: routing offers elsewhere what it had offered this agent
 
     async def stop(self) -> None:
         """Stop every agent's timers and delayed events."""
@@ -156,6 +178,7 @@ class Agents:
 
     async def drain(self) -> None:
         """Refuse new calls on every agent, finish those under way, answer those waiting."""
+        self.draining = True
         await asyncio.gather(*(hub.drain() for hub in self))
 
     async def close(self) -> None:

@@ -21,10 +21,11 @@ from cifbridge.web.agents import Agents
 from cifbridge.web.control import setup_control_routes
 from cifbridge.web.errors import control_errors
 from cifbridge.web.frames import BoundedPacket
-from cifbridge.web.keys import AGENTS, CONFIG_WARNINGS, SCHEMAS, SETTINGS, SHIM, SIO
+from cifbridge.web.keys import AGENTS, CONFIG_WARNINGS, ROUTER, SCHEMAS, SETTINGS, SHIM, SIO
 from cifbridge.web.namespaces.widgets import WidgetNamespace
 from cifbridge.web.namespaces.workspace import WorkspaceNamespace
 from cifbridge.web.routes import setup_routes
+from cifbridge.web.routing import Router
 from cifbridge.web.security import setup_security
 from cifbridge.web.shim import build_shim
 
@@ -63,6 +64,7 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[control_errors], client_max_size=settings.max_frame_bytes)
     app[SETTINGS] = settings
     app[AGENTS] = agents
+    app[ROUTER] = Router(agents)  # routing across agents hears every agent's changes
     app[SCHEMAS] = schemas
     app[SIO] = sio
     app[SHIM] = build_shim(settings)
@@ -88,6 +90,8 @@ def _client_manager(settings: Settings) -> socketio.AsyncManager:
 async def _hub_lifetime(app: web.Application) -> AsyncIterator[None]:
     agents = app[AGENTS]
     try:
+        if app[SETTINGS].reset:
+            await app[ROUTER].reset()  # `--reset`: routing starts over with the workspaces
         await agents.start(reset=app[SETTINGS].reset)
     except BaseException:
         await agents.close()  # a failed start must let go of the state file and connections

@@ -23,8 +23,8 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from cifbridge.api import envelope
 from cifbridge.api.catalog import APIS
@@ -52,6 +52,8 @@ __all__ = ["WIDGET_NAMESPACE", "WORKSPACE_NAMESPACE", "Hub", "provider_room", "w
 # How long stopping waits for the calls under way (each needs only its load and save).
 DRAIN_SECONDS = 10.0
 STOPPING = "cifbridge is stopping; this call was not applied (send it again once it is back)"
+T = TypeVar("T")
+ChangeListener = Callable[["Hub"], Awaitable[None]]
 
 
 def replace_changes(result: Result, changes: tuple[Change, ...]) -> Result:
@@ -101,6 +103,19 @@ class Hub:
         self._idle = asyncio.Event()
         self._idle.set()
         self._holding = 0  # this process's cycles that hold the workspace or wait for it
+        self._listeners: list[ChangeListener] = []
+
+    def on_change(self, listener: ChangeListener) -> None:
+        """Have `listener` awaited after every change of this workspace, once it is published.
+
+        Routing across agents (web/routing.py) listens: an answer, a timeout, a presence or a
+        freed capacity may move the conversations it routes. The hold is released by then.
+        """
+        self._listeners.append(listener)
+
+    async def _changed(self) -> None:
+        for listener in self._listeners:
+            await listener(self)
 
     async def start(self, *, reset: bool) -> None:
         """Resume the saved workspace (`resumed` says so), or save a fresh one."""
@@ -185,6 +200,8 @@ class Hub:
         latency = (time.perf_counter() - started) * 1000
         await self._journal(caller.provider, api, args, request_id, outcome, latency)
         await self._publish(outcome.deliveries, outcome.mutated, answers)
+        if outcome.mutated:
+            await self._changed()
         return outcome.to_wire()
 
     async def _read(
@@ -326,12 +343,22 @@ class Hub:
             if result.mutated or result.record_changes:
                 await self._save(result.record_changes)
         await self._publish(result.deliveries, result.mutated, answers)
+        if result.mutated:
+            await self._changed()
         return result
 
     def _tick(self) -> None:
         task = asyncio.create_task(self._run(self.engine.advance))
         self._ticking.add(task)
         task.add_done_callback(self._ticking.discard)
+
+    async def read(self, reader: Callable[[Engine], T]) -> T:
+        """Return what `reader` finds in the engine, caught up with other processes."""
+        if await self._revalidated():
+            return reader(self.engine)
+        async with self._hold():
+            await self._catch_up()
+            return reader(self.engine)
 
     async def view(self) -> dict[str, Any]:
         """Return the current workspace view, caught up with other processes."""

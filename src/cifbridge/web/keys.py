@@ -10,9 +10,11 @@ from cifbridge.api.validation import SchemaSet
 from cifbridge.settings import Settings
 from cifbridge.web.access import AccessPolicy
 from cifbridge.web.agents import Agents
+from cifbridge.web.routing import Router
 
 SETTINGS = web.AppKey("settings", Settings)
 AGENTS = web.AppKey("agents", Agents)
+ROUTER = web.AppKey("router", Router)
 SCHEMAS = web.AppKey("schemas", SchemaSet)
 SIO = web.AppKey("sio", Any)
 SHIM = web.AppKey("shim", bytes)

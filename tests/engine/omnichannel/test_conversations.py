@@ -139,6 +139,7 @@ def test_the_state_table_is_the_documented_one() -> None:
     assert TRANSITIONS == {
         ("open", "accept"): "active",
         ("open", "abandon"): "closed",
+        ("open", "withdraw"): "closed",
         ("active", "end"): "wrapup",
         ("active", "park"): "waiting",
         ("active", "drop"): "closed",

@@ -34,7 +34,7 @@ class Conversation:
     notification_id: str | None = None
     accepted_at: float | None = None
     ended_at: float | None = None
-    ended_by: str | None = None  # agent, customer, timeout, session
+    ended_by: str | None = None  # agent, customer, timeout, session, routing
     closed_at: float | None = None
     disposition: str | None = None
     elevated_from: str | None = None

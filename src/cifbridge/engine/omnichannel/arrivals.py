@@ -12,7 +12,10 @@ Rules (issue 5):
   Schema refuses them first);
 - the agent accepts or rejects a conversation through its notification, which must be the
   displayed one (as notifications.py answers any notification), and may offer an open
-  conversation nobody is offered again.
+  conversation nobody is offered again;
+- routing across agents (web/routing.py) takes back an open conversation nobody accepted to
+  offer it to another agent: it closes here (ended by routing), its notification, if still
+  pending, cancelled.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from cifbridge.engine.config.channels import Channel
 from cifbridge.engine.omnichannel import persistent_chat
 from cifbridge.engine.omnichannel.conversations import (
     find,
+    move,
     offer,
     open_conversation,
     require,
@@ -137,6 +141,21 @@ def offer_conversation(ctx: CallContext, *, conversation_id: str) -> dict[str, A
     return {"conversationId": conversation.id, "offer": conversation.offer}
 
 
+def withdraw_conversation(ctx: CallContext, *, conversation_id: str) -> dict[str, Any]:
+    """Routing action: take back an open conversation to offer it to another agent."""
+    conversation = find(ctx, conversation_id)
+    require(conversation, (OPEN,), "be routed elsewhere")
+    pending = next(
+        (n for n in ctx.workspace.notifications if n.id == conversation.notification_id), None
+    )
+    conversation.notification_id = None
+    conversation.ended_by = "routing"
+    move(ctx, conversation, "withdraw")
+    if pending is not None:
+        notifications.close(ctx, pending, notifications.CANCELLED, ctx.clock())
+    return {"conversationId": conversation.id, "state": conversation.state}
+
+
 FEATURE = Feature(
     name="arrivals",
     agent_actions={
@@ -144,5 +163,6 @@ FEATURE = Feature(
         "acceptConversation": accept_conversation,
         "rejectConversation": reject_conversation,
         "offerConversation": offer_conversation,
+        "withdrawConversation": withdraw_conversation,
     },
 )

@@ -56,6 +56,7 @@ HOST = "conversation"  # Notification.host of the notifications raised for conve
 TRANSITIONS: dict[tuple[str, str], str] = {
     (OPEN, "accept"): ACTIVE,  # the agent accepted the notification
     (OPEN, "abandon"): CLOSED,  # the customer left before anyone accepted
+    (OPEN, "withdraw"): CLOSED,  # routing took it back to offer it to another agent
     (ACTIVE, "end"): WRAPUP,  # the agent ended it, the customer left, reconnection lapsed
     (ACTIVE, "park"): WAITING,  # persistent chat: the session closed without ending it
     (ACTIVE, "drop"): CLOSED,  # the session closed without ending it
@@ -66,6 +67,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 DOING = {
     "accept": "be accepted",
     "abandon": "be abandoned",
+    "withdraw": "be routed elsewhere",
     "end": "be ended",
     "park": "wait for its customer",
     "drop": "be dropped",

@@ -20,6 +20,7 @@ from cifbridge.web.control import (
     notifications,
     overlays,
     records,
+    routing,
     state,
     tabs,
     workspace,
@@ -39,6 +40,7 @@ RESOURCES: dict[str, ResourceHandler] = {
     "conversations": conversations.handle,
     "faults": faults.handle,
     "state": state.handle,
+    "routing": routing.handle,
 }
 
 

@@ -38,7 +38,7 @@ async def handle(request: web.Request, route: Route) -> web.Response:
             return error_response(
                 "the default agent cannot be removed; the reset route starts it over", 409
             )
-        known = set(agents.names()) | set(await agents.store.agents())
+        known = set(agents.names()) | set(await agents.saved())
         if name not in known:
             return error_response(f"no agent is called {name!r} (listAgents lists them)", 404)
         await agents.get(name)  # a saved agent another process started is removed here too
@@ -49,7 +49,7 @@ async def handle(request: web.Request, route: Route) -> web.Response:
 async def _listing(request: web.Request) -> list[dict[str, Any]]:
     agents = request.app[AGENTS]
     names = agents.names()
-    names += [n for n in await agents.store.agents() if n not in names]
+    names += [n for n in await agents.saved() if n not in names]
     listed = []
     for name in names:
         hub = await agents.get(name)

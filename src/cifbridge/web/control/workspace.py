@@ -6,8 +6,9 @@ Routes (paths, methods and summaries in api/control_routes.py; listRoutes serves
     focusSession        switch to a session (fires onSessionSwitched)
     closeSession        close a session (fires onSessionClosed; the Home session: 409)
     reset               start over with only the Home session, an empty journal, no faults
-                        and the real time; ?records=true|false: the org's records start
-                        over too (default true at the bridge root, false under an agent)
+                        and the real time; ?records=true|false: the org's records and
+                        routing across agents (web/routing.py) start over too (default
+                        true at the bridge root, false under an agent)
     getJournal          ?since=N&api=X&kind=K&format=jsonl: the entries recorded after entry N
                         (since: a whole number, else 400); kind: call and answer when left
                         out, else a comma-separated list of call, answer, event, fault, or
@@ -37,6 +38,7 @@ from cifbridge.api.openapi import openapi_json
 from cifbridge.web.control.edge import act, checked_body, hub_of
 from cifbridge.web.errors import MalformedRequest
 from cifbridge.web.journal import parse_kinds
+from cifbridge.web.keys import ROUTER
 
 JSON_LINES = "application/x-ndjson"
 DROPPED_HEADER = "X-Cifbridge-Journal-Dropped"
@@ -57,7 +59,10 @@ async def handle(request: web.Request, route: Route) -> web.Response:
     if route.action == "openapi":
         return web.Response(text=openapi_json(__version__), content_type="application/json")
     if route.action == "reset":
-        await hub.reset(records=_reset_records(request))
+        records = _reset_records(request)
+        if records:  # the org starts over: routing too (before the hub, which it may route to)
+            await request.app[ROUTER].reset()
+        await hub.reset(records=records)
     elif route.action != "view":
         await act(request, route)
     return web.json_response(await hub.view())
