@@ -141,6 +141,7 @@ class MemoryRecords:
                 yield entity, rid, row
 
     def clear(self) -> None:
-        """Drop every change: back to the configured records."""
+        """Drop every change: back to the configured records (no change: nothing moves)."""
+        if any(self._changed.values()):
+            self._version += 1
         self._changed.clear()
-        self._version += 1
