@@ -120,21 +120,19 @@
     if (hosted) return hosted;
     var ucilib = new URL(window.location.href).searchParams.get("ucilib");
     var urls = [script?.src, script?.getAttribute("data-crmurl"), ucilib];
-    for (var i = 0; i < urls.length; i++) {
-      var found = agentIn(urls[i]);
-      if (found) return found;
-    }
-    return "default";
+    var found = urls.map(agentIn).find(Boolean);
+    return found || "default";
   }
 
   function agentIn(url) {
     if (!url) return null;
+    var match = null;
     try {
-      var match = /^\/agents\/([^/]+)(\/|$)/.exec(new URL(url, window.location.href).pathname);
-      return match ? decodeURIComponent(match[1]) : null;
+      match = /^\/agents\/([^/]+)(\/|$)/.exec(new URL(url, window.location.href).pathname);
     } catch {
       return null;
     }
+    return match ? decodeURIComponent(match[1]) : null;
   }
 
   function announceReady(bridgeOrigin) {
