@@ -59,6 +59,7 @@ class Router:
         self._routing: Routing | None = None  # the state last loaded or saved
         self._revision = 0
         self._cycling: asyncio.Task[Any] | None = None  # the task running a cycle, if any
+        self._marks: dict[str, Any] = {}  # by agent: what routing last saw of it (_mark)
         agents.on_change(self._agent_changed)
 
     async def route(self, arrival: dict[str, Any], agent: str | None = None) -> dict[str, Any]:
@@ -122,6 +123,13 @@ class Router:
             return  # the cycle under way made this change, and looks again before it ends
         if self.agents.draining:
             return  # the bridge is stopping: what its agents let go of is not a decline
+        if self.agents.started(hub.agent_id) is hub:
+            mark = _mark(hub)
+            if self._marks.get(hub.agent_id) == mark:
+                return  # neither its availability nor its conversations moved: nothing to do
+            self._marks[hub.agent_id] = mark
+        else:
+            self._marks.pop(hub.agent_id, None)  # being removed: routing must look again
         try:
             if not await self._may_have_work():
                 return
@@ -134,6 +142,7 @@ class Router:
             # The agent's own change is saved and answered; routing catches up with it at the
             # next change (what it did in the agents' workspaces is looked at again then).
             log.warning("routing did not run after %s's change: %s", hub.agent_id, failure)
+            self._marks.pop(hub.agent_id, None)  # so its next change is looked at
 
     async def _may_have_work(self) -> bool:
         # Without a hold: most changes happen with nothing queued or offered, and must stay
@@ -274,6 +283,17 @@ def view_of(conversation: RoutedConversation) -> dict[str, Any]:
 
 def _observed(conversation_id: str, engine: Engine) -> tuple[str, str | None]:
     return rules.observe(engine.workspace.omnichannel.conversations.get(conversation_id))
+
+
+def _mark(hub: Hub) -> tuple[Any, ...]:
+    # What a change must move for routing to look again: the agent's presence and free
+    # capacity, and the state of each of its conversations (an answer, a timeout, a close).
+    engine = hub.engine
+    conversations = engine.workspace.omnichannel.conversations.values()
+    return (
+        _candidate(hub.agent_id, engine),
+        tuple((c.id, c.state, c.offer) for c in conversations),
+    )
 
 
 def _candidate(agent: str, engine: Engine) -> Candidate:

@@ -54,7 +54,7 @@ async def checked_body(request: web.Request, route: Route) -> Any:
 async def act(request: web.Request, route: Route, **extra: Any) -> Result:
     """Apply the route's engine action with the path's values and the checked body."""
     body = await checked_body(request, route)
-    # `/agents/<agent>/api/...` names whose workspace (hub_of), not a parameter of the action.
+    # The agent in the path names whose workspace (hub_of), not a parameter of the action.
     path = {name: value for name, value in request.match_info.items() if name != "agent"}
     params = {**action_keywords(route, path, body), **extra}
     return await (await hub_of(request)).agent(route.action, params)
