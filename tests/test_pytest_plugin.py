@@ -63,30 +63,73 @@ def test_factories_start_bridges_of_a_given_configuration(pytester: pytest.Pytes
     result.assert_outcomes(passed=3)
 
 
-def test_each_xdist_worker_gets_a_bridge_of_its_own(pytester: pytest.Pytester) -> None:
+XDIST_SUITE = """
+import os
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from cifbridge.clients import WidgetClient
+
+CHAT = {"templateName": "msdyn_chat_session"}
+
+
+@pytest.mark.parametrize("n", range(4))
+def test_each_test_sees_only_its_own_sessions(cifbridge, n):
+    worker = os.environ["PYTEST_XDIST_WORKER"]
+    Path(f"{worker}-{n}.url").write_text(cifbridge.bridge_url)
+    with WidgetClient(cifbridge.url) as widget:
+        for _ in range(n + 1):
+            widget.call("createSession", CHAT)
+    assert len(cifbridge.sessions()) == n + 2  # Home and its own, whatever runs beside it
+    assert cifbridge.agent in [a["agent"] for a in cifbridge.agents()]
+
+
+def test_a_record_is_the_orgs(cifbridge, cifbridge_server):
+    worker = os.environ["PYTEST_XDIST_WORKER"]
+    Path(f"{worker}-record.url").write_text(cifbridge.bridge_url)
+    name = f"Org {uuid.uuid4().hex}"
+    cifbridge.request("POST", "/api/records/contact", {"firstname": "Org", "lastname": name})
+    query = quote(f"lastname eq '{name}'")
+    found = cifbridge_server.request("GET", f"/api/records/contact?$filter={query}")
+    assert [c["lastname"] for c in found["value"]] == [name]
+"""
+
+
+def test_xdist_workers_share_one_bridge_with_an_agent_per_test(pytester: pytest.Pytester) -> None:
     pytester.makeini(INI)
-    pytester.makepyfile(
-        """
-        import os
-        from pathlib import Path
-
-        import pytest
-
-        @pytest.mark.parametrize("n", range(4))
-        def test_note_the_bridge(cifbridge, n):
-            worker = os.environ["PYTEST_XDIST_WORKER"]
-            Path(f"{worker}-{n}.url").write_text(cifbridge.url)
-            assert [s["id"] for s in cifbridge.sessions()] == ["session-id-0"]
-        """
-    )
+    pytester.makepyfile(XDIST_SUITE)
     result = pytester.runpytest_subprocess("-p", "xdist", "-n", "2")
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=5)
     urls: dict[str, set[str]] = {}
     for note in Path(pytester.path).glob("gw*-*.url"):
         urls.setdefault(note.name.split("-")[0], set()).add(note.read_text())
-    assert sorted(urls) == ["gw0", "gw1"]
-    assert all(len(seen) == 1 for seen in urls.values())  # one bridge per worker
-    assert urls["gw0"] != urls["gw1"]
+    assert sorted(urls) == ["gw0", "gw1"]  # both workers ran tests ...
+    assert len(set().union(*urls.values())) == 1  # ... on one bridge
+    (url,) = set().union(*urls.values())
+    with pytest.raises(OSError):  # the controller stopped it when the run ended
+        BridgeClient(url, timeout=2).request("GET", "/healthz")
+
+
+def test_each_test_agent_is_removed_after_the_test(pytester: pytest.Pytester) -> None:
+    pytester.makeini(INI)
+    pytester.makepyfile(
+        """
+        from pathlib import Path
+
+        def test_first(cifbridge):
+            Path("first.agent").write_text(cifbridge.agent)
+            assert cifbridge.agent in [a["agent"] for a in cifbridge.agents()]
+
+        def test_second(cifbridge):
+            first = Path("first.agent").read_text()
+            assert first != cifbridge.agent
+            assert first not in [a["agent"] for a in cifbridge.agents()]
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:xdist")
+    result.assert_outcomes(passed=2)
 
 
 def test_reset_brings_the_clock_back_to_real_time(cifbridge_server: BridgeClient) -> None:

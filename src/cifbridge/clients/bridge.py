@@ -6,14 +6,22 @@
 Both are synchronous (plain `urllib` and python-socketio's SimpleClient), so they work in any
 test runner without an event loop. BridgeClient builds every request from the control API's
 route table (`cifbridge.api.control_routes`) by route name.
+
+Agents (docs/agents.md): one bridge hosts many agents' workspaces over one org's records. Both
+clients work for one agent, "default" unless told: `BridgeClient(url, agent="alice")`, or a URL
+naming it (`http://127.0.0.1:8765/agents/alice`), or `client.for_agent("alice")`. A named
+agent's `url` is `<bridge>/agents/<agent>`, so `WidgetClient(client.url)` and
+`page.goto(client.url)` reach the same agent; `bridge_url` is the bridge's own.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections import deque
@@ -22,8 +30,12 @@ from typing import Any
 
 import socketio
 
-from cifbridge.api.control_routes import route
+from cifbridge.api.control_routes import AGENT_PREFIX, ORG_ROUTES, route
 from cifbridge.banner import script_tag
+
+DEFAULT_AGENT = "default"
+# The agent a URL names: `<bridge>/agents/<agent>` (the shim's rule for the library URL too).
+_AGENT_IN_URL = re.compile(r"^(?P<bridge>.*?)/agents/(?P<agent>[^/?#]+)/?$")
 
 
 class BridgeError(RuntimeError):
@@ -45,18 +57,58 @@ class CifCallError(RuntimeError):
         self.warnings: list[dict[str, str]] = list(warnings or [])
 
 
-class BridgeClient:
-    """The control API of one bridge."""
+def split_agent_url(url: str, agent: str | None = None) -> tuple[str, str]:
+    """Return (bridge URL, agent) from a bridge or agent URL and an optional agent name.
 
-    def __init__(self, url: str, timeout: float = 10.0, token: str | None = None) -> None:
-        self.url = url.rstrip("/")
+    `http://h:1/agents/alice` names alice; a plain bridge URL names the default agent unless
+    `agent` is given. A URL and an `agent` naming two different agents are refused.
+    """
+    url = url.rstrip("/")
+    found = _AGENT_IN_URL.match(url)
+    named = urllib.parse.unquote(found["agent"]) if found else None
+    if named is not None and agent is not None and agent != named:
+        raise ValueError(f"{url} is agent {named!r}'s URL, not {agent!r}'s")
+    bridge = found["bridge"] if found else url
+    return bridge, agent or named or DEFAULT_AGENT
+
+
+def agent_url(bridge_url: str, agent: str) -> str:
+    """Return the agent's base URL: the bridge's for the default agent, else /agents/<agent>."""
+    if agent == DEFAULT_AGENT:
+        return bridge_url
+    return bridge_url + AGENT_PREFIX.format(agent=urllib.parse.quote(agent, safe=""))
+
+
+class BridgeClient:
+    """The control API of one bridge, as one agent (the default one unless told)."""
+
+    def __init__(
+        self,
+        url: str,
+        timeout: float = 10.0,
+        token: str | None = None,
+        agent: str | None = None,
+    ) -> None:
+        self.bridge_url, self.agent = split_agent_url(url, agent)
+        # The agent's base: control routes, the workspace page and the library live under it.
+        self.url = agent_url(self.bridge_url, self.agent)
         self.timeout = timeout
         # The bridge's access token, when it was started with one (--token).
         self.token = token if token is not None else os.environ.get("CIFBRIDGE_TOKEN") or None
 
+    def for_agent(self, agent: str) -> BridgeClient:
+        """Return a client of the same bridge (same token and timeout) for another agent."""
+        return BridgeClient(self.bridge_url, self.timeout, self.token, agent=agent)
+
+    @property
+    def workspace_url(self) -> str:
+        """Return the URL of this agent's workspace page (`<bridge>/agents/<agent>/`)."""
+        return self.url + "/"
+
     @property
     def script_tag(self) -> str:
-        """Return the tag a widget page uses to load the CIF library from this bridge."""
+        """Return the tag a widget page uses to load the CIF library from this bridge, as this
+        agent (a named agent's library URL carries /agents/<agent>/, which the shim reads)."""
         return script_tag(self.url)
 
     def script_tag_for(self, provider: str) -> str:
@@ -65,12 +117,15 @@ class BridgeClient:
         return script_tag(self.url, provider)
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
-        """Send one request and return its decoded JSON answer."""
+        """Send one request to a path under this agent's URL; return its decoded JSON answer."""
+        return self._send(method, self.url + path, body)
+
+    def _send(self, method: str, url: str, body: Any = None) -> Any:
         data = None if body is None else json.dumps(body).encode("utf-8")
         headers = {"Content-Type": "application/json"} if data else {}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        req = urllib.request.Request(self.url + path, data, headers, method=method)
+        req = urllib.request.Request(url, data, headers, method=method)
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as response:
                 return json.loads(response.read() or b"null")
@@ -87,16 +142,18 @@ class BridgeClient:
         body: Any = None,
         query: Mapping[str, Any] | None = None,
     ) -> Any:
-        """Send the request of the control route called `route_name`."""
+        """Send the request of the control route called `route_name`, as this agent (the org's
+        routes, about every agent, are the bridge's own)."""
         found = route(route_name)
-        return self.request(found.method, found.url(path_params, query), body)
+        base = self.bridge_url if route_name in ORG_ROUTES else self.url
+        return self._send(found.method, base + found.url(path_params, query), body)
 
     def wait_until_ready(self, timeout: float = 15.0) -> None:
         """Poll /healthz until the bridge answers."""
         deadline = time.monotonic() + timeout
         while True:
             try:
-                self.request("GET", "/healthz")  # not a control route: it exists once ready
+                self._send("GET", self.bridge_url + "/healthz")  # exists once ready
                 return
             except (OSError, BridgeError):
                 if time.monotonic() > deadline:
@@ -122,10 +179,27 @@ class BridgeClient:
         view: dict[str, Any] = self._request("closeSession", {"session_id": session_id})
         return view
 
-    def reset(self) -> dict[str, Any]:
-        """Start over with only the Home session, an empty journal and no faults."""
-        view: dict[str, Any] = self._request("reset")
+    def reset(self, records: bool | None = None) -> dict[str, Any]:
+        """Start over with only the Home session, an empty journal and no faults.
+
+        The org's records start over too by default for the default agent (as before agents
+        existed), not for a named one; `records` says so either way (docs/agents.md).
+        """
+        query = None if records is None else {"records": "true" if records else "false"}
+        view: dict[str, Any] = self._request("reset", query=query)
         return view
+
+    def agents(self) -> list[dict[str, Any]]:
+        """Return the bridge's agents, default first: {agent, sessions, focusedSessionId,
+        presence} each."""
+        return list(self._request("listAgents")["agents"])
+
+    def remove_agent(self, agent: str | None = None) -> list[dict[str, Any]]:
+        """Remove an agent (this client's when none is named): its waiting calls are answered,
+        its workspace and journal forgotten; return the agents left. The default agent cannot
+        be removed (409), an unknown one answers 404."""
+        name = self.agent if agent is None else agent
+        return list(self._request("removeAgent", {"agent_name": name})["agents"])
 
     def journal(
         self, since: int = 0, api: str | None = None, kind: str | None = None
@@ -301,7 +375,11 @@ class PendingCall:
 
 
 class WidgetClient:
-    """A partner widget without a browser: plain CIF calls and the events it receives."""
+    """A partner widget without a browser: plain CIF calls and the events it receives.
+
+    It works in one agent's workspace, like the shim: `agent`, else the agent a URL names
+    (`<bridge>/agents/<agent>`, e.g. a named agent's `BridgeClient.url`), else the default one.
+    """
 
     def __init__(
         self,
@@ -310,11 +388,13 @@ class WidgetClient:
         href: str | None = None,
         agent: str | None = None,
     ) -> None:
-        self.url = url.rstrip("/")
+        self.url, self.agent = split_agent_url(url, agent)  # Socket.IO is at the bridge's root
         self._client = socketio.SimpleClient()
-        self._auth = {"provider": provider, "href": href or f"{self.url}/samples/softphone.html"}
-        if agent is not None:  # whose workspace, as the shim's data-agent says (else default)
-            self._auth["agent"] = agent
+        self._auth = {
+            "provider": provider,
+            "href": href or f"{self.url}/samples/softphone.html",
+            "agent": self.agent,
+        }
         # Messages arrive in one stream; whatever one waiter reads for another is kept here.
         self._events: deque[tuple[str, dict[str, Any]]] = deque()
         self._answers: dict[str, dict[str, Any]] = {}
