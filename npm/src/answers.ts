@@ -213,6 +213,16 @@ export type StateExport = {
   journal: { entries: AnyJournalEntry[] };
 };
 
+/** An agent as GET /api/agents lists it (web/control/agents.py). */
+export interface AgentView {
+  agent: string;
+  /** Its open sessions, Home not counted. */
+  sessions: number;
+  focusedSessionId: string;
+  /** The text of its presence, if it has one. */
+  presence: string | null;
+}
+
 /** A route of the table as GET /api/routes describes it. */
 export interface RouteInfo {
   name: string;
@@ -256,4 +266,6 @@ export interface Answers {
     finished: RoutedConversation[];
   };
   routed: RoutedConversation;
+  /** Every agent the bridge hosts, the default one first. */
+  agents: { agents: AgentView[] };
 }

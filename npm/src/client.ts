@@ -9,6 +9,9 @@
  * HarnessApi (harness.ts) has the journal, the clock, faults, state and the route table, this
  * class what the agent does; `records` holds the record store's; `call(name, ...)` reaches any
  * route of the table (tests/npm/test_client_methods.py fails on a route without a method here).
+ *
+ * One client works for one agent (docs/agents.md): `new CifbridgeClient(url, { agent: "alice" })`,
+ * a URL naming it (`<bridge>/agents/alice`), or `bridge.forAgent("alice")`.
  */
 
 import type { Answers, Json, SessionView } from "./answers.js";
@@ -25,6 +28,11 @@ export class CifbridgeClient extends HarnessApi {
   constructor(url: string, options: ClientOptions = {}) {
     super(url, options);
     this.records = new RecordStoreClient(this);
+  }
+
+  /** A client of the same bridge (same token and timeout) for another agent. */
+  forAgent(agent: string): CifbridgeClient {
+    return new CifbridgeClient(this.bridgeUrl, { agent, timeout: this.timeout, token: this.token ?? "" });
   }
 
   // The workspace.

@@ -7,7 +7,7 @@
  *   const fired = await bridge.journal({ kind: "fault" });
  */
 
-import type { AnyJournalEntry, Answers, FaultView, JournalEntry, StateExport } from "./answers.js";
+import type { AgentView, AnyJournalEntry, Answers, FaultView, JournalEntry, StateExport } from "./answers.js";
 import { ControlApi } from "./request.js";
 import type { SetFaultBody } from "./routes.generated.js";
 
@@ -24,9 +24,23 @@ export interface JournalQuery {
 export type FaultOptions = Omit<SetFaultBody, "effect" | "api">;
 
 export class HarnessApi extends ControlApi {
-  /** Start over: only the Home session, an empty journal, no faults, the clock's real time. */
-  reset(): Promise<Answers["workspace"]> {
-    return this.call("reset");
+  /** Start over: only the Home session, an empty journal, no faults, the clock's real time.
+   * The org's records start over too for the default agent (as before agents), not for a named
+   * one; `records` says so either way (docs/agents.md). */
+  reset(options: { records?: boolean } = {}): Promise<Answers["workspace"]> {
+    if (options.records === undefined) return this.call("reset");
+    return this.call("reset", { query: { records: options.records ? "true" : "false" } });
+  }
+
+  /** The bridge's agents, default first, each with its workspace in brief. */
+  async agents(): Promise<AgentView[]> {
+    return (await this.call("listAgents")).agents;
+  }
+  /** Remove an agent (this client's when none is named): its waiting calls are answered, its
+   * workspace and journal forgotten; resolve with the agents left. The default agent cannot be
+   * removed (409); an agent the bridge does not host answers 404. */
+  async removeAgent(agent: string = this.agent): Promise<AgentView[]> {
+    return (await this.call("removeAgent", { params: { agent_name: agent } })).agents;
   }
 
   /** The CIF calls and late answers recorded after `since`; with `kind`, the kinds asked. */

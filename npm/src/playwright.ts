@@ -9,9 +9,13 @@
  *                             memory store), stopped when the worker ends; or of the bridge at
  *                             CIFBRIDGE_URL, when the globalSetup (cifbridge/playwright/global-setup)
  *                             started one for the whole run
- *   cifbridge        test     that client, after a reset: only the Home session, an empty
- *                             journal, the clock back to real time
- *   scriptTag        test     the CIF script tag of that bridge, for the widget page
+ *   cifbridge        test     a client of that bridge as an agent of the test's own
+ *                             (agent-w<workerIndex>-<testId>, docs/agents.md): only the Home
+ *                             session, an empty journal, the real clock; removed after the test.
+ *                             Tests on every worker share the bridge without seeing each other's
+ *                             sessions; the org's records are shared by all of them
+ *   scriptTag        test     the CIF script tag of that bridge for the test's agent (the library
+ *                             URL carries /agents/<agent>/), for the widget page
  *   cifbridgePages   worker   `cifbridgePages.serve(html)` serves a widget page from
  *                             http://localhost:<port>, a trusted origin other than the bridge's
  *   cifbridgeOptions worker   option: {config, args, python, command, token} of the bridge;
@@ -29,6 +33,13 @@ export { expect } from "@playwright/test";
 export * from "./index.js";
 export { BridgeProcess, BridgeStartError, type BridgeOptions, startBridge } from "./process.js";
 export { WidgetPages } from "./pages.js";
+
+/** The agent of one test: unique across workers and repeats, valid as an agent name (64 at most). */
+export function testAgentName(workerIndex: number, testId: string, repeatEachIndex = 0): string {
+  const repeat = repeatEachIndex > 0 ? `-r${repeatEachIndex}` : "";
+  const id = testId.replace(/[^A-Za-z0-9_.-]+/g, "-");
+  return `agent-w${workerIndex}${repeat}-${id}`.slice(0, 64);
+}
 
 export interface CifbridgeTestFixtures {
   cifbridge: CifbridgeClient;
@@ -82,8 +93,11 @@ export const test = base.extend<CifbridgeTestFixtures, CifbridgeWorkerFixtures>(
     { scope: "worker" },
   ],
   cifbridge: async ({ cifbridgeServer, cifbridgeProcess }, use, testInfo) => {
-    await cifbridgeServer.reset();
-    await use(cifbridgeServer);
+    const agent = testAgentName(testInfo.workerIndex, testInfo.testId, testInfo.repeatEachIndex);
+    const client = cifbridgeServer.forAgent(agent);
+    await client.reset(); // names the agent (it appears on first use), fresh if it was kept
+    await use(client);
+    await cifbridgeServer.removeAgent(agent).catch(() => undefined); // removed by the test, or gone
     if (cifbridgeProcess && testInfo.status !== testInfo.expectedStatus) {
       await testInfo.attach("cifbridge.log", { body: cifbridgeProcess.output(), contentType: "text/plain" });
     }

@@ -3,10 +3,15 @@
  * (routes.generated.ts), so any route of the table is reachable with
  * `call(name, {params, body, query})`, typed by its placeholders, body and answer. Plain
  * `fetch`, no dependencies; a refusal throws CifbridgeError with the status and the error body.
+ *
+ * Agents (docs/agents.md): a client works for one agent of the bridge, "default" unless the
+ * `agent` option or its URL (`<bridge>/agents/<agent>`) names another; every route but the
+ * org's (ORG_ROUTES: listAgents, removeAgent) then goes to /agents/<agent>/api/..., and `url`
+ * is the agent's (`<bridge>/agents/<agent>`), `bridgeUrl` the bridge's own.
  */
 
 import { CifbridgeError, errorBody } from "./errors.js";
-import { ROUTES, type RouteAnswers, type RouteBodies } from "./routes.generated.js";
+import { AGENT_PREFIX, ORG_ROUTES, ROUTES, type RouteAnswers, type RouteBodies } from "./routes.generated.js";
 
 export type RouteName = keyof typeof ROUTES;
 type ParamName<N extends RouteName> = (typeof ROUTES)[N]["params"][number];
@@ -25,13 +30,36 @@ type RequestArgs<N extends RouteName> =
 export interface ClientOptions {
   /** The bridge's access token (--token); default: the CIFBRIDGE_TOKEN environment variable. */
   token?: string;
+  /** The agent whose workspace the client works in (default: the one the URL names, else "default"). */
+  agent?: string;
   /** Milliseconds before a request is abandoned (default 10 000). */
   timeout?: number;
 }
 
 const LIBRARY_PATH = "/webresources/Widget/msdyn_ciLibrary.js";
+export const DEFAULT_AGENT = "default";
+// The agent a URL names: `<bridge>/agents/<agent>` (the shim's rule for the library URL too).
+const AGENT_IN_URL = /^(.*?)\/agents\/([^/?#]+)\/?$/;
 
-/** Return the CIF script tag of the bridge at `url`, as the banner and the Python client print it. */
+/** Split a bridge or agent URL (and an optional agent name) into the bridge's URL and the agent. */
+export function splitAgentUrl(url: string, agent?: string): { bridgeUrl: string; agent: string } {
+  const trimmed = url.replace(/\/+$/, "");
+  const found = AGENT_IN_URL.exec(trimmed);
+  const named = found ? decodeURIComponent(found[2] as string) : undefined;
+  if (named !== undefined && agent !== undefined && agent !== named) {
+    throw new TypeError(`cifbridge: ${trimmed} is agent "${named}"'s URL, not "${agent}"'s`);
+  }
+  return { bridgeUrl: found ? (found[1] as string) : trimmed, agent: agent ?? named ?? DEFAULT_AGENT };
+}
+
+/** The agent's base URL: the bridge's for the default agent, else `<bridge>/agents/<agent>`. */
+export function agentUrl(bridgeUrl: string, agent: string): string {
+  if (agent === DEFAULT_AGENT) return bridgeUrl;
+  return bridgeUrl + AGENT_PREFIX.replace("{agent}", encodeURIComponent(agent));
+}
+
+/** Return the CIF script tag of the bridge at `url`, as the banner and the Python client print it
+ * (an agent's URL, `<bridge>/agents/<agent>`, puts the agent in the library URL, where the shim reads it). */
 export function scriptTag(url: string, provider?: string): string {
   const named = provider ? ` data-provider="${provider}"` : "";
   return `<script src="${url}${LIBRARY_PATH}" data-crmurl="${url}" data-cifid="CIFMainLibrary"${named}></script>`;
@@ -61,16 +89,29 @@ export function routeUrl(name: RouteName, params: Record<string, string> = {}, q
   return text ? `${path}?${text}` : path;
 }
 
-/** Calls the routes of one bridge by name. */
+/** Calls the routes of one bridge by name, as one agent. */
 export class ControlApi {
+  /** The agent's base URL: the bridge's for the default agent, else `<bridge>/agents/<agent>`. */
   readonly url: string;
+  /** The bridge's own URL. */
+  readonly bridgeUrl: string;
+  /** The agent whose workspace this client works in. */
+  readonly agent: string;
   readonly token: string | undefined;
   readonly timeout: number;
 
   constructor(url: string, options: ClientOptions = {}) {
-    this.url = url.replace(/\/+$/, "");
+    const { bridgeUrl, agent } = splitAgentUrl(url, options.agent);
+    this.bridgeUrl = bridgeUrl;
+    this.agent = agent;
+    this.url = agentUrl(bridgeUrl, agent);
     this.token = options.token ?? environmentToken();
     this.timeout = options.timeout ?? 10_000;
+  }
+
+  /** The URL of this agent's workspace page (`<bridge>/agents/<agent>/`). */
+  get workspaceUrl(): string {
+    return `${this.url}/`;
   }
 
   /** The tag a widget page uses to load the CIF library from this bridge. */
@@ -87,15 +128,21 @@ export class ControlApi {
   async call<N extends RouteName>(name: N, ...[request]: RequestArgs<N>): Promise<RouteAnswers[N]> {
     const { params, body, query } = (request ?? {}) as { params?: Record<string, string>; body?: unknown; query?: Query };
     const route = ROUTES[name];
-    return (await this.send(route.method, routeUrl(name, params, query), body, name)) as RouteAnswers[N];
+    // The org's routes are about every agent: the bridge's own, never under an agent's path.
+    const base = ORG_ROUTES.includes(name) ? this.bridgeUrl : this.url;
+    return (await this.fetchJson(route.method, base + routeUrl(name, params, query), body, name)) as RouteAnswers[N];
   }
 
-  /** Send one request to a path of the bridge (for what the table does not list, like /healthz). */
-  async send(method: string, path: string, body?: unknown, label: string = path): Promise<unknown> {
+  /** Send one request to a path under this agent's URL (for what the table does not list). */
+  send(method: string, path: string, body?: unknown, label: string = path): Promise<unknown> {
+    return this.fetchJson(method, this.url + path, body, label);
+  }
+
+  private async fetchJson(method: string, url: string, body: unknown, label: string): Promise<unknown> {
     const headers: Record<string, string> = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
-    const response = await fetch(this.url + path, {
+    const response = await fetch(url, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -113,7 +160,7 @@ export class ControlApi {
     const deadline = Date.now() + timeout;
     for (;;) {
       try {
-        await this.send("GET", "/healthz");
+        await this.fetchJson("GET", `${this.bridgeUrl}/healthz`, undefined, "/healthz");
         return;
       } catch (error) {
         if (Date.now() > deadline) throw new Error(`no bridge answered at ${this.url}`, { cause: error });

@@ -390,6 +390,11 @@ export const ROUTES = {
   closeConversationSession: { method: "POST", path: "/api/conversations/{conversation_id}/close-session", params: ["conversation_id"], body: true },
 } as const;
 
+/** The routes about every agent: served at /api/ only, never per agent. */
+export const ORG_ROUTES: readonly string[] = ["listAgents", "removeAgent"];
+/** What every other route's path takes in front for an agent but the default one. */
+export const AGENT_PREFIX = "/agents/{agent}";
+
 /** The request body of each route that reads one. */
 export interface RouteBodies {
   advanceClock: AdvanceClockBody;

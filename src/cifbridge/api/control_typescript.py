@@ -7,6 +7,8 @@ What comes out, so the JS client calls routes by name and nothing drifts from th
 - one interface per request-body schema of schemas/control/ (`SetPresenceBody`), converted
   from the JSON Schema the bridge validates the body with, descriptions kept as JSDoc;
 - `ROUTES`: every route's method, path, placeholders and whether it reads a body;
+- `ORG_ROUTES` (the routes about every agent, served at /api/ only) and `AGENT_PREFIX` (what
+  every other route's path takes for a named agent, docs/agents.md);
 - `RouteBodies` (route name -> body type) and `RouteAnswers` (route name -> the answer kind's
   type, declared by hand in npm/src/answers.ts after control_routes.ANSWERS).
 
@@ -24,7 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from cifbridge.api.control_routes import ROUTES, Route
+from cifbridge.api.control_routes import AGENT_PREFIX, ORG_ROUTES, ROUTES, Route
 from cifbridge.files.resources import data_dir
 
 GENERATED_PATH = Path("npm") / "src" / "routes.generated.ts"
@@ -135,7 +137,14 @@ def route_table(routes: Iterable[Route]) -> str:
         )
         lines.append(doc_comment(r.summary, "  "))
         lines.append(f"  {r.name}: {{ {entry} }},\n")
-    lines.append("} as const;\n")
+    lines.append("} as const;\n\n")
+    org = ", ".join(json.dumps(name) for name in sorted(ORG_ROUTES))
+    lines.append(
+        "/** The routes about every agent: served at /api/ only, never per agent. */\n"
+        f"export const ORG_ROUTES: readonly string[] = [{org}];\n"
+        "/** What every other route's path takes in front for an agent but the default one. */\n"
+        f"export const AGENT_PREFIX = {json.dumps(AGENT_PREFIX)};\n"
+    )
     return "".join(lines)
 
 
