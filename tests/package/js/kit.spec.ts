@@ -2,9 +2,9 @@
  * The JS test kit beyond the README's examples, run by tests/package/test_npm_package.py in an
  * outside project that installed the packed tarball: the client's typed errors, the journal
  * helpers' failures, deferred calls, the conversation clients, the records and the clock
- * (token.spec.ts: a bridge with a token). Every test here notes its bridge's URL, so the Python
- * side can check that each worker had a bridge of its own (or that a globalSetup's bridge served
- * them all).
+ * (token.spec.ts: a bridge with a token), and the agents: each test works as an agent of its own.
+ * Every test here notes its bridge's URL, so the Python side can check that each worker had a
+ * bridge of its own (or that a globalSetup's bridge served them all).
  */
 
 import { appendFileSync, mkdirSync } from "node:fs";
@@ -26,7 +26,7 @@ const test = base.extend<{ noteBridge: void }>({
   noteBridge: [
     async ({ cifbridge }, use, testInfo) => {
       mkdirSync("bridge-urls", { recursive: true });
-      appendFileSync(`bridge-urls/worker-${testInfo.parallelIndex}.url`, `${cifbridge.url}\n`);
+      appendFileSync(`bridge-urls/worker-${testInfo.parallelIndex}.url`, `${cifbridge.bridgeUrl}\n`);
       await use();
     },
     { auto: true },
@@ -138,4 +138,20 @@ test("records, presence and the clock", async ({ cifbridge }) => {
   expect(await cifbridge.advanceClock(120)).toBeGreaterThanOrEqual(now + 120);
   const routes = (await cifbridge.routes()).routes.map((route) => route.name);
   expect(routes).toContain("advanceClock");
+});
+
+test("each test is an agent of its own on the bridge, removed after it", async ({ cifbridge, cifbridgeServer }) => {
+  expect(cifbridge.agent).toMatch(/^agent-w\d+-/);
+  expect(cifbridge.bridgeUrl).toBe(cifbridgeServer.url);
+  expect(cifbridge.url).toBe(`${cifbridge.bridgeUrl}/agents/${cifbridge.agent}`);
+  expect(cifbridge.scriptTag).toContain(`/agents/${cifbridge.agent}/webresources/Widget/msdyn_ciLibrary.js`);
+  expect((await cifbridge.agents()).map((listed) => listed.agent)).toContain(cifbridge.agent);
+  const other = cifbridge.forAgent(`${cifbridge.agent}-b`);
+  await other.reset(); // an agent appears on first use
+  expect((await other.sessions()).map((session) => session.id)).toEqual(["session-id-0"]);
+  const left = await cifbridge.removeAgent(other.agent);
+  expect(left.map((listed) => listed.agent)).not.toContain(other.agent);
+  expect(left.map((listed) => listed.agent)).toContain(cifbridge.agent);
+  const refused = await cifbridge.removeAgent("default").catch((error: unknown) => error);
+  expect((refused as CifbridgeError).status).toBe(409);
 });

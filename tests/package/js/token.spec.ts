@@ -10,7 +10,7 @@ test.use({ cifbridgeOptions: { token: "kit-secret-token" } });
 
 test("its client sends the token; a client without it is refused", async ({ cifbridge }) => {
   expect(cifbridge.token).toBe("kit-secret-token");
-  expect(process.env.CIFBRIDGE_URL === undefined || process.env.CIFBRIDGE_URL !== cifbridge.url).toBe(true);
+  expect(process.env.CIFBRIDGE_URL === undefined || process.env.CIFBRIDGE_URL !== cifbridge.bridgeUrl).toBe(true);
   expect((await cifbridge.sessions()).map((session) => session.id)).toEqual(["session-id-0"]);
   const stranger = new CifbridgeClient(cifbridge.url, { token: "" });
   const refused = await stranger.sessions().catch((error: unknown) => error);
