@@ -20,6 +20,7 @@ NOT_CONTROL_ROUTES = {
     "request": "the transport every other method goes through",
     "wait_until_ready": "polls /healthz, which exists once the bridge is up",
     "script_tag_for": "builds the script tag a widget page loads the library with; sends nothing",
+    "for_agent": "makes a client of the same bridge for another agent; sends nothing",
 }
 SAMPLES: dict[str, Any] = {
     "session_id": "session-id-1",
@@ -55,6 +56,7 @@ SAMPLES: dict[str, Any] = {
     "fault_id": "fault-1",
     "routing_id": "routing-1",
     "agent": "alice",
+    "records": True,
     "document": state_document(to_json(new_workspace(0.0)), 0.0, 0.0, []),
 }
 

@@ -41,6 +41,18 @@ export const DEFAULT_AGENT = "default";
 // The agent a URL names: `<bridge>/agents/<agent>` (the shim's rule for the library URL too).
 const AGENT_IN_URL = /^(.*?)\/agents\/([^/?#]+)\/?$/;
 
+// The paths of the routes about every agent, which only the bridge's root serves.
+const ORG_PATH = new RegExp(
+  `^(?:${ORG_ROUTES.map((name) => pathPattern(ROUTES[name as RouteName].path)).join("|")})$`,
+);
+
+function pathPattern(path: string): string {
+  return path
+    .split(/(\{\w+\})/)
+    .map((part) => (part.startsWith("{") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+    .join("");
+}
+
 /** Split a bridge or agent URL (and an optional agent name) into the bridge's URL and the agent. */
 export function splitAgentUrl(url: string, agent?: string): { bridgeUrl: string; agent: string } {
   const trimmed = url.replace(/\/+$/, "");
@@ -128,14 +140,20 @@ export class ControlApi {
   async call<N extends RouteName>(name: N, ...[request]: RequestArgs<N>): Promise<RouteAnswers[N]> {
     const { params, body, query } = (request ?? {}) as { params?: Record<string, string>; body?: unknown; query?: Query };
     const route = ROUTES[name];
-    // The org's routes are about every agent: the bridge's own, never under an agent's path.
-    const base = ORG_ROUTES.includes(name) ? this.bridgeUrl : this.url;
-    return (await this.fetchJson(route.method, base + routeUrl(name, params, query), body, name)) as RouteAnswers[N];
+    return (await this.send(route.method, routeUrl(name, params, query), body, name)) as RouteAnswers[N];
   }
 
-  /** Send one request to a path under this agent's URL (for what the table does not list). */
+  /** Send one request to a path of the bridge (for what the table does not list, like /healthz).
+   * A control path (`/api/...`) is this agent's: a named agent's goes under /agents/<agent>,
+   * except the org's routes (GET /api/agents, ...), which are the bridge's own like every other path. */
   send(method: string, path: string, body?: unknown, label: string = path): Promise<unknown> {
-    return this.fetchJson(method, this.url + path, body, label);
+    return this.fetchJson(method, this.urlFor(path), body, label);
+  }
+
+  private urlFor(path: string): string {
+    const bare = path.split("?", 1)[0] as string;
+    const agents = this.agent !== DEFAULT_AGENT && path.startsWith("/api/") && !ORG_PATH.test(bare);
+    return (agents ? this.url : this.bridgeUrl) + path;
   }
 
   private async fetchJson(method: string, url: string, body: unknown, label: string): Promise<unknown> {
@@ -160,7 +178,7 @@ export class ControlApi {
     const deadline = Date.now() + timeout;
     for (;;) {
       try {
-        await this.fetchJson("GET", `${this.bridgeUrl}/healthz`, undefined, "/healthz");
+        await this.send("GET", "/healthz");
         return;
       } catch (error) {
         if (Date.now() > deadline) throw new Error(`no bridge answered at ${this.url}`, { cause: error });

@@ -30,12 +30,30 @@ from typing import Any
 
 import socketio
 
-from cifbridge.api.control_routes import AGENT_PREFIX, ORG_ROUTES, route
+from cifbridge.api.control_routes import (
+    AGENT_PREFIX,
+    CONTROL_PATH_PREFIX,
+    ORG_ROUTES,
+    ROUTES,
+    route,
+)
 from cifbridge.banner import script_tag
 
 DEFAULT_AGENT = "default"
 # The agent a URL names: `<bridge>/agents/<agent>` (the shim's rule for the library URL too).
 _AGENT_IN_URL = re.compile(r"^(?P<bridge>.*?)/agents/(?P<agent>[^/?#]+)/?$")
+
+
+def _path_pattern(path: str) -> str:
+    """Return a route's path as a regular expression: each {placeholder} one path segment."""
+    parts = re.split(r"(\{\w+\})", path)
+    return "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts)
+
+
+# The paths of the routes about every agent, which only the bridge's root serves.
+_ORG_PATH = re.compile(
+    "^(?:" + "|".join(_path_pattern(r.path) for r in ROUTES if r.name in ORG_ROUTES) + ")$"
+)
 
 
 class BridgeError(RuntimeError):
@@ -117,8 +135,20 @@ class BridgeClient:
         return script_tag(self.url, provider)
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
-        """Send one request to a path under this agent's URL; return its decoded JSON answer."""
-        return self._send(method, self.url + path, body)
+        """Send one request to a path of the bridge; return its decoded JSON answer.
+
+        A control path (`/api/...`) is this agent's: a named agent's goes under
+        `/agents/<agent>`, except the org's routes (GET /api/agents, ...), which are the
+        bridge's own like every other path (`/healthz`).
+        """
+        return self._send(method, self._url_for(path), body)
+
+    def _url_for(self, path: str) -> str:
+        if self.agent == DEFAULT_AGENT or not path.startswith(CONTROL_PATH_PREFIX):
+            return self.bridge_url + path
+        if _ORG_PATH.match(path.split("?", 1)[0]):
+            return self.bridge_url + path
+        return self.url + path
 
     def _send(self, method: str, url: str, body: Any = None) -> Any:
         data = None if body is None else json.dumps(body).encode("utf-8")
@@ -142,18 +172,16 @@ class BridgeClient:
         body: Any = None,
         query: Mapping[str, Any] | None = None,
     ) -> Any:
-        """Send the request of the control route called `route_name`, as this agent (the org's
-        routes, about every agent, are the bridge's own)."""
+        """Send the request of the control route called `route_name`, as this agent."""
         found = route(route_name)
-        base = self.bridge_url if route_name in ORG_ROUTES else self.url
-        return self._send(found.method, base + found.url(path_params, query), body)
+        return self.request(found.method, found.url(path_params, query), body)
 
     def wait_until_ready(self, timeout: float = 15.0) -> None:
         """Poll /healthz until the bridge answers."""
         deadline = time.monotonic() + timeout
         while True:
             try:
-                self._send("GET", self.bridge_url + "/healthz")  # exists once ready
+                self.request("GET", "/healthz")  # not a control route: it exists once ready
                 return
             except (OSError, BridgeError):
                 if time.monotonic() > deadline:
