@@ -104,3 +104,18 @@ async def test_the_python_client_passes_the_token(
     assert view["sessions"][0]["title"] == "Home"
     monkeypatch.setenv("CIFBRIDGE_TOKEN", TOKEN)
     assert (await asyncio.to_thread(BridgeClient(url).reset))["sessions"]
+
+
+async def test_an_agents_api_and_page_need_the_token_too(serve: ServerFactory) -> None:
+    server = await serve(token=TOKEN)
+    for method, path in (("GET", "/agents/alice/api/workspace"), ("POST", "/agents/a/api/reset")):
+        assert (await send(server, method, path))[0] == 401, path
+        assert (await send(server, method, path, headers=BEARER))[0] == 200, path
+    status, text, _ = await send(server, "GET", "/agents/alice/")
+    assert status == 401 and "token" in text
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        opened = server.make_url(f"/agents/alice/?token={TOKEN}")
+        async with http.get(opened, allow_redirects=False) as first:
+            assert first.status == 303 and first.headers["Location"] == "/agents/alice/"
+        async with http.get(server.make_url("/agents/alice/")) as page:
+            assert page.status == 200

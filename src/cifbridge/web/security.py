@@ -5,7 +5,8 @@
                        a foreign Origin, or no Origin on a cross-site fetch, is 403; a body
                        must be JSON (415) within the input limits (400, naming the JSON path)
                        and within the size cap (413); CORS answers only configured origins
-    control API, /     with a token configured: `Authorization: Bearer`, or the cookie that
+    control API, /     (and an agent's: /agents/<agent>/api/..., /agents/<agent>/) with a
+                       token configured: `Authorization: Bearer`, or the cookie that
                        opening `/?token=...` sets, else 401
     widgets            the shim, the samples and the /widget namespace need neither origin
                        nor token: the trusted-domain check of each provider decides (§6.3)
@@ -28,7 +29,7 @@ from cifbridge.api.control_routes import CONTROL_PATH_PREFIX
 from cifbridge.api.limits import input_problem, loads_bounded
 from cifbridge.settings import Settings
 from cifbridge.web.access import TOKEN_COOKIE, AccessPolicy, parse_origin, presented_tokens
-from cifbridge.web.errors import error_response
+from cifbridge.web.errors import AGENT_PATH, error_response
 from cifbridge.web.keys import ACCESS, AGENTS
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -70,7 +71,7 @@ async def host_guard(request: web.Request, handler: Handler) -> web.StreamRespon
 @web.middleware
 async def api_guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Let only the bridge's own pages (or configured origins) and programs use the control API."""
-    if not request.path.startswith(CONTROL_PATH_PREFIX):
+    if not _as_default_agent(request.path).startswith(CONTROL_PATH_PREFIX):
         return await handler(request)
     policy = request.app[ACCESS]
     origin = request.headers.get(hdrs.ORIGIN)
@@ -95,14 +96,14 @@ async def api_guard(request: web.Request, handler: Handler) -> web.StreamRespons
 
 @web.middleware
 async def page_guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Ask for the token before serving the workspace page; `?token=` sets the cookie."""
-    if request.path != WORKSPACE_PAGE:
+    """Ask for the token before serving a workspace page; `?token=` sets the cookie."""
+    if _as_default_agent(request.path) != WORKSPACE_PAGE:
         return await handler(request)
     policy = request.app[ACCESS]
     given = request.query.get("token")
     if policy.token is not None and given is not None and policy.token_ok([given]):
         # Redirected, so the token leaves the address bar (and the history) at once.
-        redirect = web.Response(status=303, headers={hdrs.LOCATION: WORKSPACE_PAGE})
+        redirect = web.Response(status=303, headers={hdrs.LOCATION: request.path})
         redirect.set_cookie(TOKEN_COOKIE, given, httponly=True, samesite="Strict", path="/")
         return redirect
     if not policy.token_ok(presented_tokens(request.headers)):
@@ -116,6 +117,12 @@ async def page_guard(request: web.Request, handler: Handler) -> web.StreamRespon
     ancestors = " ".join(["'self'", *(f"{o.scheme}://{o.host}:{o.port}" for o in policy.origins)])
     response.headers["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
     return response
+
+
+def _as_default_agent(path: str) -> str:
+    """Return the path without its /agents/<agent> prefix: an agent's API and page are guarded
+    as the default agent's are."""
+    return AGENT_PATH.sub("/", path, count=1)
 
 
 def _origin_refusal(
