@@ -55,3 +55,17 @@ def test_the_state_example_carries_a_workspace(tmp_path: Path) -> None:
         assert [s["id"] for s in resumed.client.sessions()] == ["session-id-0", "session-id-1"]
     saved = json.loads((tmp_path / "after.json").read_text("utf-8"))
     assert list(saved["workspace"]["sessions"]) == ["session-id-0", "session-id-1"]
+
+
+def test_the_agents_example_prints_what_it_says(tmp_path: Path) -> None:
+    code = example("readme-agents")
+    expected = [
+        line.removeprefix("# ") for line in code.strip().splitlines() if line.startswith("# ")
+    ]
+    with BridgeProcess(tmp_path) as bridge:
+        url = bridge.client.url
+        done = subprocess.run(
+            [sys.executable, "-c", code.replace(README_URL, url)], capture_output=True, text=True
+        )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines() == [line.replace(README_URL, url) for line in expected]
