@@ -1,6 +1,7 @@
 """The user-facing SDK: Python clients of the bridge and the pytest plugin.
 
-`from cifbridge.clients import BridgeClient, WidgetClient` is the supported import; the
+`from cifbridge.clients import BridgeClient, WidgetClient` is the supported import (both work
+for one agent of the bridge: `agent=`, or a URL `<bridge>/agents/<agent>`; docs/agents.md); the
 modules behind it (`bridge`, `journal`, `omnichannel`, `processes`, `pages`, `pytest_plugin`) may
 move.
 """

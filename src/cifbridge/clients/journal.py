@@ -6,7 +6,8 @@ expectNoRejectedCall), with the same semantics:
 - a call the bridge answers later (notifyEvent waits for the agent) is journaled twice: when it
   arrives (`deferred: true`) and when it is answered (`settled: true`, with `ok`); a call is
   counted and awaited by its first entry, `settled=True` waits for its answer instead;
-- a rejection is any entry with `ok` false, whether the call failed at once or its answer did.
+- a rejection is any entry with `ok` false, whether the call failed at once or its answer did;
+- each agent has its journal: the helpers read the one of the client's agent (docs/agents.md).
 
     entry = wait_for_call(cifbridge, "createSession")       # 5 s unless told
     assert count_calls(cifbridge, "createSession") == 1

@@ -7,6 +7,7 @@
 Both wrap a `BridgeClient` (the control API), build each request from the route table
 (`cifbridge.api.control_routes`) by route name, and answer what the routes answer:
 `{"result": ..., "conversation": <view>}`; a refusal raises `BridgeError` with the status.
+They act on the agent of the client (or of the URL, `<bridge>/agents/<agent>`) they are given.
 
     bridge = BridgeClient("http://127.0.0.1:8765")
     customer, agent = CustomerClient(bridge), ConversationAgent(bridge)
