@@ -5,7 +5,7 @@
                        a foreign Origin, or no Origin on a cross-site fetch, is 403; a body
                        must be JSON (415) within the input limits (400, naming the JSON path)
                        and within the size cap (413); CORS answers only configured origins
-    control API, /     (and an agent's: /agents/<agent>/api/..., /agents/<agent>/) with a
+    control API, /     (and an agent's, under /agents/<agent>/) with a
                        token configured: `Authorization: Bearer`, or the cookie that
                        opening `/?token=...` sets, else 401
     widgets            the shim, the samples and the /widget namespace need neither origin
