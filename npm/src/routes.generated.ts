@@ -391,7 +391,7 @@ export const ROUTES = {
 } as const;
 
 /** The routes about every agent: served at /api/ only, never per agent. */
-export const ORG_ROUTES: readonly string[] = ["listAgents", "removeAgent"];
+export const ORG_ROUTES: readonly string[] = ["getRoutedConversation", "getRouting", "listAgents", "removeAgent", "routeConversation"];
 /** What every other route's path takes in front for an agent but the default one. */
 export const AGENT_PREFIX = "/agents/{agent}";
 
