@@ -234,6 +234,10 @@ def test_org_routes_are_not_served_per_agent(org: BridgeClient) -> None:
     with pytest.raises(BridgeError) as refused:
         org.request("GET", "/agents/alice/api/agents")
     assert refused.value.status == 404
+    # A named agent's client sends the org's routes to the bridge's own paths.
+    alice = org.for_agent("alice-org-routes")
+    assert alice.routing() == org.routing()
+    assert alice.request("GET", "/healthz") is not None
 
 
 # --- the Python clients -----------------------------------------------------------------------
