@@ -36,7 +36,15 @@ from cifbridge.engine.base.errors import (
 )
 from cifbridge.engine.base.feature import AgentAction, Handler, Timer, collect_hooks
 from cifbridge.engine.base.record_store import Change, MemoryRecords, RecordStore
-from cifbridge.engine.base.state import JSON, Workspace, dumps, from_json, new_workspace, to_json
+from cifbridge.engine.base.state import (
+    JSON,
+    AnswerTexts,
+    Workspace,
+    dumps,
+    from_json,
+    new_workspace,
+    to_json,
+)
 from cifbridge.engine.config.workspace import WorkspaceConfig
 from cifbridge.engine.features import FEATURES
 
@@ -79,6 +87,7 @@ class Engine:
             records if records is not None else MemoryRecords(config.records)
         )
         self.workspace = workspace if workspace is not None else new_workspace(clock())
+        self._answer_texts = AnswerTexts()  # each remembered answer serialized once, not per save
 
     def clock(self) -> float:
         """Return the agent's time: the injected clock plus the workspace's fast-forward."""
@@ -217,7 +226,7 @@ class Engine:
 
     def snapshot_text(self) -> str:
         """Return the workspace as JSON text, the fast way stores save it."""
-        return dumps(self.workspace)
+        return dumps(self.workspace, self._answer_texts)
 
     def restore(self, data: dict[str, JSON]) -> None:
         """Replace the workspace with one a store saved."""

@@ -130,13 +130,49 @@ def new_workspace(now: float) -> Workspace:
     return Workspace(sessions={HOME_SESSION_ID: home})
 
 
-def dumps(workspace: Workspace) -> str:
+def dumps(workspace: Workspace, answers: AnswerTexts | None = None) -> str:
     """Serialize the workspace to JSON text in one pass.
 
     Dataclasses are written through their attribute dicts, without the deep copies
-    `dataclasses.asdict` makes: saving runs after every mutating call.
+    `dataclasses.asdict` makes: saving runs after every mutating call. With `answers`, the
+    remembered answers are spliced in from the text each one got when first saved.
     """
-    return json.dumps(workspace, default=_plain, separators=(",", ":"))
+    if answers is None:
+        return json.dumps(workspace, default=_plain, separators=_COMPACT)
+    fields = {"version": STATE_VERSION, **vars(workspace)}
+    recent = fields.pop("recent_requests")
+    text = json.dumps(fields, default=_plain, separators=_COMPACT)
+    return f'{text[:-1]},"recent_requests":{answers.text(recent)}}}'
+
+
+class AnswerTexts:
+    """The JSON text of each remembered answer, made once instead of on every save.
+
+    The answers kept for retries (up to 256) are most of a workspace's text (26 kB of an
+    otherwise empty workspace's 27 kB), and each save used to serialize every one of them
+    again. An answer is never changed once remembered (a settled call replaces it with a new
+    object), so its text is reused for as long as the same object is kept under its key.
+    """
+
+    def __init__(self) -> None:
+        self._texts: dict[str, tuple[object, str]] = {}
+
+    def text(self, recent: dict[str, JSON]) -> str:
+        """Return `recent` as a JSON object's text, the same as `json.dumps` would give."""
+        texts = self._texts
+        members = []
+        for key, answer in recent.items():
+            known = texts.get(key)
+            if known is None or known[0] is not answer:
+                known = (answer, f"{json.dumps(key)}:{json.dumps(answer, separators=_COMPACT)}")
+                texts[key] = known
+            members.append(known[1])
+        if len(texts) > len(recent):  # forgotten answers: keep the cache to what is kept
+            self._texts = {key: texts[key] for key in recent}
+        return "{" + ",".join(members) + "}"
+
+
+_COMPACT = (",", ":")
 
 
 def _plain(value: object) -> dict[str, JSON]:
