@@ -87,7 +87,7 @@ class Engine:
             records if records is not None else MemoryRecords(config.records)
         )
         self.workspace = workspace if workspace is not None else new_workspace(clock())
-        self._answer_texts = AnswerTexts()  # each remembered answer serialized once, not per save
+        self._answer_texts = AnswerTexts()  # each remembered answer serialized once
 
     def clock(self) -> float:
         """Return the agent's time: the injected clock plus the workspace's fast-forward."""
@@ -259,8 +259,11 @@ class Engine:
         if if_known and key not in recent:
             return
         recent[key] = answer
+        self._answer_texts.kept(recent, key)
         while len(recent) > RECENT_REQUESTS_KEPT:
-            del recent[next(iter(recent))]
+            oldest = next(iter(recent))
+            del recent[oldest]
+            self._answer_texts.forgotten(recent, oldest)
 
     def ticket(self) -> str:
         """Return a request id for a call that came without one (a deferred answer needs one)."""
