@@ -60,3 +60,17 @@ def test_saved_text_keeps_each_remembered_answer_as_it_is_now(bridge: Bridge) ->
     assert restored.recall("p", "setMode", "n299") == {"ok": True, "value": None}
     assert restored.workspace.recent_requests == engine.workspace.recent_requests
     assert json.loads(engine.snapshot_text()) == engine.snapshot()
+
+
+def test_saved_text_keeps_the_analytics_events_kept_now(bridge: Bridge) -> None:
+    data = {"conversationId": "c-1", "providerSessionId": "p-1"}
+    bridge.ok("logAnalyticsEvent", data, "first")
+    bridge.engine.snapshot_text()
+    for number in range(250):  # more than are kept: the first ones are forgotten
+        bridge.ok("logAnalyticsEvent", {**data, "providerSessionId": f"p-{number}"}, "next")
+
+    restored = Engine(bridge.engine.config, clock=bridge.clock)
+    restored.restore(json.loads(bridge.engine.snapshot_text()))
+
+    assert restored.workspace.analytics == bridge.engine.workspace.analytics
+    assert "first" not in {event["eventName"] for event in restored.workspace.analytics}
