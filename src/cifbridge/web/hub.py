@@ -535,6 +535,8 @@ class Hub:
         # a shared journal counted the pages as it appended (none open: nothing to send).
         if self.store.shared and not self.journal.backend.watched:
             return
+        if not self.store.shared and not self._pages_open():
+            return
         await self.sio.emit(
             "workspace:journal", entry, room=self._page_room, namespace=WORKSPACE_NAMESPACE
         )
