@@ -115,10 +115,13 @@ class Hub:
         self._publishing: asyncio.Future[None] | None = None  # the last publish queued
 
     def on_change(self, listener: ChangeListener) -> None:
-        """Have `listener` awaited after every change of this workspace, once it is published.
+        """Have `listener` awaited after every change of this workspace, once it is saved.
 
         Routing across agents (web/routing.py) listens: an answer, a timeout, a presence or a
-        freed capacity may move the conversations it routes. The hold is released by then.
+        freed capacity may move the conversations it routes. The hold is released by then;
+        an agent action's events are sent by then, a widget call's may still be queued
+        (whatever the listener does to this agent is published after them, in order), and
+        the call is answered once the listener returns.
         """
         self._listeners.append(listener)
 
@@ -214,9 +217,7 @@ class Hub:
                     # Queued in the order of the saves, while the workspace is still held.
                     earlier = self._publishing
                     if outcome.deliveries or outcome.mutated or answers:
-                        self._queue_publish(
-                            outcome.deliveries, outcome.mutated, answers, answered
-                        )
+                        self._queue_publish(outcome.deliveries, outcome.mutated, answers, answered)
             latency = (time.perf_counter() - started) * 1000
             await self._journal(caller.provider, api, args, request_id, outcome, latency)
             if earlier is not None:  # earlier calls' events go out before this answer
