@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
-
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from cifbridge.api.control_routes import WHOLE_BODIES, Route
 from cifbridge.api.validation import SchemaSet
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 _UPPER = re.compile(r"(?<!^)(?=[A-Z])")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -21,8 +21,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from cifbridge import __version__
 from cifbridge.api.control_routes import AGENT_PREFIX, ORG_ROUTES, ROUTES, Route
 from cifbridge.api.openapi_answers import ANSWER_SCHEMAS, SHARED_SCHEMAS, Schema, ref
@@ -66,6 +64,8 @@ AGENT_SERVER: dict[str, Any] = {
 
 def build_openapi(version: str) -> dict[str, Any]:
     """Return the OpenAPI document of the control API as JSON-ready data."""
+    from jsonschema import Draft202012Validator  # only once the document is asked for
+
     registry, schemas = load_registry(data_dir("schemas"))
     components: dict[str, Schema] = dict(SHARED_SCHEMAS)
     needed: dict[str, bool] = {}  # by body schema: whether no body (the empty object) fails

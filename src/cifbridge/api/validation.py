@@ -3,9 +3,11 @@
 Validators are built once, through explicit registries holding only the local schema files, so
 no `$ref` is ever fetched from the network. Two validators per schema: jsonschema-rs answers
 "valid?" on the hot path (about a microsecond), and jsonschema, the reference implementation,
-explains a failure. A failure names the JSON path of the offending value; where the real library
-has its own text for a failure, the schema carries it as `x-cif-message` (a string, or a mapping
-from the failing keyword to a string) and that text is used.
+explains a failure. The reference side (jsonschema and its registry) is imported and built
+only when first needed, a failure to explain: starting the bridge does not pay for it. A
+failure names the JSON path of the offending value; where the real library has its own text
+for a failure, the schema carries it as `x-cif-message` (a string, or a mapping from the
+failing keyword to a string) and that text is used.
 `tests/test_validation_parity.py` checks that both validators always agree.
 """
 
@@ -14,26 +16,42 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 CIF_MESSAGE = "x-cif-message"
 
 
 def load_registry(schema_dir: Path) -> tuple[Registry, dict[str, dict[str, Any]]]:
     """Read every schema file below `schema_dir` into a registry keyed by its `$id`."""
+    schemas = load_schemas(schema_dir)
+    return registry_of(schemas), schemas
+
+
+def load_schemas(schema_dir: Path) -> dict[str, dict[str, Any]]:
+    """Read every schema file below `schema_dir`, keyed by its `$id`."""
     schemas: dict[str, dict[str, Any]] = {}
     for path in sorted(schema_dir.rglob("*.json")):
         schema = json.loads(path.read_text(encoding="utf-8"))
         schemas[schema["$id"]] = schema
+    return schemas
+
+
+def registry_of(schemas: Mapping[str, dict[str, Any]]) -> Registry:
+    """Return a `referencing` registry holding exactly these schemas."""
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     resources = [(uri, Resource.from_contents(s, DRAFT202012)) for uri, s in schemas.items()]
-    return Registry().with_resources(resources), schemas
+    return Registry().with_resources(resources)
 
 
 @dataclass(frozen=True)
@@ -48,11 +66,8 @@ class SchemaSet:
     """Prebuilt validators for every schema in a folder."""
 
     def __init__(self, schema_dir: Path) -> None:
-        self.registry, self.schemas = load_registry(schema_dir)
-        self._validators = {
-            uri: Draft202012Validator(schema, registry=self.registry)
-            for uri, schema in self.schemas.items()
-        }
+        self.schemas = load_schemas(schema_dir)
+        self._validators: dict[str, Draft202012Validator] = {}  # the reference ones, as needed
         fast_registry = jsonschema_rs.Registry(list(self.schemas.items()))
         self._fast = {
             uri: jsonschema_rs.validator_for(schema, registry=fast_registry, offline=True)
@@ -63,19 +78,36 @@ class SchemaSet:
         """Tell quickly whether the instance is valid (the compiled validator)."""
         return bool(self._fast[uri].is_valid(instance))
 
+    @cached_property
+    def registry(self) -> Registry:
+        """Return the `referencing` registry of the schemas (built on first use)."""
+        return registry_of(self.schemas)
+
+    def reference(self, uri: str) -> Draft202012Validator:
+        """Return the reference implementation's validator of a schema (built on first use)."""
+        validator = self._validators.get(uri)
+        if validator is None:
+            from jsonschema import Draft202012Validator
+
+            validator = Draft202012Validator(self.schemas[uri], registry=self.registry)
+            self._validators[uri] = validator
+        return validator
+
     def is_valid_reference(self, uri: str, instance: Any) -> bool:
         """Tell whether the instance is valid according to the reference implementation."""
-        return bool(self._validators[uri].is_valid(instance))
+        return bool(self.reference(uri).is_valid(instance))
 
     def has(self, uri: str) -> bool:
         """Tell whether a schema with this `$id` is loaded."""
-        return uri in self._validators
+        return uri in self.schemas
 
     def best_error(self, uri: str, instance: Any) -> ValidationError | None:
         """Return the most relevant failure as jsonschema reports it, or None if valid."""
         if self.is_valid(uri, instance):
             return None
-        error: ValidationError | None = best_match(self._validators[uri].iter_errors(instance))
+        from jsonschema.exceptions import best_match
+
+        error: ValidationError | None = best_match(self.reference(uri).iter_errors(instance))
         return error
 
     def first_error(self, uri: str, instance: Any) -> Problem | None:
@@ -88,7 +120,9 @@ class SchemaSet:
 
     def all_errors(self, uri: str, instance: Any) -> list[str]:
         """Return every failure, each naming its JSON path."""
-        return [describe(e) for e in self._validators[uri].iter_errors(instance)]
+        if self.is_valid(uri, instance):  # the compiled check first: most documents are fine
+            return []
+        return [describe(e) for e in self.reference(uri).iter_errors(instance)]
 
 
 def describe(error: ValidationError) -> str:

@@ -36,7 +36,15 @@ from cifbridge.engine.base.errors import (
 )
 from cifbridge.engine.base.feature import AgentAction, Handler, Timer, collect_hooks
 from cifbridge.engine.base.record_store import Change, MemoryRecords, RecordStore
-from cifbridge.engine.base.state import JSON, Workspace, dumps, from_json, new_workspace, to_json
+from cifbridge.engine.base.state import (
+    JSON,
+    SavedTexts,
+    Workspace,
+    dumps,
+    from_json,
+    new_workspace,
+    to_json,
+)
 from cifbridge.engine.config.workspace import WorkspaceConfig
 from cifbridge.engine.features import FEATURES
 
@@ -79,6 +87,7 @@ class Engine:
             records if records is not None else MemoryRecords(config.records)
         )
         self.workspace = workspace if workspace is not None else new_workspace(clock())
+        self._texts = SavedTexts()  # remembered answers and analytics serialized once
 
     def clock(self) -> float:
         """Return the agent's time: the injected clock plus the workspace's fast-forward."""
@@ -217,7 +226,7 @@ class Engine:
 
     def snapshot_text(self) -> str:
         """Return the workspace as JSON text, the fast way stores save it."""
-        return dumps(self.workspace)
+        return dumps(self.workspace, self._texts)
 
     def restore(self, data: dict[str, JSON]) -> None:
         """Replace the workspace with one a store saved."""
@@ -250,8 +259,11 @@ class Engine:
         if if_known and key not in recent:
             return
         recent[key] = answer
+        self._texts.kept(recent, key)
         while len(recent) > RECENT_REQUESTS_KEPT:
-            del recent[next(iter(recent))]
+            oldest = next(iter(recent))
+            del recent[oldest]
+            self._texts.forgotten(recent, oldest)
 
     def ticket(self) -> str:
         """Return a request id for a call that came without one (a deferred answer needs one)."""

@@ -4,13 +4,21 @@ There is one Hub per agent (web/agents.py keeps them); each has its own engine, 
 faults, store hold and Socket.IO rooms, and all of them share the org's record store.
 
 Every widget call and agent action follows the same cycle: take the store's exclusive hold,
-catch up with a newer saved state (shared stores), apply, save before acknowledging, then
-deliver the events to widgets and the new state and journal entry to workspace pages.
+catch up with a newer saved state (shared stores), apply, save, journal the call, answer,
+then deliver the events to widgets and the new state to workspace pages.
 
 Rules:
 - a call is acknowledged only after its save returned: a store that fails (StoreFailed, a
   Redis lock lost) puts the engine back to the last saved state, and the widget is told the
   call was not applied; nothing is published for it;
+- a widget call's acknowledgement does not wait for its events: they are published right
+  after it, by one queue per agent (`_publishing`), so a call answered at once however many
+  widgets hear it. What holds: an agent's events go out in the order of the calls and actions
+  that made them, none is lost, and a call is answered only once the events of every earlier
+  call of the agent are sent (so a widget's next call works as a barrier: its answer comes
+  after everything the calls before it published). An agent action (control API, timers)
+  returns once its own events are sent, and a journal read (`published`) waits for those
+  under way, so it shows the events of every call already answered;
 - stopping (`drain`): calls that arrive are refused, those under way finish and are
   acknowledged, and with a store no other process shares, calls still waiting for the agent
   are answered with an error (a shared workspace lives on in the other processes).
@@ -104,12 +112,16 @@ class Hub:
         self._idle.set()
         self._holding = 0  # this process's cycles that hold the workspace or wait for it
         self._listeners: list[ChangeListener] = []
+        self._publishing: asyncio.Future[None] | None = None  # the last publish queued
 
     def on_change(self, listener: ChangeListener) -> None:
-        """Have `listener` awaited after every change of this workspace, once it is published.
+        """Have `listener` awaited after every change of this workspace, once it is saved.
 
         Routing across agents (web/routing.py) listens: an answer, a timeout, a presence or a
-        freed capacity may move the conversations it routes. The hold is released by then.
+        freed capacity may move the conversations it routes. The hold is released by then;
+        an agent action's events are sent by then, a widget call's may still be queued
+        (whatever the listener does to this agent is published after them, in order), and
+        the call is answered once the listener returns.
         """
         self._listeners.append(listener)
 
@@ -151,6 +163,7 @@ class Hub:
         """Cancel the pending wake-up and delayed events; wait for a tick under way."""
         if self._wake_up is not None:
             self._wake_up.cancel()
+        await self.published()  # what was answered is also sent
         await self.events.stop()
         await asyncio.gather(*self._ticking, return_exceptions=True)
 
@@ -188,21 +201,38 @@ class Hub:
         answers: list[Answer] = []
         spec = APIS.get(api)
         outcome = None
-        if spec is not None and spec.reads_only:
-            outcome = await self._read(caller, api, args, request_id)
-        if outcome is None:
-            async with self._hold():
-                await self._catch_up()
-                outcome = self.dispatcher.call(caller, api, args, request_id)
-                answers = self.dispatcher.settle(outcome.settlements)
-                if outcome.mutated:
-                    await self._save(outcome.record_changes)
-        latency = (time.perf_counter() - started) * 1000
-        await self._journal(caller.provider, api, args, request_id, outcome, latency)
-        await self._publish(outcome.deliveries, outcome.mutated, answers)
-        if outcome.mutated:
-            await self._changed()
-        return outcome.to_wire()
+        answered = asyncio.get_running_loop().create_future()  # its events wait for this
+        earlier = self._publishing
+        try:
+            if spec is not None and spec.reads_only:
+                outcome = await self._read(caller, api, args, request_id)
+                earlier = self._publishing
+            if outcome is None:
+                async with self._hold():
+                    await self._catch_up()
+                    outcome = self.dispatcher.call(caller, api, args, request_id)
+                    answers = self.dispatcher.settle(outcome.settlements)
+                    if outcome.mutated:
+                        await self._save(outcome.record_changes)
+                    # Queued in the order of the saves, while the workspace is still held.
+                    earlier = self._publishing
+                    if outcome.deliveries or outcome.mutated or answers:
+                        self._queue_publish(outcome.deliveries, outcome.mutated, answers, answered)
+            latency = (time.perf_counter() - started) * 1000
+            await self._journal(caller.provider, api, args, request_id, outcome, latency)
+            if earlier is not None:  # earlier calls' events go out before this answer
+                await asyncio.gather(asyncio.shield(earlier), return_exceptions=True)
+            if outcome.mutated and self._listeners:
+                # Routing may act on this agent again (its actions wait for their own
+                # events, queued behind this call's): this call's events may go first.
+                answered.set_result(None)
+                await self._changed()
+            return outcome.to_wire()
+        finally:
+            # python-socketio queues the acknowledgement as this returns, before the publish
+            # task runs again: the answer leaves first, its events right after it.
+            if not answered.done():
+                answered.set_result(None)
 
     async def _read(
         self, caller: Caller, api: str, args: Sequence[Any], request_id: str | None
@@ -342,7 +372,8 @@ class Hub:
             answers = self.dispatcher.settle(result.settlements)
             if result.mutated or result.record_changes:
                 await self._save(result.record_changes)
-        await self._publish(result.deliveries, result.mutated, answers)
+            published = self._queue_publish(result.deliveries, result.mutated, answers)
+        await published  # an action returns once its own events are sent
         if result.mutated:
             await self._changed()
         return result
@@ -403,6 +434,45 @@ class Hub:
                 self._restore(self._saved)
             raise
         self._saved = text
+
+    async def published(self) -> None:
+        """Return once every publish queued so far is done (events sent, views shown)."""
+        while self._publishing is not None and not self._publishing.done():
+            await asyncio.shield(self._publishing)
+
+    def _queue_publish(
+        self,
+        deliveries: Sequence[Delivery],
+        changed: bool,
+        answers: Sequence[Answer],
+        answered: asyncio.Future[None] | None = None,
+    ) -> asyncio.Future[None]:
+        # One chain per agent: each publish starts when the one before it is done and its own
+        # call was answered.
+        previous = self._publishing
+        task = asyncio.ensure_future(
+            self._publish_after(previous, answered, deliveries, changed, answers)
+        )
+        self._publishing = task
+        return task
+
+    async def _publish_after(
+        self,
+        previous: asyncio.Future[None] | None,
+        answered: asyncio.Future[None] | None,
+        deliveries: Sequence[Delivery],
+        changed: bool,
+        answers: Sequence[Answer],
+    ) -> None:
+        if previous is not None:
+            await asyncio.gather(previous, return_exceptions=True)
+        if answered is not None:
+            await answered
+        try:
+            await self._publish(deliveries, changed, answers)
+        except Exception:
+            # The call was saved and answered; only its events are missing, which is logged.
+            log.exception("cifbridge could not send the events of agent %s", self.agent_id)
 
     async def _publish(
         self,
@@ -465,6 +535,8 @@ class Hub:
         # Every journal entry, whoever recorded it, reaches the agent's pages' drawer live;
         # a shared journal counted the pages as it appended (none open: nothing to send).
         if self.store.shared and not self.journal.backend.watched:
+            return
+        if not self.store.shared and not self._pages_open():
             return
         await self.sio.emit(
             "workspace:journal", entry, room=self._page_room, namespace=WORKSPACE_NAMESPACE

@@ -35,3 +35,42 @@ def test_reset_starts_over(bridge: Bridge) -> None:
     bridge.engine.reset()
     assert list(bridge.engine.workspace.sessions) == ["session-id-0"]
     assert bridge.create("Bob") == "session-id-1"
+
+
+def test_saved_text_keeps_each_remembered_answer_as_it_is_now(bridge: Bridge) -> None:
+    # The snapshot reuses each answer's text between saves: a replaced or forgotten answer
+    # must show up as it is now in the text a restarted bridge restores.
+    engine = bridge.engine
+
+    def restarted() -> Engine:
+        restored = Engine(engine.config, clock=bridge.clock)
+        restored.restore(json.loads(engine.snapshot_text()))
+        return restored
+
+    engine.remember("p", "createSession", "r1", {"ok": True, "value": "session-id-1"})
+    engine.remember("p", "notifyEvent", "r2", {"ok": True, "value": None, "deferred": True})
+    assert restarted().recall("p", "notifyEvent", "r2") == engine.recall("p", "notifyEvent", "r2")
+    engine.remember("p", "notifyEvent", "r2", {"ok": True, "value": "late"}, if_known=True)
+    assert restarted().recall("p", "notifyEvent", "r2") == {"ok": True, "value": "late"}
+    for number in range(300):  # more than are kept: r1 and r2 are forgotten
+        engine.remember("p", "setMode", f"n{number}", {"ok": True, "value": None})
+
+    restored = restarted()
+    assert restored.recall("p", "createSession", "r1") is None
+    assert restored.recall("p", "setMode", "n299") == {"ok": True, "value": None}
+    assert restored.workspace.recent_requests == engine.workspace.recent_requests
+    assert json.loads(engine.snapshot_text()) == engine.snapshot()
+
+
+def test_saved_text_keeps_the_analytics_events_kept_now(bridge: Bridge) -> None:
+    data = {"conversationId": "c-1", "providerSessionId": "p-1"}
+    bridge.ok("logAnalyticsEvent", data, "first")
+    bridge.engine.snapshot_text()
+    for number in range(250):  # more than are kept: the first ones are forgotten
+        bridge.ok("logAnalyticsEvent", {**data, "providerSessionId": f"p-{number}"}, "next")
+
+    restored = Engine(bridge.engine.config, clock=bridge.clock)
+    restored.restore(json.loads(bridge.engine.snapshot_text()))
+
+    assert restored.workspace.analytics == bridge.engine.workspace.analytics
+    assert "first" not in {event["eventName"] for event in restored.workspace.analytics}

@@ -89,7 +89,9 @@ async def _journal(request: web.Request) -> web.Response:
     form = request.query.get("format", "json")
     if form not in ("json", "jsonl"):
         raise MalformedRequest(f"format must be json or jsonl, not {form!r}")
-    journal = (await hub_of(request)).journal
+    hub = await hub_of(request)
+    await hub.published()  # the events of every call already answered are in
+    journal = hub.journal
     found = await journal.page(since, request.query.get("api"), kinds)
     if form == "json":
         return web.json_response(

@@ -1,0 +1,174 @@
+"""One widget's calls over Socket.IO, as ratios to a bare python-socketio echo (issue 12).
+
+    python bench/ratios.py                         # memory and SQLite stores
+    python bench/ratios.py --store redis           # the same harness on a Redis store
+    python bench/ratios.py --store memory --rounds 3 --repeat 100
+
+The echo (a bare python-socketio server on aiohttp acknowledging every `cif` with its
+payload) and one bridge per store run side by side in this process, each with one
+python-socketio client on websocket (loopback). Each round measures every row once, one
+after another, so load from other work on the machine falls on all of them alike; a row's
+figure is the median of its rounds' mean per call. Rows:
+
+- read-only: `canCreateSession`, against the echo's one call (target <= 1.15x);
+- createSession followed by the agent closing it (in process, as the control API does),
+  against the echo's one call (target <= 1.5x memory, <= 2x SQLite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import socketio
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _environment import print_environment
+from cifbridge.settings import Settings
+from cifbridge.web.app import create_app
+from cifbridge.web.keys import AGENTS
+
+CREATE = {"templateName": "msdyn_chat_session", "customerName": "Ana"}
+TARGETS = {("read", "memory"): 1.15, ("read", "sqlite"): 1.15}
+TARGETS |= {("create", "memory"): 1.5, ("create", "sqlite"): 2.0}
+
+
+def echo_app() -> web.Application:
+    """Return a bare python-socketio server that acknowledges every `cif` with its payload."""
+    sio = socketio.AsyncServer(async_mode="aiohttp")
+    app = web.Application()
+    sio.attach(app)
+
+    async def cif(sid: str, data: Any) -> Any:
+        return {"ok": True, "value": data}
+
+    sio.on("cif", cif, namespace="/widget")
+    return app
+
+
+def bridge_app(store: str, folder: Path) -> web.Application:
+    """Return a bridge on `store` with the default configuration."""
+    if store == "sqlite":
+        return create_app(Settings(store="sqlite", state_path=folder / "ratios.sqlite3"))
+    if store == "redis":
+        key = f"cifbridge:bench:{uuid.uuid4().hex[:8]}"
+        return create_app(Settings(store="redis", redis_key=key, reset=True))
+    return create_app(Settings(store="memory"))
+
+
+class Widget:
+    """One python-socketio client on /widget, sending calls as the shim does."""
+
+    def __init__(self) -> None:
+        self.client = socketio.AsyncClient(reconnection=False)
+        self._numbers = iter(range(10**9))
+
+    async def connect(self, server: TestServer) -> None:
+        await self.client.connect(
+            str(server.make_url("/")),
+            namespaces=["/widget"],
+            transports=["websocket"],
+            auth={"href": "http://127.0.0.1/samples/softphone.html"},
+        )
+
+    async def cif(self, api: str, *args: Any) -> Any:
+        packet = {"api": api, "args": list(args), "requestId": f"b{next(self._numbers)}"}
+        return await self.client.call("cif", packet, namespace="/widget")
+
+
+async def mean_us(operation: Callable[[], Awaitable[object]], repeat: int) -> float:
+    """Return the mean time of `repeat` awaited calls, in microseconds."""
+    started = time.perf_counter()
+    for _ in range(repeat):
+        await operation()
+    return (time.perf_counter() - started) / repeat * 1e6
+
+
+async def measure(
+    servers: dict[str, TestServer], stores: list[str], rounds: int, repeat: int
+) -> dict[str, float]:
+    """Measure every row once per round, interleaved; return each row's median in µs."""
+    widgets = {name: Widget() for name in servers}
+    for name, widget in widgets.items():
+        await widget.connect(servers[name])
+
+    def create_and_close(store: str) -> Callable[[], Awaitable[None]]:
+        hub = servers[store].app[AGENTS].default
+
+        async def run() -> None:
+            ack = await widgets[store].cif("createSession", CREATE)
+            await hub.agent("closeSession", {"session_id": ack["value"]})
+
+        return run
+
+    rows: dict[str, tuple[Callable[[], Awaitable[object]], int]] = {
+        "echo": (lambda: widgets["echo"].cif("canCreateSession"), repeat),
+    }
+    for store in stores:
+        read = widgets[store]
+        rows[f"read {store}"] = (lambda w=read: w.cif("canCreateSession"), repeat)  # type: ignore[misc]
+        rows[f"create {store}"] = (create_and_close(store), max(1, repeat // 3))
+    for operation, count in rows.values():  # warm up: first connections, caches, the JIT-less
+        await mean_us(operation, max(1, count // 10))
+    samples: dict[str, list[float]] = {name: [] for name in rows}
+    for _ in range(rounds):
+        for name, (operation, count) in rows.items():
+            samples[name].append(await mean_us(operation, count))
+    for widget in widgets.values():
+        await widget.client.disconnect()
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def print_rows(rows: dict[str, float], stores: list[str]) -> None:
+    echo = rows["echo"]
+    print("One widget over Socket.IO (websocket, loopback), ratio to a bare python-socketio echo")
+    print(f"  {'call':<48} {'median':>10} {'ratio':>7} {'target':>8}")
+    print(f"  {'baseline: bare python-socketio echo':<48} {echo:>8.0f}µs {1:>6.2f}x")
+    for store in stores:
+        for kind, title in (("read", "canCreateSession (read-only)"),
+                            ("create", "createSession + agent close")):  # fmt: skip
+            value = rows[f"{kind} {store}"]
+            target = TARGETS.get((kind, store))
+            wanted = f"<= {target}x" if target else ""
+            name = f"{title} ({store})"
+            print(f"  {name:<48} {value:>8.0f}µs {value / echo:>6.2f}x {wanted:>8}")
+
+
+async def main(stores: list[str], rounds: int, repeat: int) -> None:
+    """Start the servers side by side, measure, print."""
+    print_environment()
+    with tempfile.TemporaryDirectory() as tmp:
+        apps = {"echo": echo_app()} | {store: bridge_app(store, Path(tmp)) for store in stores}
+        servers = {name: TestServer(app, host="127.0.0.1") for name, app in apps.items()}
+        for server in servers.values():
+            await server.start_server()
+        try:
+            rows = await measure(servers, stores, rounds, repeat)
+        finally:
+            for server in servers.values():
+                await server.close()
+    print(f"rounds {rounds}, {repeat} calls per round ({max(1, repeat // 3)} create + close)")
+    print_rows(rows, stores)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--store", action="append", choices=["memory", "sqlite", "redis"],
+        help="a store to measure (repeatable); memory and sqlite when left out",
+    )  # fmt: skip
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=300, help="calls per row and round")
+    options = parser.parse_args()
+    asyncio.run(main(options.store or ["memory", "sqlite"], options.rounds, options.repeat))
