@@ -22,8 +22,9 @@ Rules:
   file); text compares through `cifbridge_fold` (Python's casefold, registered deterministic,
   so the index and the evaluator fold alike, beyond ASCII where NOCASE stops);
 - values a configured record holds of another type than its attribute's (the evaluator refuses
-  to compare them) come from the configuration only: their ids are found when seeding and are
-  always candidates for a filter on that attribute, so such a query fails as a scan would.
+  to compare them) come from the configuration only (writes are checked): their ids, found in
+  it the first time a filter compares that attribute, are always candidates for such a
+  filter, so it fails as a scan would.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from typing import Any
 
 from cifbridge.engine.base.record_store import Change, Row, Selection, fits
 from cifbridge.engine.config.entities import Entity
-from cifbridge.engine.dataverse.odata_select import KIND_OF_TYPE
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # attribute names an index expression may hold
 _FINGERPRINT = "seed-fingerprint"
@@ -70,8 +70,12 @@ def _row(text: str | None) -> Row | None:
 class SqliteRecords:
     """The configured rows and the changes since, in the store's SQLite file."""
 
-    def __init__(self, db: sqlite3.Connection, seeds: Mapping[str, Mapping[str, Row]],
-                 entities: Mapping[str, Entity]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        seeds: Mapping[str, Mapping[str, Row]],
+        entities: Mapping[str, Entity],
+    ) -> None:
         self._db = db
         self._seeds = seeds
         self._entities = entities
@@ -79,7 +83,7 @@ class SqliteRecords:
         self._log: list[Change] | None = None
         self._version = 0
         self._indexed: set[tuple[str, str]] = set()
-        self._odd = _odd_values(seeds, entities)
+        self._odd: dict[tuple[str, str], set[str]] = {}  # filled per attribute asked about
         prepare(db)
 
     # Seeding, at start (SqliteStore.load_records).
@@ -191,7 +195,7 @@ class SqliteRecords:
                 terms.append(f"{expression} IS NULL")
             clauses.append("(" + " OR ".join(terms) + ")")
             params.extend(values)
-        odd = set().union(*(self._odd.get((entity, a), set()) for a, _ in selection.typed))
+        odd = set().union(*(self._odd_ids(entity, a, kind) for a, kind in selection.typed))
         return self._current(entity, " AND ".join(clauses), params, odd)
 
     def put(self, entity: str, record_id: str, row: Row | None) -> None:
@@ -278,6 +282,18 @@ class SqliteRecords:
 
         return sorted(ids, key=key)
 
+    def _odd_ids(self, entity: str, attribute: str, kind: str) -> set[str]:
+        # Configured values of another kind than their attribute's (only the configuration
+        # can hold them: writes are checked), found the first time a filter compares them.
+        key = (entity, attribute)
+        if key not in self._odd:
+            self._odd[key] = {
+                rid
+                for rid, row in self._seeds.get(entity, {}).items()
+                if (value := row["attrs"].get(attribute)) is not None and not fits(kind, value)
+            }
+        return self._odd[key]
+
     def _is_seed(self, entity: str, rid: str) -> bool:
         found = self._db.execute(
             "SELECT 1 FROM seed_rows WHERE entity = ? AND id = ?", (entity, rid)
@@ -307,21 +323,3 @@ def _fingerprint(seeds: Mapping[str, Mapping[str, Row]]) -> str:
     for entity, table in seeds.items():
         digest.update(json.dumps([entity, table], separators=(",", ":")).encode())
     return digest.hexdigest()
-
-
-def _odd_values(
-    seeds: Mapping[str, Mapping[str, Row]], entities: Mapping[str, Entity]
-) -> dict[tuple[str, str], set[str]]:
-    # Configured values of another type than their attribute's, by (entity, attribute).
-    odd: dict[tuple[str, str], set[str]] = {}
-    for entity, table in seeds.items():
-        meta = entities.get(entity)
-        if meta is None:
-            continue
-        kinds = {a.logical_name: KIND_OF_TYPE.get(a.type) for a in meta.attributes.values()}
-        for rid, row in table.items():
-            for name, value in row["attrs"].items():
-                kind = kinds.get(name)
-                if kind is not None and value is not None and not fits(kind, value):
-                    odd.setdefault((entity, name), set()).add(rid)
-    return odd
