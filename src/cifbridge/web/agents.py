@@ -113,7 +113,7 @@ class Agents:
         if reset:
             self._stale = {DEFAULT_AGENT, *await self.saved()}
             await self.store.clear_records()
-        elif isinstance(self.records, MemoryRecords):  # rows the store keeps elsewhere
+        elif isinstance(self.records, MemoryRecords):  # rows read in the file need no loading
             await self.store.load_records(self.records)
         await self.get(DEFAULT_AGENT)
         # Every saved agent starts now; after `--reset` it starts over now, not on its first
