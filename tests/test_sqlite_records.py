@@ -223,3 +223,16 @@ def test_a_filter_on_50000_rows_evaluates_only_the_candidates(
     assert ok and [row["lastname"] for row in found] == ["L4321"]
     assert looked_at == ["00000000-0000-4000-8000-000000004321"]
     bridge.close()
+
+
+def test_an_export_lists_the_changed_rows_of_the_file(schemas: SchemaSet, tmp_path: Path) -> None:
+    bridge = SavedBridge(tmp_path / "ws.sqlite3", config_with(), schemas)
+    update(bridge, MARIA, lastname="Changed")
+    assert bridge.call("deleteRecord", "contact", NANCY)[0]
+    rows = {(entity, rid): row for entity, rid, row in bridge.records.changed_rows()}
+    assert set(rows) == {("contact", MARIA), ("contact", NANCY)}
+    assert rows[("contact", MARIA)]["attrs"]["lastname"] == "Changed"  # type: ignore[index]
+    assert rows[("contact", NANCY)] is None
+    bridge.records.clear()
+    assert list(bridge.records.changed_rows()) == []
+    bridge.close()

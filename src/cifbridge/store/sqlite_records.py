@@ -227,11 +227,25 @@ class SqliteRecords:
             if key in self._pending and self._pending[key] is change.after:
                 del self._pending[key]
 
+    def changed_rows(self) -> Iterator[tuple[str, str, Row | None]]:
+        """Yield every change over the seed as (entity, id, row or None): what an export holds."""
+        saved = {
+            (entity, rid): _row(data)
+            for entity, rid, data in self._db.execute(
+                "SELECT entity, id, data FROM records ORDER BY rowid"
+            )
+        }
+        saved.update(self._pending)
+        for (entity, rid), row in saved.items():
+            yield entity, rid, row
+
     def clear(self) -> None:
-        """Drop every change: back to the configured records."""
+        """Drop every change: back to the configured records (no change: nothing moves)."""
+        changed = self._pending or self._db.execute("SELECT 1 FROM records LIMIT 1").fetchone()
         self._pending.clear()
         self._db.execute("DELETE FROM records")
-        self._version += 1
+        if changed:
+            self._version += 1
 
     # Reading the file.
 

@@ -119,6 +119,9 @@ class RecordStore(Protocol):
     def revert(self, changes: Iterable[Change]) -> None:
         """Take back writes (a call that failed, or whose save failed)."""
 
+    def changed_rows(self) -> Iterator[tuple[str, str, Row | None]]:
+        """Yield every change over the configured rows as (entity, id, row or None)."""
+
     def clear(self) -> None:
         """Drop every change: back to the configured records."""
 
