@@ -105,10 +105,10 @@ async def main() -> None:
 
 def close_through_hub(app: web.Application) -> Any:
     """Return a coroutine function closing a session as the agent does (keeps the limit away)."""
-    from cifbridge.web.keys import HUB
+    from cifbridge.web.keys import AGENTS
 
     async def close(session_id: str) -> None:
-        await app[HUB].agent("closeSession", {"session_id": session_id})
+        await app[AGENTS].default.agent("closeSession", {"session_id": session_id})
 
     return close
 

@@ -6,7 +6,11 @@ Rules:
   writes into either input, and the typed configuration is built from the data, not into it;
 - a user's file is validated on its own (schema, then engine/config/checks.py: each finding
   names the file, the JSON path and the fix), then the merged whole is validated and
-  cross-checked; warnings are returned beside the configuration (`load_config_reported`).
+  cross-checked; warnings are returned beside the configuration (`load_config_reported`);
+- the `records` section may hold tens of thousands of rows, and each row only has to be an
+  object of plain values (the schema says no more): `plain_records` checks exactly that in one
+  pass, and only a section it finds wrong goes to the schema validator, for its messages.
+  The whole schema over 50,000 rows, twice, took 10.7 s of an 11.8 s start.
 """
 
 from __future__ import annotations
@@ -70,7 +74,10 @@ def merge_config(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[s
     `{replace: [...]}` (instead of them); a plain list of presences replaces the bundled ones.
     """
     if override.get("extends") == "none":
-        return copy.deepcopy(_plain_lists({k: v for k, v in override.items() if k != "extends"}))
+        alone: dict[str, Any] = _copied(
+            _plain_lists({k: v for k, v in override.items() if k != "extends"})
+        )
+        return alone
     base, override = _apply_list_forms(base, override)
     merged = {**base, "limits": {**base.get("limits", {}), **override.get("limits", {})}}
     for key in _MERGED_LISTS:
@@ -85,7 +92,22 @@ def merge_config(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[s
     merged.update(merge_channel_config(base, override))  # channel by channel, key by key
     merged.update(merge_feature_config(base, override))  # flag by flag, setting by setting
     # A copy all the way down: a caller may change its result, never the shared defaults.
-    return copy.deepcopy(merged)
+    copied: dict[str, Any] = _copied(merged)
+    return copied
+
+
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+def _copied(value: Any) -> Any:
+    # copy.deepcopy, specialised for parsed documents: a quarter of its time on 50,000 records
+    # (no memo: a YAML alias becomes two copies, as many values as check_yaml_size counted).
+    kind = type(value)
+    if kind is dict:
+        return {key: _copied(item) for key, item in value.items()}
+    if kind is list:
+        return [_copied(item) for item in value]
+    return value if kind in _IMMUTABLE else copy.deepcopy(value)
 
 
 def _apply_list_forms(
@@ -162,9 +184,31 @@ def _raise_errors(findings: list[Finding], where: str) -> None:
 
 
 def _check(schemas: SchemaSet, data: Mapping[str, Any], where: str) -> None:
+    if "records" in data and plain_records(data["records"]):
+        data = {key: value for key, value in data.items() if key != "records"}
     problems = schemas.all_errors(CONFIG_SCHEMA, data)
     if problems:
         raise ConfigError(f"{where}: " + "; ".join(problems))
+
+
+_PLAIN = (str, int, float, bool, type(None), dict)  # what a record's attribute may hold
+
+
+def plain_records(section: Any) -> bool:
+    """Tell whether a `records` section is valid under the config schema's `records`: an
+    object of lists of objects whose values are strings, numbers, booleans, null or objects."""
+    if type(section) is not dict:
+        return False
+    for rows in section.values():
+        if type(rows) is not list:
+            return False
+        for row in rows:
+            if type(row) is not dict:
+                return False
+            for value in row.values():
+                if type(value) not in _PLAIN:
+                    return False
+    return True
 
 
 def _check_references(data: Mapping[str, Any]) -> None:

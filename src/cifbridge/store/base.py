@@ -12,7 +12,8 @@ from contextlib import AbstractAsyncContextManager
 from typing import Protocol, runtime_checkable
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
-from cifbridge.engine.base.record_store import Change, MemoryRecords
+from cifbridge.engine.base.record_store import Change, MemoryRecords, RecordStore
+from cifbridge.engine.config.workspace import WorkspaceConfig
 
 
 class StateUnreadable(RuntimeError):
@@ -56,6 +57,9 @@ class Store(Protocol):
 
     async def agents(self) -> list[str]:
         """Return the agents with a saved workspace, the default one first."""
+
+    def open_records(self, config: WorkspaceConfig) -> RecordStore:
+        """Return the org's records: the process's MemoryRecords, or the store's own rows."""
 
     async def load_records(self, records: MemoryRecords) -> None:
         """Fill the process's copy of the org's records with the saved rows."""

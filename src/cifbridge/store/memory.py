@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.base.record_store import Change, MemoryRecords
+from cifbridge.engine.config.workspace import WorkspaceConfig
 
 
 class MemoryStore:
@@ -46,6 +47,10 @@ class MemoryStore:
     async def agents(self) -> list[str]:
         """Return the agents with a saved workspace, the default one first."""
         return sorted(self._saved, key=lambda name: (name != DEFAULT_AGENT, name))
+
+    def open_records(self, config: WorkspaceConfig) -> MemoryRecords:
+        """Return the process's copy of the org's records (indexed in memory)."""
+        return MemoryRecords(config.records)
 
     async def load_records(self, records: MemoryRecords) -> None:
         """Nothing is saved apart from the process's own copy."""

@@ -8,7 +8,8 @@ Rules:
 - each agent's workspace is one row of `state` (the default agent's key is `workspace`, the
   key it had before bridges had agents); the org's records are rows of `records`, one per
   changed record (a deleted one keeps a row with no data), written with the workspace of the
-  call that changed them, in one transaction;
+  call that changed them, in one transaction, and the configured ones rows of `seed_rows`:
+  the bridge reads and queries them in the file (`open_records`, store/sqlite_records.py);
 - each save is one transaction: when `save` returns, it is in the
   write-ahead log, written to the operating system, so it survives the bridge being killed
   (kill -9) at any later moment. `synchronous=NORMAL` skips the fsync per commit: a power cut
@@ -27,7 +28,9 @@ from pathlib import Path
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.base.record_store import Change, MemoryRecords
+from cifbridge.engine.config.workspace import WorkspaceConfig
 from cifbridge.store.base import StateInUse, StateUnreadable, StoreFailed, agent_suffix
+from cifbridge.store.sqlite_records import SqliteRecords, prepare
 
 _KEY = "workspace"
 # How long to wait for a bridge that is still stopping to let go of the file.
@@ -51,12 +54,14 @@ class SqliteStore:
             raise StateUnreadable(str(error)) from error
         try:
             _open_exclusively(self._db)
+            prepare(self._db)  # the records' tables, and the function their indexes use
         except sqlite3.Error as error:
             self._db.close()
             if getattr(error, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
                 raise StateInUse(str(error)) from error
             raise StateUnreadable(str(error)) from error
         self._locks: dict[str, asyncio.Lock] = {}
+        self._records: SqliteRecords | None = None
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -100,6 +105,8 @@ class SqliteStore:
             self._db.execute("COMMIT")
         except sqlite3.Error as error:
             raise StoreFailed(f"the state file could not be written: {error}") from error
+        if self._records is not None:
+            self._records.committed(changes)
 
     def exclusive(self, agent: str) -> AbstractAsyncContextManager[None]:
         """Serialize one agent's calls within this process."""
@@ -116,8 +123,17 @@ class SqliteStore:
         found = [k[len(prefix) :] for k in keys if k.startswith(prefix)]
         return ([DEFAULT_AGENT] if _KEY in keys else []) + sorted(found)
 
+    def open_records(self, config: WorkspaceConfig) -> SqliteRecords:
+        """Return the org's records as rows of this file, seeded from `config` where it changed."""
+        try:
+            self._records = SqliteRecords(self._db, config.records, config.entities)
+            self._records.seed()
+        except sqlite3.Error as error:
+            raise StateUnreadable(f"the saved records cannot be read: {error}") from error
+        return self._records
+
     async def load_records(self, records: MemoryRecords) -> None:
-        """Fill the process's copy with the saved rows."""
+        """Fill a process's copy with the saved rows (open_records needs none)."""
         try:
             for entity, rid, data in self._db.execute("SELECT entity, id, data FROM records"):
                 records.apply(entity, rid, None if data is None else json.loads(data))

@@ -70,7 +70,7 @@ class Agents:
         self.sio = sio
         self.clock = clock
         self.strict = strict
-        self.records = MemoryRecords(config.records)  # the org's, shared by every agent
+        self.records = store.open_records(config)  # the org's, shared by every agent
         self._journal_for = journal_for
         self._hubs: dict[str, Hub] = {}
         self._starting: dict[str, asyncio.Task[Hub]] = {}
@@ -113,7 +113,7 @@ class Agents:
         if reset:
             self._stale = {DEFAULT_AGENT, *await self.saved()}
             await self.store.clear_records()
-        else:
+        elif isinstance(self.records, MemoryRecords):  # rows read in the file need no loading
             await self.store.load_records(self.records)
         await self.get(DEFAULT_AGENT)
         # Every saved agent starts now; after `--reset` it starts over now, not on its first

@@ -20,7 +20,6 @@ from __future__ import annotations
 from typing import Any
 
 from cifbridge.api.validation import SchemaSet
-from cifbridge.engine.base.record_store import MemoryRecords
 from cifbridge.files.state_file import (
     Document,
     StateFileError,
@@ -36,9 +35,8 @@ async def export_state(hub: Hub) -> Document:
     workspace = await hub.snapshot()
     entries = await hub.journal.since(0, kinds=None)
     document = state_document(workspace, hub.clock(), hub.engine.workspace.clock_offset, entries)
-    records = hub.engine.records
-    if isinstance(records, MemoryRecords):  # the org's changes over the configured records
-        document["records"] = {"rows": [list(row) for row in records.changed_rows()]}
+    # The org's changes over the configured records (in memory or in the SQLite file).
+    document["records"] = {"rows": [list(row) for row in hub.engine.records.changed_rows()]}
     return document
 
 

@@ -18,9 +18,10 @@ Rules (reference §2.2, §2.3, §4.4; Dataverse Web API conventions):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from typing import Any
 from urllib.parse import unquote
 
@@ -31,7 +32,7 @@ from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.errors import RecordError
 from cifbridge.engine.base.slugs import as_text
 from cifbridge.engine.config.entities import Attribute, Entity
-from cifbridge.engine.dataverse import odata_filter, records
+from cifbridge.engine.dataverse import odata_filter, odata_select, records
 
 LIST_OPTIONS = ("$select", "$filter", "$orderby", "$top", "$expand", "$search")
 RETRIEVE_OPTIONS = ("$select", "$expand")
@@ -157,17 +158,30 @@ def _expand(ctx: CallContext, meta: Entity, item: str) -> Expand:
 
 def run(ctx: CallContext, meta: Entity, query: Query) -> list[dict[str, Any]]:
     """Return the records a query selects, in the Web API form."""
-    chosen = [
+    chosen: Iterable[records.Row] = (
         row
-        for row in records.rows(ctx, meta).values()
+        for row in candidates(ctx, meta, query.filter)
         if (query.filter is None or odata_filter.matches(ctx, meta, query.filter, row["attrs"]))
         and (query.search is None or _found(meta, row["attrs"], query.search))
-    ]
-    for attribute, descending in reversed(query.order):
-        chosen.sort(key=partial(sort_key, attribute), reverse=descending)
+    )
     limit = ctx.config.max_search_records
     top = limit if query.top is None else min(query.top, limit)
-    return [show(ctx, meta, row, query) for row in chosen[:top]]
+    if query.order or query.filter is not None:
+        # Every candidate is evaluated, so a filter fails on a bad operand however few
+        # rows are wanted; only an unfiltered, unsorted query stops at `top`.
+        listed = list(chosen)
+        for attribute, descending in reversed(query.order):
+            listed.sort(key=partial(sort_key, attribute), reverse=descending)
+        chosen = listed
+    return [show(ctx, meta, row, query) for row in islice(chosen, top)]
+
+
+def candidates(ctx: CallContext, meta: Entity, tree: ast._Node | None) -> Iterator[records.Row]:
+    """Yield, in store order, the rows a filter may match (odata_select.py), else every row."""
+    wanted = None if tree is None else odata_select.selection(meta, tree)
+    found = None if wanted is None else ctx.records.select(meta.logical_name, wanted)
+    for _, row in ctx.records.rows(meta.logical_name) if found is None else found:
+        yield row
 
 
 def sort_key(attribute: Attribute, row: records.Row) -> tuple[bool, Any]:

@@ -15,6 +15,7 @@ Rules (Dataverse Web API conventions):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -54,6 +55,15 @@ ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
 
 def parse_filter(ctx: CallContext, meta: Entity, text: str) -> ast._Node:
     """Parse a $filter expression and check every property and function it names."""
+    tree = _tree(text)
+    matches(ctx, meta, tree, {})  # a record with nothing set still checks every name
+    return tree
+
+
+@functools.lru_cache(maxsize=512)
+def _tree(text: str) -> ast._Node:
+    # Parsing is most of a filtered query's cost once the store's index finds the rows, and
+    # widgets repeat their queries; the tree is immutable (frozen dataclasses), so it is shared.
     try:
         tree: ast._Node = ODataParser().parse(ODataLexer().tokenize(text))
     except TokenizingException as error:
@@ -63,7 +73,6 @@ def parse_filter(ctx: CallContext, meta: Entity, text: str) -> ast._Node:
         raise RecordError(messages.odata_syntax_error(at, text)) from error
     except ODataException as error:
         raise RecordError(f"$filter: {error}") from error
-    matches(ctx, meta, tree, {})  # a record with nothing set still checks every name
     return tree
 
 
