@@ -76,7 +76,10 @@ class SchemaSet:
 
     def is_valid(self, uri: str, instance: Any) -> bool:
         """Tell quickly whether the instance is valid (the compiled validator)."""
-        return bool(self._fast[uri].is_valid(instance))
+        try:
+            return bool(self._fast[uri].is_valid(instance))
+        except ValueError:  # a value JSON has no type for (a YAML date): the reference judges it
+            return self.is_valid_reference(uri, instance)
 
     @cached_property
     def registry(self) -> Registry:
