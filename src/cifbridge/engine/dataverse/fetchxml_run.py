@@ -27,7 +27,7 @@ from cifbridge.engine.base import texts as messages
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.errors import RecordError
 from cifbridge.engine.config.entities import EDM_TYPES, Attribute, Entity
-from cifbridge.engine.dataverse import odata, odata_filter, records
+from cifbridge.engine.dataverse import odata, odata_values, records
 from cifbridge.engine.dataverse.fetchxml import Condition, Fetch, Filter, Link, value_of
 
 Joined = dict[str, Mapping[str, Any] | None]  # alias -> linked row's attributes (None: no match)
@@ -89,7 +89,7 @@ def _holds(where: Filter, attrs: Mapping[str, Any], joined: Joined) -> bool:
 def _test(condition: Condition, attrs: Mapping[str, Any], joined: Joined) -> bool:
     source = attrs if condition.alias is None else (joined.get(condition.alias) or {})
     attribute = condition.attribute
-    value = odata_filter.comparable(attribute, source.get(attribute.logical_name))
+    value = odata_values.comparable(attribute, source.get(attribute.logical_name))
     operator = condition.operator
     if operator in ("null", "not-null"):
         return (value is None) == (operator == "null")
@@ -98,8 +98,8 @@ def _test(condition: Condition, attrs: Mapping[str, Any], joined: Joined) -> boo
         return value is not None and _text_test(operator, attribute, value, condition.values[0])
     wanted = [_typed(attribute, v) for v in condition.values]
     if operator in COMPARISONS:
-        return odata_filter.compare(COMPARISONS[operator], value, wanted[0])
-    inside = value is not None and any(odata_filter.compare("Eq", value, w) for w in wanted)
+        return odata_values.compare(COMPARISONS[operator], value, wanted[0])
+    inside = value is not None and any(odata_values.compare("Eq", value, w) for w in wanted)
     return value is not None and inside == (operator == "in")
 
 

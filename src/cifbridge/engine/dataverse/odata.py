@@ -22,17 +22,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
-
-from odata_query import ast
 
 from cifbridge.engine.base import texts as messages
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.errors import RecordError
 from cifbridge.engine.base.slugs import as_text
 from cifbridge.engine.config.entities import Attribute, Entity
-from cifbridge.engine.dataverse import odata_filter, odata_select, records
+from cifbridge.engine.dataverse import records
+from cifbridge.engine.dataverse.odata_values import comparable
+
+if TYPE_CHECKING:
+    from odata_query import ast
 
 LIST_OPTIONS = ("$select", "$filter", "$orderby", "$top", "$expand", "$search")
 RETRIEVE_OPTIONS = ("$select", "$expand")
@@ -102,12 +104,26 @@ def parse(ctx: CallContext, meta: Entity, text: str, allowed: tuple[str, ...]) -
     filter_text = given.get("$filter")
     return Query(
         columns=_columns(meta, given["$select"]) if "$select" in given else None,
-        filter=odata_filter.parse_filter(ctx, meta, filter_text) if filter_text else None,
+        filter=_parse_filter(ctx, meta, filter_text) if filter_text else None,
         order=_order(meta, given.get("$orderby", "")),
         top=_top(given["$top"]) if "$top" in given else None,
         expand=tuple(_expand(ctx, meta, e) for e in split(given.get("$expand", ""), ",")),
         search=given.get("$search"),
     )
+
+
+def _parse_filter(ctx: CallContext, meta: Entity, text: str) -> ast._Node:
+    # odata_query builds its parser tables when imported (a noticeable part of a cold start);
+    # a bridge that is never asked for a $filter never pays for them.
+    from cifbridge.engine.dataverse import odata_filter
+
+    return odata_filter.parse_filter(ctx, meta, text)
+
+
+def _matches(ctx: CallContext, meta: Entity, tree: ast._Node, attrs: dict[str, Any]) -> bool:
+    from cifbridge.engine.dataverse import odata_filter  # imported by _parse_filter already
+
+    return odata_filter.matches(ctx, meta, tree, attrs)
 
 
 def _property(meta: Entity, name: str) -> Attribute:
@@ -161,7 +177,7 @@ def run(ctx: CallContext, meta: Entity, query: Query) -> list[dict[str, Any]]:
     chosen: Iterable[records.Row] = (
         row
         for row in candidates(ctx, meta, query.filter)
-        if (query.filter is None or odata_filter.matches(ctx, meta, query.filter, row["attrs"]))
+        if (query.filter is None or _matches(ctx, meta, query.filter, row["attrs"]))
         and (query.search is None or _found(meta, row["attrs"], query.search))
     )
     limit = ctx.config.max_search_records
@@ -178,7 +194,12 @@ def run(ctx: CallContext, meta: Entity, query: Query) -> list[dict[str, Any]]:
 
 def candidates(ctx: CallContext, meta: Entity, tree: ast._Node | None) -> Iterator[records.Row]:
     """Yield, in store order, the rows a filter may match (odata_select.py), else every row."""
-    wanted = None if tree is None else odata_select.selection(meta, tree)
+    if tree is None:
+        wanted = None
+    else:
+        from cifbridge.engine.dataverse import odata_select  # loads with the parser, see below
+
+        wanted = odata_select.selection(meta, tree)
     found = None if wanted is None else ctx.records.select(meta.logical_name, wanted)
     for _, row in ctx.records.rows(meta.logical_name) if found is None else found:
         yield row
@@ -186,7 +207,7 @@ def candidates(ctx: CallContext, meta: Entity, tree: ast._Node | None) -> Iterat
 
 def sort_key(attribute: Attribute, row: records.Row) -> tuple[bool, Any]:
     """Return what a row sorts by on one attribute: nulls first when ascending."""
-    value = odata_filter.comparable(attribute, row["attrs"].get(attribute.logical_name))
+    value = comparable(attribute, row["attrs"].get(attribute.logical_name))
     return (value is not None, value if value is not None else 0)
 
 

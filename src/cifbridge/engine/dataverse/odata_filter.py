@@ -28,28 +28,14 @@ from odata_query.visitor import NodeVisitor
 from cifbridge.engine.base import texts as messages
 from cifbridge.engine.base.context import CallContext
 from cifbridge.engine.base.errors import RecordError
-from cifbridge.engine.config.entities import Attribute, Entity
+from cifbridge.engine.config.entities import Entity
 from cifbridge.engine.dataverse import records
+from cifbridge.engine.dataverse.odata_values import check_types, comparable, compare
 
 TEXT_FUNCTIONS: dict[str, Callable[[str, str], bool]] = {
     "contains": lambda haystack, needle: needle in haystack,
     "startswith": str.startswith,
     "endswith": str.endswith,
-}
-OPERATOR_KINDS = {
-    "Eq": "Equal",
-    "NotEq": "NotEqual",
-    "Lt": "LessThan",
-    "LtE": "LessThanOrEqual",
-    "Gt": "GreaterThan",
-    "GtE": "GreaterThanOrEqual",
-    "In": "In",
-}
-ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
-    "Lt": lambda a, b: a < b,
-    "LtE": lambda a, b: a <= b,
-    "Gt": lambda a, b: a > b,
-    "GtE": lambda a, b: a >= b,
 }
 
 
@@ -79,17 +65,6 @@ def _tree(text: str) -> ast._Node:
 def matches(ctx: CallContext, meta: Entity, tree: ast._Node, attrs: Mapping[str, Any]) -> bool:
     """Tell whether a record's attributes satisfy a parsed $filter."""
     return bool(_Evaluate(ctx, meta, attrs).visit(tree))
-
-
-def comparable(attribute: Attribute, value: Any) -> Any:
-    """Return an attribute value in the form filters and sorting compare."""
-    if value is None:
-        return None
-    if attribute.is_lookup:
-        return value.get("id") if isinstance(value, Mapping) else None
-    if attribute.type == "datetime" and isinstance(value, str):
-        return datetime.fromisoformat(value)
-    return value.casefold() if isinstance(value, str) else value
 
 
 class _Evaluate(NodeVisitor):
@@ -184,46 +159,9 @@ class _Evaluate(NodeVisitor):
         haystack, needle = (self.visit(arg) for arg in node.args)
         if haystack is None or needle is None:
             return False
-        _check_types(name, haystack, needle, want=str)
+        check_types(name, haystack, needle, want=str)
         return bool(function(haystack, needle))
 
 
 def _full_name(node: ast.Identifier) -> str:
     return ".".join((*node.namespace, node.name))
-
-
-def compare(kind: str, left: Any, right: Any) -> bool:
-    """Apply one comparison operator with Dataverse's null and case rules."""
-    if left is None or right is None:
-        if kind == "Eq":
-            return left is None and right is None
-        return kind == "NotEq" and right is None and left is not None
-    _check_types(OPERATOR_KINDS[kind], left, right)
-    if kind == "Eq":
-        return bool(left == right)
-    if kind == "NotEq":
-        return bool(left != right)
-    return bool(ORDERINGS[kind](left, right))
-
-
-def _check_types(operator: str, left: Any, right: Any, want: type | None = None) -> None:
-    kinds = (_edm(left), _edm(right))
-    numeric = {"Int32", "Double"}
-    same = kinds[0] == kinds[1] or set(kinds) <= numeric
-    if not same or (want is str and kinds[0] != "String"):
-        raise RecordError(
-            "A binary operator with incompatible types was detected. Found operand types "
-            f"'Edm.{kinds[0]}' and 'Edm.{kinds[1]}' for operator kind '{operator}'."
-        )
-
-
-def _edm(value: Any) -> str:
-    if isinstance(value, bool):
-        return "Boolean"
-    if isinstance(value, int):
-        return "Int32"
-    if isinstance(value, float):
-        return "Double"
-    if isinstance(value, datetime):
-        return "DateTimeOffset"
-    return "String"
