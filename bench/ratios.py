@@ -12,7 +12,11 @@ figure is the median of its rounds' mean per call. Rows:
 
 - read-only: `canCreateSession`, against the echo's one call (target <= 1.15x);
 - createSession followed by the agent closing it (in process, as the control API does),
-  against the echo's one call (target <= 1.5x memory, <= 2x SQLite).
+  against the echo's one call (target <= 1.5x memory, <= 2x SQLite);
+- for scale, the transport's own floor for that flow: the echo answering one call and also
+  sending the two event frames the widget gets from it (onSessionSwitched when the session
+  opens, onSessionClosed when the agent closes it, with the bridge's payloads), which any
+  faithful host must send and the widget's client must read.
 """
 
 from __future__ import annotations
@@ -40,6 +44,14 @@ from cifbridge.web.app import create_app
 from cifbridge.web.keys import AGENTS
 
 CREATE = {"templateName": "msdyn_chat_session", "customerName": "Ana"}
+# What the bridge sends the widget for createSession then the agent's close (cif:event).
+FLOW_EVENTS = (
+    {
+        "name": "onSessionSwitched",
+        "data": '{"sessionId":"session-id-1","focused":true,"focussed":true,"context":null}',
+    },
+    {"name": "onSessionClosed", "data": '{"sessionId":"session-id-1","context":null}'},
+)
 TARGETS = {("read", "memory"): 1.15, ("read", "sqlite"): 1.15}
 TARGETS |= {("create", "memory"): 1.5, ("create", "sqlite"): 2.0}
 
@@ -53,7 +65,17 @@ def echo_app() -> web.Application:
     async def cif(sid: str, data: Any) -> Any:
         return {"ok": True, "value": data}
 
+    async def cif_with_events(sid: str, data: Any) -> Any:
+        # The acknowledgement goes first, as the bridge's does; the events follow it.
+        asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(send_events(sid)))
+        return {"ok": True, "value": "session-id-1"}
+
+    async def send_events(sid: str) -> None:
+        for event in FLOW_EVENTS:
+            await sio.emit("cif:event", event, to=sid, namespace="/widget")
+
     sio.on("cif", cif, namespace="/widget")
+    sio.on("cif", cif_with_events, namespace="/events")
     return app
 
 
@@ -70,21 +92,27 @@ def bridge_app(store: str, folder: Path) -> web.Application:
 class Widget:
     """One python-socketio client on /widget, sending calls as the shim does."""
 
-    def __init__(self) -> None:
+    def __init__(self, namespace: str = "/widget") -> None:
         self.client = socketio.AsyncClient(reconnection=False)
+        self.namespace = namespace
         self._numbers = iter(range(10**9))
+        self.events = 0
+        self.client.on("cif:event", self._count, namespace=namespace)
+
+    def _count(self, data: Any) -> None:
+        self.events += 1  # read like the shim reads them (each one decoded by the client)
 
     async def connect(self, server: TestServer) -> None:
         await self.client.connect(
             str(server.make_url("/")),
-            namespaces=["/widget"],
+            namespaces=[self.namespace],
             transports=["websocket"],
             auth={"href": "http://127.0.0.1/samples/softphone.html"},
         )
 
     async def cif(self, api: str, *args: Any) -> Any:
         packet = {"api": api, "args": list(args), "requestId": f"b{next(self._numbers)}"}
-        return await self.client.call("cif", packet, namespace="/widget")
+        return await self.client.call("cif", packet, namespace=self.namespace)
 
 
 async def mean_us(operation: Callable[[], Awaitable[object]], repeat: int) -> float:
@@ -100,8 +128,9 @@ async def measure(
 ) -> dict[str, float]:
     """Measure every row once per round, interleaved; return each row's median in µs."""
     widgets = {name: Widget() for name in servers}
+    widgets["floor"] = Widget("/events")
     for name, widget in widgets.items():
-        await widget.connect(servers[name])
+        await widget.connect(servers["echo" if name == "floor" else name])
 
     def create_and_close(store: str) -> Callable[[], Awaitable[None]]:
         hub = servers[store].app[AGENTS].default
@@ -114,6 +143,7 @@ async def measure(
 
     rows: dict[str, tuple[Callable[[], Awaitable[object]], int]] = {
         "echo": (lambda: widgets["echo"].cif("canCreateSession"), repeat),
+        "floor": (lambda: widgets["floor"].cif("createSession", CREATE), max(1, repeat // 3)),
     }
     for store in stores:
         read = widgets[store]
@@ -135,6 +165,9 @@ def print_rows(rows: dict[str, float], stores: list[str]) -> None:
     print("One widget over Socket.IO (websocket, loopback), ratio to a bare python-socketio echo")
     print(f"  {'call':<48} {'median':>10} {'ratio':>7} {'target':>8}")
     print(f"  {'baseline: bare python-socketio echo':<48} {echo:>8.0f}µs {1:>6.2f}x")
+    floor = rows["floor"]
+    name = "floor: the echo + the flow's two event frames"
+    print(f"  {name:<48} {floor:>8.0f}µs {floor / echo:>6.2f}x")
     for store in stores:
         for kind, title in (("read", "canCreateSession (read-only)"),
                             ("create", "createSession + agent close")):  # fmt: skip

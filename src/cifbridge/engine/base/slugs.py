@@ -23,10 +23,13 @@ ODataResolver = Callable[[str], str]
 
 _STRIPPED_PREFIXES = ("ChannelProvider.",)
 _NAME = re.compile(r"[A-Za-z_$][\w.@$-]*")
+_BRACE = re.compile(r"[{}]")
 
 
 def resolve(text: str, bags: Bags, odata: ODataResolver | None = None) -> str:
     """Replace every slug in `text` with its value from the first bag that has it."""
+    if "{" not in text:  # most titles and values: nothing to look up (a lone "}" is text)
+        return text
     out, _ = _resolve_from(text, 0, bags, odata, closing=False)
     return out
 
@@ -34,23 +37,26 @@ def resolve(text: str, bags: Bags, odata: ODataResolver | None = None) -> str:
 def _resolve_from(
     text: str, pos: int, bags: Bags, odata: ODataResolver | None, *, closing: bool
 ) -> tuple[str, int]:
+    # Jumps from brace to brace: the text between them is copied as it is.
     parts: list[str] = []
-    while pos < len(text):
-        char = text[pos]
-        if char == "{":
-            inner, pos = _resolve_from(text, pos + 1, bags, odata, closing=True)
+    while (brace := _BRACE.search(text, pos)) is not None:
+        at = brace.start()
+        parts.append(text[pos:at])
+        if text[at] == "{":
+            inner, pos = _resolve_from(text, at + 1, bags, odata, closing=True)
             parts.append(inner)
             continue
-        if char == "}" and closing:
+        pos = at + 1
+        if closing:
             content = "".join(parts)
             if is_slug_name(content):
-                return lookup(content, bags, odata), pos + 1
-            return "{" + content + "}", pos + 1
-        parts.append(char)
-        pos += 1
+                return lookup(content, bags, odata), pos
+            return "{" + content + "}", pos
+        parts.append("}")
+    parts.append(text[pos:])
     if closing:  # an unbalanced "{" is literal text, as in the real host
-        return "{" + "".join(parts), pos
-    return "".join(parts), pos
+        return "{" + "".join(parts), len(text)
+    return "".join(parts), len(text)
 
 
 def is_slug_name(content: str) -> bool:
