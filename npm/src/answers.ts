@@ -158,8 +158,10 @@ export interface EventEntry {
   payload: Json;
   /** The provider whose widgets heard it, or "*" for every one. */
   provider: string;
-  /** The widget connections in its room on this bridge. */
+  /** The widget connections in its room on this bridge (the first 50 of them). */
   connections: string[];
+  /** How many widget connections were in its room on this bridge. */
+  connectionCount: number;
   /** The fault that dropped or delayed it. */
   fault?: string;
   dropped?: boolean;

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from cifbridge.web import event_sender
 from tests.web.conftest import AgentFactory, ServerFactory, WidgetFactory, wait_for_events
 
 CHAT = {"templateName": "msdyn_chat_session", "customerName": "Ana"}
@@ -34,11 +35,30 @@ async def test_events_sent_to_widgets_are_journaled_beside_the_calls(
         "context": None,
     }
     assert event["connections"] == [widget.client.get_sid("/widget")]
+    assert event["connectionCount"] == 1
     # Without ?kind the answer is what it always was: the calls, each marked as one.
     _, calls = await agent.request("GET", "/api/journal")
     assert [(e["kind"], e["api"]) for e in calls["entries"]] == [("call", "createSession")]
     _, events = await agent.request("GET", "/api/journal?kind=event")
     assert [e["seq"] for e in events["entries"]] == [event["seq"]]
+
+
+async def test_an_event_heard_by_many_widgets_lists_a_few_and_counts_them_all(
+    serve: ServerFactory,
+    connect_widget: WidgetFactory,
+    agent_for: AgentFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # With 10,000 widgets listening, an entry per event must not carry 10,000 ids.
+    monkeypatch.setattr(event_sender, "JOURNALED_CONNECTIONS", 2)
+    server = await serve()
+    widgets = [await connect_widget(server) for _ in range(3)]
+    await widgets[0].value("createSession", CHAT)
+    _, found = await agent_for(server).request("GET", "/api/journal?kind=event")
+    event = found["entries"][0]
+    everyone = {w.client.get_sid("/widget") for w in widgets}
+    assert event["connectionCount"] == 3
+    assert len(event["connections"]) == 2 and set(event["connections"]) <= everyone
 
 
 async def test_json_lines_carry_the_same_entries_one_per_line(

@@ -1,8 +1,10 @@
 """Sends CIF events to widgets: journals each one, and lets event faults drop or delay it.
 
 The real host sends every event payload as a JSON string (reference §3); the journal keeps the
-payload decoded, with the provider it was for ("*": every provider) and the widget connections
-that were in that room on this process.
+payload decoded, with the provider it was for ("*": every provider), how many widget
+connections were in that room on this process (`connectionCount`) and the first
+`JOURNALED_CONNECTIONS` of their ids (`connections`): enough to pick one to drop with a fault,
+without an entry per event carrying 10,000 ids when 10,000 widgets listen.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from cifbridge.web.faults import Faults
 from cifbridge.web.journal import Journal
 
 WIDGET_NAMESPACE = "/widget"
+JOURNALED_CONNECTIONS = 50
 
 
 def provider_room(agent: str, provider: str) -> str:
@@ -59,11 +62,13 @@ class EventSender:
             if delivery.provider == ANY_PROVIDER
             else provider_room(self.agent, delivery.provider)
         )
+        connections = connections_in(self.sio, room)
         fields: dict[str, Any] = {
             "name": delivery.name,
             "payload": delivery.payload,
             "provider": delivery.provider,
-            "connections": connections_in(self.sio, room),
+            "connections": connections[:JOURNALED_CONNECTIONS],
+            "connectionCount": len(connections),
         }
         fault = await self.faults.take_event(delivery.provider, delivery.name)
         if fault is None:
