@@ -179,6 +179,14 @@ def test_the_banner_counts_the_resumed_sessions_and_reset_starts_fresh(tmp_path:
         assert "ws.sqlite3, a new workspace\n" in first.output()
     with BridgeProcess(tmp_path / "2", args=state) as again:
         assert "ws.sqlite3, 2 sessions resumed (--reset starts fresh)\n" in again.output()
+        for agent in ("bob", "alice"):  # other agents' workspaces resume too, and are named
+            with WidgetClient(again.client.url, agent=agent) as widget:
+                widget.call("createSession", {"templateName": "msdyn_chat_session"})
+    with BridgeProcess(tmp_path / "4", args=state) as third:
+        assert (
+            "ws.sqlite3, 2 sessions resumed, and 2 other agents (alice, bob)"
+            " (--reset starts fresh)\n"
+        ) in third.output()
     with BridgeProcess(tmp_path / "3", args=[*state, "--reset"]) as fresh:
         assert "ws.sqlite3, started fresh (--reset)\n" in fresh.output()
         assert [s["id"] for s in fresh.client.sessions()] == ["session-id-0"]
@@ -197,8 +205,14 @@ def test_each_widget_connection_is_logged_with_origin_provider_and_trust(tmp_pat
         stranger.disconnect()
         with WidgetClient(bridge.client.url):
             pass
+        with WidgetClient(bridge.client.url, agent="alice"):
+            pass
         bridge.stop()
         log = bridge.output()
+    assert (
+        f"INFO cifbridge: widget connected from {bridge.client.url} as cifb_softphone for agent"
+        " alice (its page is under the landing URL), trusted"
+    ) in log
     assert (
         "WARNING cifbridge: widget connected from http://evil.example as cifb_softphone (the only"
         " provider: no data-provider, no landing URL match) is not trusted by cifb_softphone:"

@@ -31,6 +31,7 @@ class BridgeFacts:
     resumed: bool = False
     sessions: int = 0
     config_files: Sequence[Path] = field(default_factory=tuple)
+    other_agents: Sequence[str] = ()  # the other agents the store's workspaces resumed
 
 
 def banner(settings: Settings, facts: BridgeFacts | None = None) -> str:
@@ -73,10 +74,19 @@ def _store(settings: Settings, facts: BridgeFacts) -> str:
     )
     if settings.reset:
         return f"{where}, started fresh (--reset)"
+    others = _other_agents(facts.other_agents)
     if not facts.resumed:
-        return f"{where}, a new workspace"
+        return f"{where}, a new workspace{others}"
     count = "1 session" if facts.sessions == 1 else f"{facts.sessions} sessions"
-    return f"{where}, {count} resumed (--reset starts fresh)"
+    return f"{where}, {count} resumed{others} (--reset starts fresh)"
+
+
+def _other_agents(names: Sequence[str], shown: int = 3) -> str:
+    # The default agent's sessions are counted above; the others are named, a few of them.
+    if not names:
+        return ""
+    listed = ", ".join(names[:shown]) + (", ..." if len(names) > shown else "")
+    return f", and {len(names)} other agent{'s' if len(names) > 1 else ''} ({listed})"
 
 
 def _script_tags(url: str, providers: Sequence[str]) -> list[str]:

@@ -138,7 +138,11 @@ async def _start(
         await runner.setup()
         await apply_import(app, imported)  # before the port answers: nobody sees the old state
         await web.SockSite(runner, listener).start()
-        print(banner(settings, facts_of(app[AGENTS].default, settings)), flush=True)
+        facts_hub = app[AGENTS].default
+        facts = facts_of(facts_hub, settings)
+        others = sorted(h.agent_id for h in app[AGENTS] if h.resumed and h is not facts_hub)
+        facts = replace(facts, other_agents=others)
+        print(banner(settings, facts), flush=True)
         if options.ready_file is not None:
             write_ready_file(options.ready_file, settings.public_url)
     except BaseException:

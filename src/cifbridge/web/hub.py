@@ -450,6 +450,16 @@ class Hub:
         # One chain per agent: each publish starts when the one before it is done and its own
         # call was answered.
         previous = self._publishing
+        if not deliveries and not answers and not (changed and self._pages_open()):
+            # Nothing to send (a change no widget hears, no page open): no task is queued.
+            # What awaits this waits for the earlier publishes, as it would behind a task.
+            if changed:
+                self._schedule()
+            if previous is not None and not previous.done():
+                return previous
+            done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            done.set_result(None)
+            return done
         task = asyncio.ensure_future(
             self._publish_after(previous, answered, deliveries, changed, answers)
         )

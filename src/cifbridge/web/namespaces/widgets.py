@@ -92,19 +92,23 @@ class WidgetNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         host = hostname_of(origin)
         caller = Caller(provider.unique_name, trusted=is_trusted(host, domains))
         warnings = []
+        # Another agent's widget says whose it is; the default agent's lines read as before.
+        who = caller.provider if hub.agent_id == DEFAULT_AGENT else (
+            f"{caller.provider} for agent {hub.agent_id}"
+        )  # fmt: skip
         if found.advice:
-            log.warning("widget connected from %s as %s (%s): %s", origin, caller.provider,
+            log.warning("widget connected from %s as %s (%s): %s", origin, who,
                         found.reason, found.advice)  # fmt: skip
             warnings.append({"code": "provider-guessed", "message": found.advice})
         if caller.trusted:
-            log.info("widget connected from %s as %s (%s), trusted", origin, caller.provider,
+            log.info("widget connected from %s as %s (%s), trusted", origin, who,
                      found.reason)  # fmt: skip
         else:
             advice = untrusted_advice(host, provider.unique_name, domains)
             log.warning(
                 "widget connected from %s as %s (%s) is not trusted by %s: every call will be"
                 " refused; trusted domains: %s; %s",
-                origin, caller.provider, found.reason, caller.provider, ", ".join(domains), advice,
+                origin, who, found.reason, caller.provider, ", ".join(domains), advice,
             )  # fmt: skip
             warnings.append({"code": "origin-not-trusted", "message": advice})
         if warnings:  # a connection is journaled only when there is something to fix
