@@ -16,7 +16,7 @@ from cifbridge.engine import Engine, WorkspaceConfig, config_from_dict
 from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.base.record_store import MemoryRecords
 from cifbridge.engine.dataverse import odata_filter
-from cifbridge.files.config import default_config_data, merge_config
+from cifbridge.files.config import default_config_data, load_config, merge_config
 from cifbridge.store.base import StoreFailed
 from cifbridge.store.sqlite import SqliteStore
 from tests.conftest import SOFTPHONE, FakeClock
@@ -236,3 +236,67 @@ def test_an_export_lists_the_changed_rows_of_the_file(schemas: SchemaSet, tmp_pa
     bridge.records.clear()
     assert list(bridge.records.changed_rows()) == []
     bridge.close()
+
+
+# A configuration read from a file: its seed rows are keyed on the file's text.
+
+C1 = "00000000-0000-4000-8000-0000000000c1"
+C2 = "00000000-0000-4000-8000-0000000000c2"
+
+
+def from_file(schemas: SchemaSet, path: Path, data: dict[str, Any]) -> WorkspaceConfig:
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return load_config(schemas, path)
+
+
+def seed_table(bridge: SavedBridge) -> list[Any]:
+    return bridge.store.connection.execute("SELECT * FROM seed_rows ORDER BY 1, 2").fetchall()
+
+
+def test_a_restart_on_the_same_file_writes_nothing_and_an_edited_file_shows(
+    schemas: SchemaSet, tmp_path: Path
+) -> None:
+    db, path = tmp_path / "ws.sqlite3", tmp_path / "ws.json"
+    ann = {"contactid": C1, "firstname": "Ann", "lastname": "First"}
+    first = SavedBridge(db, from_file(schemas, path, {"records": {"contact": [ann]}}), schemas)
+    update(first, MARIA, lastname="ByAgent")
+    first.close()
+
+    second = SavedBridge(db, load_config(schemas, path), schemas)
+    assert second.store.connection.total_changes == 0
+    assert lastname(second, C1) == "First" and lastname(second, MARIA) == "ByAgent"
+    ok, found = second.search("?$select=fullname&$filter=lastname eq 'first'")
+    assert ok and [row["fullname"] for row in found] == ["Ann First"]
+    second.close()
+
+    edited = {"records": {"contact": [{**ann, "lastname": "Second"}, {"contactid": C2}]}}
+    third = SavedBridge(db, from_file(schemas, path, edited), schemas)
+    assert lastname(third, C1) == "Second"  # the edit shows
+    assert third.records.find("contact", C2) is not None  # and the added row
+    assert third.search("?$filter=lastname eq 'first'") == (True, [])
+    assert lastname(third, MARIA) == "ByAgent"  # what an agent changed persists
+    rows = seed_table(third)
+    third.close()
+
+    # An edit outside the records rewrites no seed row: only the fingerprint moves.
+    fourth = SavedBridge(
+        db, from_file(schemas, path, {**edited, "limits": {"maxSessions": 5}}), schemas
+    )
+    assert fourth.store.connection.total_changes <= 1
+    assert seed_table(fourth) == rows
+    fourth.close()
+
+
+def test_values_of_another_type_fail_a_filter_after_a_restart_as_in_memory(
+    schemas: SchemaSet, tmp_path: Path
+) -> None:
+    db = tmp_path / "ws.sqlite3"
+    config = from_file(schemas, tmp_path / "ws.json", ODD)
+    SavedBridge(db, config, schemas).close()
+    restarted = SavedBridge(db, load_config(schemas, tmp_path / "ws.json"), schemas)
+    memory = MemoryBridge(load_config(schemas, tmp_path / "ws.json"), schemas)
+    for query in ("statecode eq 1", "address1_city eq 'Redmond'", "lastname eq 'odd'"):
+        search = ("searchAndOpenRecords", "contact", f"?$filter={query}", True)
+        assert restarted.call(*search) == memory.call(*search)
+    assert not restarted.search("?$filter=statecode eq 1")[0]
+    restarted.close()

@@ -10,18 +10,26 @@ Rules:
 - the `records` section may hold tens of thousands of rows, and each row only has to be an
   object of plain values (the schema says no more): `plain_records` checks exactly that in one
   pass, and only a section it finds wrong goes to the schema validator, for its messages.
-  The whole schema over 50,000 rows, twice, took 10.7 s of an 11.8 s start.
+  The whole schema over 50,000 rows, twice, took 10.7 s of an 11.8 s start;
+- the merge copies everything except the user's record rows, which the result shares with
+  the parsed file (nobody changes a row: the seed rows are built anew from them); copying
+  50,000 of them was a tenth of a restart;
+- a configuration read from files carries a digest of their text (`source_digest`), so a
+  SQLite file that already holds its seed rows knows it without building or hashing rows.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cifbridge import __version__
 from cifbridge.api.validation import SchemaSet
 from cifbridge.engine import WorkspaceConfig, config_from_dict
 from cifbridge.engine.config.channels import channel_config_problems, merge_channel_config
@@ -32,9 +40,13 @@ from cifbridge.engine.config.checks import (
     file_findings,
     reference_findings,
 )
-from cifbridge.engine.config.entities import merge_record_config, record_config_problems
+from cifbridge.engine.config.entities import (
+    SEED_FORMAT,
+    merge_record_config,
+    record_config_problems,
+)
 from cifbridge.engine.config.features import merge_feature_config
-from cifbridge.files.documents import DocumentError, read_document
+from cifbridge.files.documents import DocumentError, parse_document, read_text
 from cifbridge.files.resources import default_config_path
 
 CONFIG_SCHEMA = "urn:cifbridge:workspace-config"
@@ -52,19 +64,40 @@ class ConfigError(ValueError):
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """Parse a YAML or JSON configuration file into a dict."""
+    return _read_config(path)[0]
+
+
+def _read_config(path: Path) -> tuple[dict[str, Any], str]:
+    # The parsed file and the text it was parsed from (read once: the digest is of this text).
     try:
-        data = read_document(path)
+        text = read_text(path)
+        data = parse_document(path, text)
     except DocumentError as error:
         raise ConfigError(str(error)) from error
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the configuration must be a mapping")
-    return data
+    return data, text
 
 
 @functools.cache
+def _defaults() -> tuple[dict[str, Any], str]:
+    return _read_config(default_config_path())
+
+
 def default_config_data() -> Mapping[str, Any]:
     """Return the bundled default configuration, parsed once; shared, so never mutate it."""
-    return read_config_file(default_config_path())
+    return _defaults()[0]
+
+
+def source_digest(*texts: str) -> str:
+    """Return a digest of the configuration texts the seed rows are built from, with the
+    seeding's format and the bridge's version (a new one may build other rows from them)."""
+    digest = hashlib.sha256(f"{SEED_FORMAT}:{__version__}".encode())
+    for text in texts:
+        encoded = text.encode("utf-8", "surrogatepass")
+        digest.update(b"%d:" % len(encoded))
+        digest.update(encoded)
+    return digest.hexdigest()
 
 
 def merge_config(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -74,10 +107,9 @@ def merge_config(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[s
     `{replace: [...]}` (instead of them); a plain list of presences replaces the bundled ones.
     """
     if override.get("extends") == "none":
-        alone: dict[str, Any] = _copied(
-            _plain_lists({k: v for k, v in override.items() if k != "extends"})
-        )
-        return alone
+        alone = _plain_lists({k: v for k, v in override.items() if k != "extends"})
+        return _copied_but_records(alone)
+    base = {**base, "records": _copied(base.get("records", {}))}  # the shared defaults' rows
     base, override = _apply_list_forms(base, override)
     merged = {**base, "limits": {**base.get("limits", {}), **override.get("limits", {})}}
     for key in _MERGED_LISTS:
@@ -92,7 +124,23 @@ def merge_config(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[s
     merged.update(merge_channel_config(base, override))  # channel by channel, key by key
     merged.update(merge_feature_config(base, override))  # flag by flag, setting by setting
     # A copy all the way down: a caller may change its result, never the shared defaults.
-    copied: dict[str, Any] = _copied(merged)
+    return _copied_but_records(merged)
+
+
+def _copied_but_records(data: dict[str, Any]) -> dict[str, Any]:
+    # Copied all the way down, but for the record rows: new lists, holding the user's rows as
+    # parsed and the defaults' rows, which merge_config copied before merging them in.
+    copied: dict[str, Any] = _copied({k: v for k, v in data.items() if k != "records"})
+    if "records" in data:
+        records = data["records"]
+        copied["records"] = (
+            {
+                name: list(rows) if type(rows) is list else _copied(rows)
+                for name, rows in records.items()
+            }
+            if type(records) is dict
+            else _copied(records)
+        )
     return copied
 
 
@@ -157,11 +205,13 @@ def load_config(schemas: SchemaSet, path: Path | None = None) -> WorkspaceConfig
 
 def load_config_reported(schemas: SchemaSet, path: Path | None = None) -> LoadedConfig:
     """Load as `load_config` does, and also return the warnings (printed at serve start)."""
-    data: Mapping[str, Any] = default_config_data()
-    user, where = data, str(default_config_path())
+    data, default_text = _defaults()
+    user, where, texts = data, str(default_config_path()), [default_text]
     findings: list[Finding] = []
     if path is not None:
-        user, where = read_config_file(path), str(path)
+        user, text = _read_config(path)
+        where = str(path)
+        texts.append(text)
         _check(schemas, user, where)
         findings.extend(file_findings(user))
         _raise_errors(findings, where)
@@ -174,6 +224,7 @@ def load_config_reported(schemas: SchemaSet, path: Path | None = None) -> Loaded
         config = config_from_dict(data)
     except ValueError as error:
         raise ConfigError(f"{where}: {error}") from error
+    config = dataclasses.replace(config, source_digest=source_digest(*texts))
     return LoadedConfig(config, tuple(f.text(where) for f in findings if f.level == WARNING))
 
 

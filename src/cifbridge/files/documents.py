@@ -31,10 +31,19 @@ class DocumentError(ValueError):
 
 def read_document(path: Path) -> Any:
     """Parse a `.json` file as JSON and anything else as YAML."""
+    return parse_document(path, read_text(path))
+
+
+def read_text(path: Path) -> str:
+    """Return a document's text (DocumentError, naming the path, if it cannot be read)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as error:
         raise DocumentError(f"{path}: {error.strerror}") from error
+
+
+def parse_document(path: Path, text: str) -> Any:
+    """Parse the text of `path` as `read_document` does (by the path's suffix)."""
     kind = "JSON" if path.suffix == ".json" else "YAML"
     try:
         if kind == "JSON":

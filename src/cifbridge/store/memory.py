@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.base.record_store import Change, MemoryRecords
+from cifbridge.engine.config.entities import built
 from cifbridge.engine.config.workspace import WorkspaceConfig
 
 
@@ -50,7 +51,7 @@ class MemoryStore:
 
     def open_records(self, config: WorkspaceConfig) -> MemoryRecords:
         """Return the process's copy of the org's records (indexed in memory)."""
-        return MemoryRecords(config.records)
+        return MemoryRecords(built(config.records))
 
     async def load_records(self, records: MemoryRecords) -> None:
         """Nothing is saved apart from the process's own copy."""

@@ -46,6 +46,7 @@ from redis.exceptions import LockError, RedisError
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.base.record_store import Change, MemoryRecords
+from cifbridge.engine.config.entities import built
 from cifbridge.engine.config.workspace import WorkspaceConfig
 from cifbridge.store.base import LockLost, StoreFailed, agent_suffix
 
@@ -235,7 +236,7 @@ class RedisStore:
 
     def open_records(self, config: WorkspaceConfig) -> MemoryRecords:
         """Return the process's copy of the org's records (indexed in memory)."""
-        return MemoryRecords(config.records)
+        return MemoryRecords(built(config.records))
 
     async def load_records(self, records: MemoryRecords) -> None:
         """Fill the process's copy with every saved row, then follow the stream from there."""

@@ -126,7 +126,9 @@ class SqliteStore:
     def open_records(self, config: WorkspaceConfig) -> SqliteRecords:
         """Return the org's records as rows of this file, seeded from `config` where it changed."""
         try:
-            self._records = SqliteRecords(self._db, config.records, config.entities)
+            self._records = SqliteRecords(
+                self._db, config.records, config.entities, config.source_digest
+            )
             self._records.seed()
         except sqlite3.Error as error:
             raise StateUnreadable(f"the saved records cannot be read: {error}") from error

@@ -7,7 +7,11 @@ Rules:
   configuration edit shows at the next start while what was changed persists;
 - seeding is written once: a fingerprint of the configured records is kept in
   `record_meta`; a start with the same configuration writes nothing, a changed one rewrites
-  only the seed rows that differ (and drops those no longer configured), in one transaction;
+  only the seed rows that differ (and drops those no longer configured), in one transaction.
+  The fingerprint is the digest of the configuration's text when it was read from files
+  (`WorkspaceConfig.source_digest`), else a hash of the seed rows: a restart on an unchanged
+  file then never builds the configured rows in memory (they are built on first use, and
+  only a seeding or a filter naming an attribute that is not a plain name needs them);
 - a call's writes stay in this process (`_pending`, read before the file) until the save that
   carries them commits (`committed`, called by SqliteStore.save in the transaction's wake): the
   workspace and its rows are written together or not at all, and `revert` (a failed call, a
@@ -23,8 +27,8 @@ Rules:
   so the index and the evaluator fold alike, beyond ASCII where NOCASE stops);
 - values a configured record holds of another type than its attribute's (the evaluator refuses
   to compare them) come from the configuration only (writes are checked): their ids, found in
-  it the first time a filter compares that attribute, are always candidates for such a
-  filter, so it fails as a scan would.
+  the seed rows (by `json_type`) the first time a filter compares that attribute, are always
+  candidates for such a filter, so it fails as a scan would.
 """
 
 from __future__ import annotations
@@ -41,6 +45,12 @@ from cifbridge.engine.config.entities import Entity
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # attribute names an index expression may hold
 _FINGERPRINT = "seed-fingerprint"
+# The JSON types of a value that does not fit a kind (record_store.fits; null always fits).
+_ODD_TYPES = {
+    "text": ("integer", "real", "true", "false", "array", "object"),
+    "number": ("text", "true", "false", "array", "object"),
+    "boolean": ("integer", "real", "text", "array", "object"),
+}
 
 
 def fold(value: Any) -> Any:
@@ -75,9 +85,11 @@ class SqliteRecords:
         db: sqlite3.Connection,
         seeds: Mapping[str, Mapping[str, Row]],
         entities: Mapping[str, Entity],
+        source_digest: str = "",
     ) -> None:
         self._db = db
-        self._seeds = seeds
+        self._seeds = seeds  # built on first use (SeedRecords): a restart may need none
+        self._source_digest = source_digest
         self._entities = entities
         self._pending: dict[tuple[str, str], Row | None] = {}
         self._log: list[Change] | None = None
@@ -90,7 +102,11 @@ class SqliteRecords:
 
     def seed(self) -> int:
         """Write the configured rows that differ from the seeded ones; return how many."""
-        fingerprint = _fingerprint(self._seeds)
+        fingerprint = (
+            f"source:{self._source_digest}"
+            if self._source_digest
+            else f"rows:{_fingerprint(self._seeds)}"
+        )
         found = self._db.execute(
             "SELECT value FROM record_meta WHERE key = ?", (_FINGERPRINT,)
         ).fetchone()
@@ -300,13 +316,28 @@ class SqliteRecords:
         # Configured values of another kind than their attribute's (only the configuration
         # can hold them: writes are checked), found the first time a filter compares them.
         key = (entity, attribute)
-        if key not in self._odd:
-            self._odd[key] = {
+        if key in self._odd:
+            return self._odd[key]
+        if kind not in _ODD_TYPES:  # a lookup compares any value, as its id
+            found: set[str] = set()
+        elif _NAME.match(attribute):
+            types = _ODD_TYPES[kind]
+            found = {
+                rid
+                for (rid,) in self._db.execute(
+                    f"SELECT id FROM seed_rows WHERE entity = ? AND json_type(data, ?)"
+                    f" IN ({','.join('?' * len(types))})",
+                    [entity, f"$.attrs.{attribute}", *types],
+                )
+            }
+        else:  # a name a JSON path cannot spell plainly: the configured rows themselves
+            found = {
                 rid
                 for rid, row in self._seeds.get(entity, {}).items()
                 if (value := row["attrs"].get(attribute)) is not None and not fits(kind, value)
             }
-        return self._odd[key]
+        self._odd[key] = found
+        return found
 
     def _is_seed(self, entity: str, rid: str) -> bool:
         found = self._db.execute(

@@ -16,10 +16,13 @@ Rules (reference §2.2, §2.3; Dataverse Web API conventions):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+# Bump when the seed rows are built differently from the same configuration text: a SQLite
+# file keyed on that text (store/sqlite_records.py) then writes its seed rows again.
+SEED_FORMAT = 1
 SEED_VERSION = 1_000_000  # configured records' versions (their @odata.etag) count on from here
 LOOKUP_TYPES = frozenset({"lookup", "customer", "owner"})
 EDM_TYPES = {
@@ -180,30 +183,76 @@ def _attribute(name: str, spec: Mapping[str, Any], siblings: Mapping[str, Any]) 
 
 def seed_records(
     raw: Mapping[str, Sequence[Mapping[str, Any]]], entities: Mapping[str, Entity]
-) -> dict[str, dict[str, dict[str, Any]]]:
+) -> SeedRecords:
     """Return the configured records per entity by (lower-case) id: {"attrs", "version"}."""
-    tables: dict[str, dict[str, dict[str, Any]]] = {}
-    for name, rows in raw.items():
-        entity = entities.get(name)
-        if entity is None:
-            raise ValueError(f"records are configured for {name}, which has no entity metadata")
-        table = tables.setdefault(name, {})
-        key = entity.primary_id
-        # The composed names, found once per entity: a seed row keeps a name it gives.
-        composed = [
-            (a.logical_name, a.composed_of) for a in entity.attributes.values() if a.composed_of
-        ]
-        for index, row in enumerate(rows):
-            record_id = str(row.get(key) or derived_guid(name, index)).lower()
-            attrs = _lower_ids(row)
-            attrs[key] = record_id
-            for attribute, parts in composed:
-                if attribute not in attrs:
-                    joined = " ".join(str(attrs[p]) for p in parts if attrs.get(p))
-                    if joined:
-                        attrs[attribute] = joined
-            table[record_id] = {"attrs": attrs, "version": SEED_VERSION + index}
-    return tables
+    return SeedRecords(raw, entities)
+
+
+class SeedRecords(Mapping[str, Mapping[str, dict[str, Any]]]):
+    """The configured records per entity by (lower-case) id, each table built on first use.
+
+    A SQLite file that already holds this configuration's rows never needs them in memory
+    (store/sqlite_records.py): building 50,000 seed rows took a third of such a restart. The
+    rows are the parsed configuration's, held as they are (nobody changes them after the
+    load; copying 50,000 of them was a tenth of a restart) in lists of this mapping's own; an
+    entity without metadata is refused here, at once, as a table built on use could not.
+    """
+
+    def __init__(
+        self, raw: Mapping[str, Sequence[Mapping[str, Any]]], entities: Mapping[str, Entity]
+    ) -> None:
+        for name in raw:
+            if name not in entities:
+                raise ValueError(f"records are configured for {name}, which has no entity metadata")
+        self._raw = {name: list(rows) for name, rows in raw.items()}
+        self._entities = entities
+        self._tables: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def __getitem__(self, name: str) -> Mapping[str, dict[str, Any]]:
+        table = self._tables.get(name)
+        if table is None:
+            rows = self._raw[name]  # KeyError: not configured
+            table = self._tables[name] = _seed_table(name, rows, self._entities[name])
+        return table
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._raw  # without building the table, as Mapping's would
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
+def built(seeds: Mapping[str, Mapping[str, dict[str, Any]]]) -> Mapping[str, Mapping[str, Any]]:
+    """Return the seeds with every table built now: a store holding them in memory builds
+    them at start, not in the first call that reads an entity."""
+    for name in seeds:
+        seeds[name]
+    return seeds
+
+
+def _seed_table(
+    name: str, rows: Sequence[Mapping[str, Any]], entity: Entity
+) -> dict[str, dict[str, Any]]:
+    table: dict[str, dict[str, Any]] = {}
+    key = entity.primary_id
+    # The composed names, found once per entity: a seed row keeps a name it gives.
+    composed = [
+        (a.logical_name, a.composed_of) for a in entity.attributes.values() if a.composed_of
+    ]
+    for index, row in enumerate(rows):
+        record_id = str(row.get(key) or derived_guid(name, index)).lower()
+        attrs = _lower_ids(row)
+        attrs[key] = record_id
+        for attribute, parts in composed:
+            if attribute not in attrs:
+                joined = " ".join(str(attrs[p]) for p in parts if attrs.get(p))
+                if joined:
+                    attrs[attribute] = joined
+        table[record_id] = {"attrs": attrs, "version": SEED_VERSION + index}
+    return table
 
 
 def compose_names(

@@ -133,6 +133,9 @@ class WorkspaceConfig:
     omnichannel: ConversationSettings = field(default_factory=ConversationSettings)
     input_limits: InputLimits = field(default_factory=InputLimits)
     features: FeatureFlags = field(default_factory=FeatureFlags)
+    # A digest of the configuration text `records` was built from (files/config.py), so a
+    # store that seeded them before can tell without building them; "" when built from data.
+    source_digest: str = ""
 
     def provider(self, unique_name: str) -> Provider | None:
         """Return the provider with this unique name, if configured."""
