@@ -1,0 +1,167 @@
+"""The answers kept for retries and the analytics events as rows of the SQLite file, per agent.
+
+They are most of a workspace's text (up to 256 answers and 200 events; 97% of an empty
+workspace's 27 kB), and each save changes one or two of them, so a save writes the rest of
+the workspace to its `state` row and only the answers and events that changed to
+`state_answers` and `state_analytics`: its WAL pages stay a few, whatever the store holds.
+
+Rules:
+- each agent's rows are numbered (`seq`) in the order the workspace keeps them, so loading
+  them in that order gives back the same text (`SavedWorkspace.text`), the same answers
+  forgotten first;
+- a save compares what it is given with what the file holds (`FileRows`, kept in memory
+  once read and replaced only after a commit): a new answer or event is one row inserted,
+  one replaced in place (a deferred call's late answer) one row rewritten, those forgotten
+  (the oldest) one range deleted. Anything else (an order that changed, an imported
+  workspace) rewrites the agent's rows, which is always right, only bigger;
+- everything here runs inside the caller's transaction, with the `state` row it belongs to.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from cifbridge.engine.base.state import SavedWorkspace, answer_member, member_answer
+
+
+@dataclass(frozen=True)
+class FileRows:
+    """What the file holds for one agent: its answers' and events' texts, and their numbers."""
+
+    answers: dict[str, str] = field(default_factory=dict)  # key -> member text, in seq order
+    first_answer: int = 0  # the seq of the first answer; the others follow without gaps
+    analytics: list[str] = field(default_factory=list)  # event texts, in seq order
+    first_event: int = 0
+    renumber: bool = False  # the numbers have gaps: write every row again
+
+
+def create_tables(db: sqlite3.Connection) -> None:
+    """Create the two tables (and mark which `state` rows keep their answers in them)."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS state_answers (agent TEXT NOT NULL, seq INTEGER NOT NULL,"
+        " key TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (agent, seq)) WITHOUT ROWID"
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS state_analytics (agent TEXT NOT NULL, seq INTEGER NOT NULL,"
+        " data TEXT NOT NULL, PRIMARY KEY (agent, seq)) WITHOUT ROWID"
+    )
+    columns = {row[1] for row in db.execute("PRAGMA table_info(state)")}
+    if "parts" not in columns:
+        # A file from before: its rows hold the answers and events inline (parts = 0); each
+        # moves them out at its next save.
+        db.execute("ALTER TABLE state ADD COLUMN parts INTEGER NOT NULL DEFAULT 0")
+
+
+def read(db: sqlite3.Connection, agent: str) -> FileRows:
+    """Return the agent's rows as the file holds them."""
+    answers = {}
+    answer_seqs = []
+    for seq, key, data in db.execute(
+        "SELECT seq, key, data FROM state_answers WHERE agent = ? ORDER BY seq", (agent,)
+    ):
+        answer_seqs.append(seq)
+        answers[key] = answer_member(key, data)
+    events = db.execute(
+        "SELECT seq, data FROM state_analytics WHERE agent = ? ORDER BY seq", (agent,)
+    ).fetchall()
+    event_seqs = [seq for seq, _ in events]
+    return FileRows(
+        answers,
+        answer_seqs[0] if answer_seqs else 0,
+        [data for _, data in events],
+        event_seqs[0] if event_seqs else 0,
+        # Numbers with gaps were not written here: the next save numbers them again.
+        renumber=not (_follow(answer_seqs) and _follow(event_seqs)),
+    )
+
+
+def write(db: sqlite3.Connection, agent: str, held: FileRows, saved: SavedWorkspace) -> FileRows:
+    """Write what changed between `held` and `saved`; return what the file then holds."""
+    if held.renumber:
+        held = FileRows(renumber=True)  # nothing matches: every row is written again
+        delete(db, agent)
+    first_answer = _write_answers(db, agent, held, saved.answers)
+    first_event = _write_analytics(db, agent, held, saved.analytics)
+    return FileRows(saved.answers, first_answer, saved.analytics, first_event)
+
+
+def delete(db: sqlite3.Connection, agent: str) -> None:
+    """Delete every row of the agent."""
+    db.execute("DELETE FROM state_answers WHERE agent = ?", (agent,))
+    db.execute("DELETE FROM state_analytics WHERE agent = ?", (agent,))
+
+
+def _write_answers(
+    db: sqlite3.Connection, agent: str, held: FileRows, answers: dict[str, str]
+) -> int:
+    old = held.answers
+    old_keys = list(old)
+    keys = list(answers)
+    if keys == old_keys and answers == old:  # (a dict's == does not look at the order)
+        return held.first_answer
+    forgotten = old.keys() - answers.keys()
+    kept = old_keys[len(forgotten) :]
+    if set(old_keys[: len(forgotten)]) != forgotten or keys[: len(kept)] != kept:
+        # Not the oldest forgotten and new ones added after the rest: number them again.
+        db.execute("DELETE FROM state_answers WHERE agent = ?", (agent,))
+        _insert_answers(db, agent, 0, keys, answers)
+        return 0
+    first = held.first_answer + len(forgotten)
+    if forgotten:
+        db.execute("DELETE FROM state_answers WHERE agent = ? AND seq < ?", (agent, first))
+    changed = answers.items() - old.items()  # new ones, and those replaced in place
+    db.executemany(
+        "INSERT OR REPLACE INTO state_answers (agent, seq, key, data) VALUES (?, ?, ?, ?)",
+        [
+            (agent, first + keys.index(key), key, member_answer(key, member))
+            for key, member in changed
+        ],
+    )
+    return first
+
+
+def _write_analytics(db: sqlite3.Connection, agent: str, held: FileRows, events: list[str]) -> int:
+    old = held.analytics
+    if events == old:
+        return held.first_event
+    if not events:
+        db.execute("DELETE FROM state_analytics WHERE agent = ?", (agent,))
+        return 0
+    try:
+        dropped = old.index(events[0])  # the oldest ones go first
+    except ValueError:
+        dropped = len(old)
+    still = len(old) - dropped
+    if old[dropped:] != events[:still]:
+        db.execute("DELETE FROM state_analytics WHERE agent = ?", (agent,))
+        _insert_events(db, agent, 0, events)
+        return 0
+    first = held.first_event + dropped
+    if dropped:
+        db.execute("DELETE FROM state_analytics WHERE agent = ? AND seq < ?", (agent, first))
+    _insert_events(db, agent, first + still, events[still:])
+    return first
+
+
+def _insert_answers(
+    db: sqlite3.Connection, agent: str, first: int, keys: list[str], answers: dict[str, str]
+) -> None:
+    db.executemany(
+        "INSERT INTO state_answers (agent, seq, key, data) VALUES (?, ?, ?, ?)",
+        [
+            (agent, first + index, key, member_answer(key, answers[key]))
+            for index, key in enumerate(keys)
+        ],
+    )
+
+
+def _insert_events(db: sqlite3.Connection, agent: str, first: int, events: list[str]) -> None:
+    db.executemany(
+        "INSERT INTO state_analytics (agent, seq, data) VALUES (?, ?, ?)",
+        [(agent, first + index, text) for index, text in enumerate(events)],
+    )
+
+
+def _follow(seqs: list[int]) -> bool:
+    return not seqs or seqs[-1] - seqs[0] == len(seqs) - 1
