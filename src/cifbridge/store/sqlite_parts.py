@@ -20,6 +20,7 @@ Rules:
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from cifbridge.engine.base.state import SavedWorkspace, answer_member, member_answer
@@ -95,30 +96,34 @@ def delete(db: sqlite3.Connection, agent: str) -> None:
 def _write_answers(
     db: sqlite3.Connection, agent: str, held: FileRows, answers: dict[str, str]
 ) -> int:
-    old = held.answers
-    old_keys = list(old)
+    # Whole-list comparisons only (C loops): a save runs this with up to 256 answers.
+    old_keys = list(held.answers)
     keys = list(answers)
-    if keys == old_keys and answers == old:  # (a dict's == does not look at the order)
-        return held.first_answer
-    forgotten = old.keys() - answers.keys()
-    kept = old_keys[len(forgotten) :]
-    if set(old_keys[: len(forgotten)]) != forgotten or keys[: len(kept)] != kept:
+    if not keys:
+        db.execute("DELETE FROM state_answers WHERE agent = ?", (agent,))
+        return 0
+    try:
+        forgotten = old_keys.index(keys[0])  # the oldest ones go first
+    except ValueError:
+        forgotten = len(old_keys)
+    still = len(old_keys) - forgotten
+    if old_keys[forgotten:] != keys[:still]:
         # Not the oldest forgotten and new ones added after the rest: number them again.
         db.execute("DELETE FROM state_answers WHERE agent = ?", (agent,))
         _insert_answers(db, agent, 0, keys, answers)
         return 0
-    first = held.first_answer + len(forgotten)
+    first = held.first_answer + forgotten
     if forgotten:
         db.execute("DELETE FROM state_answers WHERE agent = ? AND seq < ?", (agent, first))
-    changed = answers.items() - old.items()  # new ones, and those replaced in place
-    db.executemany(
-        "INSERT OR REPLACE INTO state_answers (agent, seq, key, data) VALUES (?, ?, ?, ?)",
-        [
-            (agent, first + keys.index(key), key, member_answer(key, member))
-            for key, member in changed
-        ],
-    )
+    values = list(answers.values())
+    old_values = list(held.answers.values())[forgotten:]
+    replaced = [] if values[:still] == old_values else _differing(values, old_values)
+    _insert_answers(db, agent, first, keys, answers, [*replaced, *range(still, len(keys))])
     return first
+
+
+def _differing(values: list[str], old_values: list[str]) -> list[int]:
+    return [index for index, old in enumerate(old_values) if values[index] != old]
 
 
 def _write_analytics(db: sqlite3.Connection, agent: str, held: FileRows, events: list[str]) -> int:
@@ -145,13 +150,20 @@ def _write_analytics(db: sqlite3.Connection, agent: str, held: FileRows, events:
 
 
 def _insert_answers(
-    db: sqlite3.Connection, agent: str, first: int, keys: list[str], answers: dict[str, str]
+    db: sqlite3.Connection,
+    agent: str,
+    first: int,
+    keys: list[str],
+    answers: dict[str, str],
+    positions: Iterable[int] | None = None,
 ) -> None:
+    # The answers at `positions` (all of them by default) of `keys`, numbered from `first`;
+    # one already numbered so (replaced in place) is written again.
     db.executemany(
-        "INSERT INTO state_answers (agent, seq, key, data) VALUES (?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO state_answers (agent, seq, key, data) VALUES (?, ?, ?, ?)",
         [
-            (agent, first + index, key, member_answer(key, answers[key]))
-            for index, key in enumerate(keys)
+            (agent, first + index, keys[index], member_answer(keys[index], answers[keys[index]]))
+            for index in (range(len(keys)) if positions is None else positions)
         ],
     )
 
