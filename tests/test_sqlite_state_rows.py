@@ -16,6 +16,7 @@ from cifbridge.engine import Engine
 from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.core import RECENT_REQUESTS_KEPT
 from cifbridge.store.sqlite import SqliteStore
+from cifbridge.store.sqlite_parts import FORGOTTEN_BATCH
 from tests.conftest import Bridge
 
 ANSWER = {"ok": True, "value": None}
@@ -31,6 +32,16 @@ async def saved(store: SqliteStore, engine: Engine) -> int:
     engine.workspace.revision += 1
     await store.save(DEFAULT_AGENT, engine.snapshot_parts(), engine.revision)
     return rows_written(store) - before
+
+
+def live_rows(store: SqliteStore, table: str, start: str) -> int:
+    """Count the rows the agent's workspace keeps (those before `start` are forgotten)."""
+    query = (
+        f"SELECT count(*) FROM {table} JOIN state ON state.key = {table}.agent"
+        f" WHERE seq >= state.{start}"
+    )
+    found: int = store.connection.execute(query).fetchone()[0]
+    return found
 
 
 def add_event(engine: Engine, number: int) -> None:
@@ -51,14 +62,21 @@ async def test_a_save_writes_only_the_new_answer_and_the_workspace_row(
     await saved(store, engine)
 
     engine.remember("p", "setMode", "one-more", ANSWER)  # the oldest answer is forgotten
-    assert await saved(store, engine) == 3  # its row, the forgotten one's, the workspace's
+    assert await saved(store, engine) == 2  # its row and the workspace's
     add_event(engine, 200)  # likewise for the events
-    assert await saved(store, engine) == 3
+    assert await saved(store, engine) == 2
     assert await saved(store, engine) == 1  # nothing new: the workspace row only
+    # The forgotten rows are deleted a batch at a time, by one of the saves.
+    writes = []
+    for number in range(FORGOTTEN_BATCH):
+        engine.remember("p", "setMode", f"more-{number}", ANSWER)
+        writes.append(await saved(store, engine))
+    assert sorted(writes) == [2] * (FORGOTTEN_BATCH - 1) + [2 + FORGOTTEN_BATCH]
 
-    rows = store.connection.execute("SELECT count(*) FROM state_answers").fetchone()[0]
-    events = store.connection.execute("SELECT count(*) FROM state_analytics").fetchone()[0]
-    assert (rows, events) == (RECENT_REQUESTS_KEPT, 200)
+    assert live_rows(store, "state_answers", "answers_from") == RECENT_REQUESTS_KEPT
+    assert live_rows(store, "state_analytics", "events_from") == 200
+    total = store.connection.execute("SELECT count(*) FROM state_answers").fetchone()[0]
+    assert total < RECENT_REQUESTS_KEPT + FORGOTTEN_BATCH
     size = store.connection.execute("SELECT length(data) FROM state").fetchone()[0]
     assert size < 2048
     await store.close()

@@ -118,10 +118,12 @@ class SqliteStore:
                     text, parts = state.rest, 1
                     rows = sqlite_parts.write(self._db, key, held, state)
                 self._db.execute(
-                    "INSERT INTO state (key, revision, data, parts) VALUES (?, ?, ?, ?)"
-                    " ON CONFLICT(key) DO UPDATE SET revision = excluded.revision,"
-                    " data = excluded.data, parts = excluded.parts",
-                    (key, revision, text, parts),
+                    "INSERT INTO state (key, revision, data, parts, answers_from, events_from)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET"
+                    " revision = excluded.revision, data = excluded.data,"
+                    " parts = excluded.parts, answers_from = excluded.answers_from,"
+                    " events_from = excluded.events_from",
+                    (key, revision, text, parts, rows.first_answer, rows.first_event),
                 )
                 self._db.executemany(
                     "INSERT INTO records (entity, id, data) VALUES (?, ?, ?)"
