@@ -12,9 +12,12 @@ import random
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from cifbridge.engine import Engine
 from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.core import RECENT_REQUESTS_KEPT
+from cifbridge.store import StoreFailed
 from cifbridge.store.sqlite import SqliteStore
 from cifbridge.store.sqlite_parts import FORGOTTEN_BATCH
 from tests.conftest import Bridge
@@ -237,3 +240,39 @@ async def test_rows_numbered_with_gaps_are_numbered_again(bridge: Bridge, tmp_pa
     assert again is not None
     assert json.loads(again) == engine.snapshot()
     await store.close()
+
+
+async def test_a_save_that_fails_midway_leaves_the_file_as_it_was(
+    bridge: Bridge, tmp_path: Path
+) -> None:
+    # The hub puts the workspace back to what was saved and goes on; the next save must be
+    # written against what the file holds, not against the save that was rolled back.
+    store = SqliteStore(tmp_path / "ws.sqlite3")
+    engine = bridge.engine
+    engine.remember("p", "setMode", "r1", ANSWER)
+    add_event(engine, 1)
+    await saved(store, engine)
+    before = await store.load(DEFAULT_AGENT)
+    assert before is not None
+    store.connection.execute(
+        "CREATE TRIGGER full_disk BEFORE INSERT ON state_answers WHEN NEW.key LIKE '%boom%'"
+        " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+    )
+    add_event(engine, 2)  # written before the answer fails: rolled back with it
+    engine.remember("p", "setMode", "boom", ANSWER)
+    with pytest.raises(StoreFailed, match="disk is full"):
+        await saved(store, engine)
+    store.connection.execute("DROP TRIGGER full_disk")
+
+    for table in ("state_answers", "state_analytics"):
+        assert store.connection.execute(f"SELECT count(*) FROM {table}").fetchone() == (1,)
+    engine.restore(json.loads(before))  # as the hub does after a failed save
+    engine.remember("p", "setMode", "r2", ANSWER)
+    await saved(store, engine)
+    await store.close()
+    reopened = SqliteStore(tmp_path / "ws.sqlite3")
+    text = await reopened.load(DEFAULT_AGENT)
+    assert text is not None
+    assert json.loads(text) == engine.snapshot()
+    assert len(engine.workspace.analytics) == 1
+    await reopened.close()
