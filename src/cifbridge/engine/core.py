@@ -39,6 +39,7 @@ from cifbridge.engine.base.record_store import Change, MemoryRecords, RecordStor
 from cifbridge.engine.base.state import (
     JSON,
     SavedTexts,
+    SavedWorkspace,
     Workspace,
     dumps,
     from_json,
@@ -227,6 +228,11 @@ class Engine:
     def snapshot_text(self) -> str:
         """Return the workspace as JSON text, the fast way stores save it."""
         return dumps(self.workspace, self._texts)
+
+    def snapshot_parts(self) -> SavedWorkspace:
+        """Return the workspace's text in parts: what stores save (the answers and the
+        analytics events apart, so a store may write only those that changed)."""
+        return self._texts.saved(self.workspace)
 
     def restore(self, data: dict[str, JSON]) -> None:
         """Replace the workspace with one a store saved."""

@@ -13,6 +13,7 @@ from typing import Protocol, runtime_checkable
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.base.record_store import Change, MemoryRecords, RecordStore
+from cifbridge.engine.base.state import SavedWorkspace
 from cifbridge.engine.config.workspace import WorkspaceConfig
 
 
@@ -36,6 +37,15 @@ class LockLost(StoreFailed):
     """The cross-process lock expired or was taken over before the save."""
 
 
+# What a save takes: a workspace's whole JSON text, or the same text in parts (a hub's saves).
+Saved = str | SavedWorkspace
+
+
+def whole_text(state: Saved) -> str:
+    """Return the whole JSON text of what a save was given (a store that keeps one text)."""
+    return state if isinstance(state, str) else state.text
+
+
 class Store(Protocol):
     """Keeps each agent's latest workspace and the org's records; `shared`: other processes too."""
 
@@ -45,9 +55,12 @@ class Store(Protocol):
         """Return the agent's saved JSON text, or None when nothing but `known_revision` is."""
 
     async def save(
-        self, agent: str, state: str, revision: int, changes: Sequence[Change] = ()
+        self, agent: str, state: Saved, revision: int, changes: Sequence[Change] = ()
     ) -> None:
-        """Replace the agent's text and revision and write the changed rows, together."""
+        """Replace the agent's text and revision and write the changed rows, together.
+
+        `state` is the whole text or its parts (`SavedWorkspace`); `load` gives back the
+        whole text either way."""
 
     def exclusive(self, agent: str) -> AbstractAsyncContextManager[None]:
         """Hold one agent's workspace for one load-call-save cycle."""
@@ -109,7 +122,7 @@ class AgentStore:
         """Take the rows other processes wrote; return this agent's text if it is newer."""
         return await self.store.catch_up(self.agent, known_revision, records)
 
-    async def save(self, state: str, revision: int, changes: Iterable[Change] = ()) -> None:
+    async def save(self, state: Saved, revision: int, changes: Iterable[Change] = ()) -> None:
         """Save the workspace text and the record rows the call wrote."""
         await self.store.save(self.agent, state, revision, tuple(changes))
 

@@ -10,6 +10,7 @@ from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.base.record_store import Change, MemoryRecords
 from cifbridge.engine.config.entities import built
 from cifbridge.engine.config.workspace import WorkspaceConfig
+from cifbridge.store.base import Saved, whole_text
 
 
 class MemoryStore:
@@ -32,10 +33,10 @@ class MemoryStore:
         return saved[0]
 
     async def save(
-        self, agent: str, state: str, revision: int, changes: Sequence[Change] = ()
+        self, agent: str, state: Saved, revision: int, changes: Sequence[Change] = ()
     ) -> None:
         """Keep the text and its revision."""
-        self._saved[agent] = (state, revision)
+        self._saved[agent] = (whole_text(state), revision)
 
     def exclusive(self, agent: str) -> AbstractAsyncContextManager[None]:
         """Serialize one agent's calls within this process."""

@@ -48,7 +48,7 @@ from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.base.record_store import Change, MemoryRecords
 from cifbridge.engine.config.entities import built
 from cifbridge.engine.config.workspace import WorkspaceConfig
-from cifbridge.store.base import LockLost, StoreFailed, agent_suffix
+from cifbridge.store.base import LockLost, Saved, StoreFailed, agent_suffix, whole_text
 
 log = logging.getLogger("cifbridge")
 
@@ -131,7 +131,7 @@ class RedisStore:
         return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
 
     async def save(
-        self, agent: str, state: str, revision: int, changes: Sequence[Change] = ()
+        self, agent: str, state: Saved, revision: int, changes: Sequence[Change] = ()
     ) -> None:
         """Write snapshot, revision and rows together, only while this call holds the lock."""
         lock = self._held.get(agent)
@@ -143,7 +143,7 @@ class RedisStore:
         keys = [self.lock_key(agent), key, f"{key}:rev", *self._records_keys, f"{key}:pages"]
         try:
             saved = await self._save_script(
-                keys=keys, args=[token, state, revision, RECORD_LOG_SIZE, *rows]
+                keys=keys, args=[token, whole_text(state), revision, RECORD_LOG_SIZE, *rows]
             )
         except RedisError as error:
             raise StoreFailed(f"Redis did not answer the save: {error}") from error

@@ -6,7 +6,11 @@ Rules:
   session ids from a diverging copy;
 - a file that is not a usable database raises StateUnreadable when it is opened;
 - each agent's workspace is one row of `state` (the default agent's key is `workspace`, the
-  key it had before bridges had agents); the org's records are rows of `records`, one per
+  key it had before bridges had agents), and its answers kept for retries and analytics
+  events are rows of their own (store/sqlite_parts.py), so a save writes the rest of the
+  workspace and the few of those that changed, not the whole text; a row of a file from
+  before (`parts` = 0) holds them inline, and is loaded as it is and split at its next save;
+  the org's records are rows of `records`, one per
   changed record (a deleted one keeps a row with no data), written with the workspace of the
   call that changed them, in one transaction, and the configured ones rows of `seed_rows`:
   the bridge reads and queries them in the file (`open_records`, store/sqlite_records.py);
@@ -28,8 +32,11 @@ from pathlib import Path
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.base.record_store import Change, MemoryRecords
+from cifbridge.engine.base.state import SavedWorkspace
 from cifbridge.engine.config.workspace import WorkspaceConfig
-from cifbridge.store.base import StateInUse, StateUnreadable, StoreFailed, agent_suffix
+from cifbridge.store import sqlite_parts
+from cifbridge.store.base import Saved, StateInUse, StateUnreadable, StoreFailed, agent_suffix
+from cifbridge.store.sqlite_parts import FileRows
 from cifbridge.store.sqlite_records import SqliteRecords, prepare
 
 _KEY = "workspace"
@@ -38,7 +45,8 @@ _BUSY_SECONDS = 1.0
 
 
 class SqliteStore:
-    """One row per agent holding its latest snapshot as JSON; one row per changed record.
+    """One row per agent holding its latest snapshot as JSON (without the answers and the
+    analytics events, one row each); one row per changed record.
 
     Writes are small (a few kB) and WAL-journaled, so they run on the event loop thread: a
     thread hop would cost more than the write and would let two saves race.
@@ -62,6 +70,9 @@ class SqliteStore:
             raise StateUnreadable(str(error)) from error
         self._locks: dict[str, asyncio.Lock] = {}
         self._records: SqliteRecords | None = None
+        # Each agent's answer and event rows as committed (read once, then kept up to date):
+        # a save writes only the difference.
+        self._rows: dict[str, FileRows] = {}
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -70,29 +81,49 @@ class SqliteStore:
 
     async def load(self, agent: str, known_revision: int | None = None) -> str | None:
         """Return the saved text if its revision differs from `known_revision`."""
+        key = _key(agent)
         try:
             row = self._db.execute(
-                "SELECT revision, data FROM state WHERE key = ?", (_key(agent),)
+                "SELECT revision, data, parts FROM state WHERE key = ?", (key,)
             ).fetchone()
+            if row is None or row[0] == known_revision:
+                return None
+            rows = self._rows[agent] = sqlite_parts.read(self._db, key)
         except sqlite3.Error as error:
             raise StoreFailed(f"the state file could not be read: {error}") from error
-        if row is None or row[0] == known_revision:
-            return None
         text: str = row[1]
-        return text
+        if not row[2]:
+            return text  # saved before the answers had rows of their own: all inline
+        return SavedWorkspace(text, rows.answers, rows.analytics).text
 
     async def save(
-        self, agent: str, state: str, revision: int, changes: Sequence[Change] = ()
+        self, agent: str, state: Saved, revision: int, changes: Sequence[Change] = ()
     ) -> None:
-        """Replace the snapshot and write the changed rows, committed when this returns."""
+        """Replace the snapshot and write the changed rows, committed when this returns.
+
+        Given in parts, the answers and events that changed are written as rows and the
+        `state` row holds the rest; a whole text is kept whole (with no rows beside it).
+        """
+        key = _key(agent)
+        held = self._rows.pop(agent, None)  # put back only once the commit succeeded
         try:
             self._db.execute("BEGIN")
             try:
+                if held is None:
+                    held = sqlite_parts.read(self._db, key)
+                if isinstance(state, str):
+                    text, parts, rows = state, 0, FileRows()
+                    sqlite_parts.delete(self._db, key)
+                else:
+                    text, parts = state.rest, 1
+                    rows = sqlite_parts.write(self._db, key, held, state)
                 self._db.execute(
-                    "INSERT INTO state (key, revision, data) VALUES (?, ?, ?)"
-                    " ON CONFLICT(key)"
-                    " DO UPDATE SET revision = excluded.revision, data = excluded.data",
-                    (_key(agent), revision, state),
+                    "INSERT INTO state (key, revision, data, parts, answers_from, events_from)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET"
+                    " revision = excluded.revision, data = excluded.data,"
+                    " parts = excluded.parts, answers_from = excluded.answers_from,"
+                    " events_from = excluded.events_from",
+                    (key, revision, text, parts, rows.first_answer, rows.first_event),
                 )
                 self._db.executemany(
                     "INSERT INTO records (entity, id, data) VALUES (?, ?, ?)"
@@ -105,6 +136,7 @@ class SqliteStore:
             self._db.execute("COMMIT")
         except sqlite3.Error as error:
             raise StoreFailed(f"the state file could not be written: {error}") from error
+        self._rows[agent] = rows
         if self._records is not None:
             self._records.committed(changes)
 
@@ -113,8 +145,17 @@ class SqliteStore:
         return self._locks.setdefault(agent, asyncio.Lock())
 
     async def clear(self, agent: str) -> None:
-        """Forget the agent's saved state."""
-        self._db.execute("DELETE FROM state WHERE key = ?", (_key(agent),))
+        """Forget the agent's saved state (its answer and event rows too)."""
+        key = _key(agent)
+        self._rows.pop(agent, None)
+        self._db.execute("BEGIN")
+        try:
+            self._db.execute("DELETE FROM state WHERE key = ?", (key,))
+            sqlite_parts.delete(self._db, key)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     async def agents(self) -> list[str]:
         """Return the agents with a saved workspace, the default one first."""
@@ -170,6 +211,7 @@ def _open_exclusively(db: sqlite3.Connection) -> None:
         "CREATE TABLE IF NOT EXISTS records"
         " (entity TEXT NOT NULL, id TEXT NOT NULL, data TEXT, PRIMARY KEY (entity, id))"
     )
+    sqlite_parts.create_tables(db)
     db.execute("COMMIT")
 
 

@@ -42,7 +42,7 @@ from cifbridge.engine.base.context import WORKSPACE_PAGE
 from cifbridge.engine.base.record_store import Change, MemoryRecords, RecordStore
 from cifbridge.engine.views.workspace import workspace_view
 from cifbridge.store import StateUnreadable, StoreFailed
-from cifbridge.store.base import AgentStore
+from cifbridge.store.base import AgentStore, Saved, whole_text
 from cifbridge.store.journal import Entry
 from cifbridge.web.event_sender import (
     WIDGET_NAMESPACE,
@@ -105,7 +105,7 @@ class Hub:
         self._wake_up: asyncio.TimerHandle | None = None
         self._ticking: set[asyncio.Task[Any]] = set()
         self.resumed = False
-        self._saved: str | None = None  # the text last saved or loaded: what a failure restores
+        self._saved: Saved | None = None  # what was last saved or loaded: a failure restores it
         self._stopping = False
         self._under_way = 0
         self._idle = asyncio.Event()
@@ -152,9 +152,9 @@ class Hub:
             self.engine.workspace.revision += 1
             await self._save(changes)
 
-    def _restore(self, saved: str) -> None:
+    def _restore(self, saved: Saved) -> None:
         try:
-            self.engine.restore(json.loads(saved))
+            self.engine.restore(json.loads(whole_text(saved)))
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise StateUnreadable(f"the saved workspace cannot be restored: {error!r}") from error
         self._saved = saved
@@ -424,16 +424,17 @@ class Hub:
 
     async def _save(self, changes: Sequence[Change]) -> None:
         # The engine bumped the revision with the change; the store keeps it beside the text,
-        # with the record rows the call wrote.
-        text = self.engine.snapshot_text()
+        # with the record rows the call wrote. The text goes in parts, so a store that keeps
+        # the answers and analytics events as rows writes only those that changed.
+        saved = self.engine.snapshot_parts()
         try:
-            await self.store.save(text, self.engine.revision, changes)
+            await self.store.save(saved, self.engine.revision, changes)
         except StoreFailed:
             self.engine.records.revert(changes)  # the change was not saved: it did not happen
             if self._saved is not None:
                 self._restore(self._saved)
             raise
-        self._saved = text
+        self._saved = saved
 
     async def published(self) -> None:
         """Return once every publish queued so far is done (events sent, views shown)."""

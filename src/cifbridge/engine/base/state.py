@@ -1,6 +1,7 @@
 """Workspace state as plain data that round-trips through JSON.
 
-A store saves `dumps(workspace)` after every mutating call and any process can rebuild it with
+A store saves `dumps(workspace)` after every mutating call (or its `SavedWorkspace` parts,
+which join into the same text) and any process can rebuild it with
 `from_json(json.loads(text))`.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, is_dataclass
+from functools import cached_property
 from typing import Any
 
 from cifbridge.engine.base.conversation_state import Omnichannel
@@ -140,14 +142,39 @@ def dumps(workspace: Workspace, texts: SavedTexts | None = None) -> str:
     """
     if texts is None:
         return json.dumps(workspace, default=_plain, separators=_COMPACT)
-    fields = {"version": STATE_VERSION, **vars(workspace)}
-    recent = fields.pop("recent_requests")
-    analytics = fields.pop("analytics")
-    text = json.dumps(fields, default=_plain, separators=_COMPACT)
-    return (
-        f'{text[:-1]},"recent_requests":{texts.answers(recent)}'
-        f',"analytics":{texts.items(analytics)}}}'
-    )
+    return texts.saved(workspace).text
+
+
+@dataclass(frozen=True)
+class SavedWorkspace:
+    """A workspace's JSON text in parts: the remembered answers and the analytics events apart.
+
+    A store that keeps each answer and event as a row of its own (store/sqlite.py) writes only
+    those that changed and `rest`, a few kB; the others keep `text`, the whole JSON text,
+    joined once when first asked for. Neither part is changed once made.
+    """
+
+    rest: str  # the workspace's JSON object without `recent_requests` and `analytics`
+    answers: dict[str, str]  # request key -> its member text (`"key":answer`), oldest first
+    analytics: list[str]  # each event's JSON text, oldest first
+
+    @cached_property
+    def text(self) -> str:
+        """Return the whole workspace text, as `dumps` gives it."""
+        return (
+            f'{self.rest[:-1]},"recent_requests":{{{",".join(self.answers.values())}}}'
+            f',"analytics":[{",".join(self.analytics)}]}}'
+        )
+
+
+def answer_member(key: str, answer: str) -> str:
+    """Return a remembered answer's member text (`"key":answer`) from its JSON text."""
+    return f"{json.dumps(key)}:{answer}"
+
+
+def member_answer(key: str, member: str) -> str:
+    """Return the answer's own JSON text from its member text."""
+    return member[len(json.dumps(key)) + 1 :]
 
 
 class SavedTexts:
@@ -177,15 +204,23 @@ class SavedTexts:
         if recent is self._of:
             self._answers.pop(key, None)
 
-    def answers(self, recent: dict[str, JSON]) -> str:
-        """Return `recent` as a JSON object's text, as `json.dumps` would give it."""
+    def saved(self, workspace: Workspace) -> SavedWorkspace:
+        """Return the workspace's text in parts, each answer and event serialized once."""
+        fields = {"version": STATE_VERSION, **vars(workspace)}
+        recent = fields.pop("recent_requests")
+        analytics = fields.pop("analytics")
+        rest = json.dumps(fields, default=_plain, separators=_COMPACT)
+        return SavedWorkspace(rest, self.answers(recent), self.items(analytics))
+
+    def answers(self, recent: dict[str, JSON]) -> dict[str, str]:
+        """Return each answer's member text (`"key":answer`), in the order of `recent`."""
         if recent is not self._of or len(recent) != len(self._answers):
             self._of = recent
             self._answers = {key: _member(key, answer) for key, answer in recent.items()}
-        return "{" + ",".join(self._answers.values()) + "}"
+        return dict(self._answers)  # a copy: the saved parts never change afterwards
 
-    def items(self, items: list[JSON]) -> str:
-        """Return a list of never-changed objects as a JSON array's text."""
+    def items(self, items: list[JSON]) -> list[str]:
+        """Return the JSON text of each of a list of never-changed objects."""
         known = self._items
         texts = []
         for item in items:
@@ -196,7 +231,7 @@ class SavedTexts:
             texts.append(found[1])
         if len(known) > 2 * len(items) + 16:  # forgotten items: keep only those still listed
             self._items = {id(item): known[id(item)] for item in items}
-        return "[" + ",".join(texts) + "]"
+        return texts
 
 
 def _member(key: str, answer: JSON) -> str:
