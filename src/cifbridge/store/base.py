@@ -41,15 +41,27 @@ class LockLost(StoreFailed):
 Saved = str | SavedWorkspace
 
 
+# What a hub saves to a store whose saves do not outlive the process (`durable` False: the
+# memory store): there the hub's engine is the workspace's only copy and nothing reads a text
+# of it back, so none is made (it was a fifth of a createSession + close in process); the
+# revision still counts. Compared by identity.
+IN_ENGINE = SavedWorkspace(rest="{}", answers={}, analytics=[])
+
+
 def whole_text(state: Saved) -> str:
     """Return the whole JSON text of what a save was given (a store that keeps one text)."""
     return state if isinstance(state, str) else state.text
 
 
 class Store(Protocol):
-    """Keeps each agent's latest workspace and the org's records; `shared`: other processes too."""
+    """Keeps each agent's latest workspace and the org's records; `shared`: other processes too.
+
+    `durable`: what it keeps outlives the process (a hub then hands it the workspace's text;
+    otherwise IN_ENGINE, the engine being the only copy).
+    """
 
     shared: bool
+    durable: bool
 
     async def load(self, agent: str, known_revision: int | None = None) -> str | None:
         """Return the agent's saved JSON text, or None when nothing but `known_revision` is."""
@@ -113,6 +125,11 @@ class AgentStore:
     def shared(self) -> bool:
         """Tell whether other processes write this store too."""
         return self.store.shared
+
+    @property
+    def durable(self) -> bool:
+        """Tell whether what the store keeps outlives the process."""
+        return self.store.durable
 
     async def load(self, known_revision: int | None = None) -> str | None:
         """Return the saved text if its revision differs from `known_revision`."""

@@ -10,19 +10,22 @@ from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.base.record_store import Change, MemoryRecords
 from cifbridge.engine.config.entities import built
 from cifbridge.engine.config.workspace import WorkspaceConfig
-from cifbridge.store.base import Saved, whole_text
+from cifbridge.store.base import IN_ENGINE, Saved, whole_text
 
 
 class MemoryStore:
-    """Holds each agent's last saved JSON text (immutable, so no copies are needed).
+    """Holds each agent's revision, and the JSON texts saved whole (immutable: no copies).
 
-    The org's records need no saving: the process's MemoryRecords is the only copy.
+    A hub's engine is its workspace's only copy (a hub runs until its agent is removed, and
+    then the agent is forgotten here too), so a hub saves IN_ENGINE: no text. The org's
+    records need no saving either: the process's MemoryRecords is the only copy.
     """
 
     shared = False
+    durable = False
 
     def __init__(self) -> None:
-        self._saved: dict[str, tuple[str, int]] = {}
+        self._saved: dict[str, tuple[str | None, int]] = {}  # None: the text is the engine's
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def load(self, agent: str, known_revision: int | None = None) -> str | None:
@@ -30,13 +33,13 @@ class MemoryStore:
         saved = self._saved.get(agent)
         if saved is None or saved[1] == known_revision:
             return None
-        return saved[0]
+        return saved[0]  # None for a hub's own saves: nothing but the engine holds them
 
     async def save(
         self, agent: str, state: Saved, revision: int, changes: Sequence[Change] = ()
     ) -> None:
-        """Keep the text and its revision."""
-        self._saved[agent] = (whole_text(state), revision)
+        """Keep the revision, and the text unless it is the engine's (IN_ENGINE)."""
+        self._saved[agent] = (None if state is IN_ENGINE else whole_text(state), revision)
 
     def exclusive(self, agent: str) -> AbstractAsyncContextManager[None]:
         """Serialize one agent's calls within this process."""

@@ -87,6 +87,7 @@ class RedisStore:
     """Per agent: the snapshot under `<k>`, its revision `<k>:rev`, a lock under `<k>:lock`."""
 
     shared = True
+    durable = True
 
     def __init__(
         self,

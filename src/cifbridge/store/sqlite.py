@@ -53,6 +53,7 @@ class SqliteStore:
     """
 
     shared = False
+    durable = True
 
     def __init__(self, path: Path) -> None:
         try:

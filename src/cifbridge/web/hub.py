@@ -42,7 +42,7 @@ from cifbridge.engine.base.context import WORKSPACE_PAGE
 from cifbridge.engine.base.record_store import Change, MemoryRecords, RecordStore
 from cifbridge.engine.views.workspace import workspace_view
 from cifbridge.store import StateUnreadable, StoreFailed
-from cifbridge.store.base import AgentStore, Saved, whole_text
+from cifbridge.store.base import IN_ENGINE, AgentStore, Saved, whole_text
 from cifbridge.store.journal import Entry
 from cifbridge.web.event_sender import (
     WIDGET_NAMESPACE,
@@ -426,6 +426,9 @@ class Hub:
         # The engine bumped the revision with the change; the store keeps it beside the text,
         # with the record rows the call wrote. The text goes in parts, so a store that keeps
         # the answers and analytics events as rows writes only those that changed.
+        if not self.store.durable:  # the memory store: the engine is the only copy
+            await self.store.save(IN_ENGINE, self.engine.revision, changes)
+            return
         saved = self.engine.snapshot_parts()
         try:
             await self.store.save(saved, self.engine.revision, changes)
