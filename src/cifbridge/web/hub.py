@@ -220,7 +220,7 @@ class Hub:
                         self._queue_publish(outcome.deliveries, outcome.mutated, answers, answered)
             latency = (time.perf_counter() - started) * 1000
             await self._journal(caller.provider, api, args, request_id, outcome, latency)
-            if earlier is not None:  # earlier calls' events go out before this answer
+            if earlier is not None and not earlier.done():  # earlier calls' events go first
                 await asyncio.gather(asyncio.shield(earlier), return_exceptions=True)
             if outcome.mutated and self._listeners:
                 # Routing may act on this agent again (its actions wait for their own
@@ -478,7 +478,7 @@ class Hub:
         changed: bool,
         answers: Sequence[Answer],
     ) -> None:
-        if previous is not None:
+        if previous is not None and not previous.done():  # a done one costs no loop turn
             await asyncio.gather(previous, return_exceptions=True)
         if answered is not None:
             await answered

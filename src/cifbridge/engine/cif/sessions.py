@@ -13,6 +13,7 @@ Rules (reference §1.4, §2.7):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from cifbridge.engine.base import diagnostics, slugs
@@ -148,8 +149,8 @@ def session_title(
     ctx: CallContext, template: SessionTemplate, session: Session, bags: list[dict[str, Any]]
 ) -> str:
     """Resolve a session template's title: the bags, then the anchor tab and its record."""
-    bags = [*bags, anchor_bag(session, ctx)]
-    return slugs.resolve(template.title, bags, odata.slug_resolver(ctx)) or template.name
+    every: list[Mapping[str, Any]] = [*bags, anchor_bag(session, ctx)]
+    return slugs.resolve(template.title, every, odata.slug_resolver(ctx)) or template.name
 
 
 def get_session(ctx: CallContext, args: dict[str, Any]) -> dict[str, Any]:
