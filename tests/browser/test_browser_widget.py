@@ -88,6 +88,9 @@ def test_agent_focus_and_close_deliver_events_as_json_strings(
     )
     first = create_session(widget, "Ana")
     second = create_session(widget, "Ben")
+    # The creations' own focus events (Ana's, then Ana's loss and Ben's) follow their answers;
+    # they are all in before the slate is wiped, so what follows is the agent's alone.
+    wait_for_events(widget, "onSessionSwitched", 3)
     widget.evaluate("cifTest.events = []")
 
     status, _ = live_bridge.api("POST", f"/api/sessions/{first}/focus")

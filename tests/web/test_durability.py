@@ -71,9 +71,10 @@ async def test_a_failed_save_refuses_the_call_and_changes_nothing(
 
 
 async def test_a_failed_save_of_an_agent_action_answers_503(
-    serve: ServerFactory, agent_for: AgentFactory, connect_widget: WidgetFactory
+    serve: ServerFactory, agent_for: AgentFactory, connect_widget: WidgetFactory, tmp_path: Path
 ) -> None:
-    server = await serve()
+    # A store that writes somewhere (the memory store's saves cannot fail).
+    server = await serve(store="sqlite", state_path=tmp_path / "ws.sqlite3")
     widget = await connect_widget(server)
     session = await widget.value("createSession", CHAT)
     server.app[AGENTS].default.store = FailingSaves(server.app[AGENTS].default.store)

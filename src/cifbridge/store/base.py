@@ -57,7 +57,8 @@ class Store(Protocol):
     """Keeps each agent's latest workspace and the org's records; `shared`: other processes too.
 
     `durable`: what it keeps outlives the process (a hub then hands it the workspace's text;
-    otherwise IN_ENGINE, the engine being the only copy).
+    otherwise IN_ENGINE, the engine being the only copy). Only a durable store may fail a
+    save (StoreFailed): the text it was handed last is what the hub rolls back to.
     """
 
     shared: bool
