@@ -13,9 +13,11 @@ Rules, from the 2020 host source:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 Bags = Sequence[Mapping[str, Any]]
@@ -30,33 +32,78 @@ def resolve(text: str, bags: Bags, odata: ODataResolver | None = None) -> str:
     """Replace every slug in `text` with its value from the first bag that has it."""
     if "{" not in text:  # most titles and values: nothing to look up (a lone "}" is text)
         return text
-    out, _ = _resolve_from(text, 0, bags, odata, closing=False)
-    return out
+    return _render(_compiled(text), bags, odata)
 
 
-def _resolve_from(
-    text: str, pos: int, bags: Bags, odata: ODataResolver | None, *, closing: bool
-) -> tuple[str, int]:
-    # Jumps from brace to brace: the text between them is copied as it is.
-    parts: list[str] = []
+@dataclass(frozen=True)
+class _Slug:
+    name: str  # a slug whose name is known without resolving anything: looked up as it is
+
+
+@dataclass(frozen=True)
+class _Braces:
+    parts: tuple[_Part, ...]  # holds slugs: what it is depends on what they resolve to
+    closed: bool
+
+
+_Part = str | _Slug | _Braces
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(text: str) -> tuple[_Part, ...]:
+    # Templates resolve the same few texts over and over: each is read into parts once.
+    parts, _ = _parts_from(text, 0, closing=False)
+    return parts
+
+
+def _parts_from(text: str, pos: int, *, closing: bool) -> tuple[tuple[_Part, ...], int]:
+    # Jumps from brace to brace: the text between them is kept as it is. With `closing`, the
+    # parts end at the "}" closing this group (-1 as the position: it never closed).
+    parts: list[_Part] = []
     while (brace := _BRACE.search(text, pos)) is not None:
         at = brace.start()
-        parts.append(text[pos:at])
+        if at > pos:
+            parts.append(text[pos:at])
         if text[at] == "{":
-            inner, pos = _resolve_from(text, at + 1, bags, odata, closing=True)
-            parts.append(inner)
+            inner, pos = _parts_from(text, at + 1, closing=True)
+            parts.append(_group(inner, closed=pos >= 0))
+            pos = pos if pos >= 0 else len(text)
             continue
-        pos = at + 1
         if closing:
-            content = "".join(parts)
-            if is_slug_name(content):
-                return lookup(content, bags, odata), pos
-            return "{" + content + "}", pos
+            return tuple(parts), at + 1
         parts.append("}")
-    parts.append(text[pos:])
-    if closing:  # an unbalanced "{" is literal text, as in the real host
-        return "{" + "".join(parts), len(text)
-    return "".join(parts), len(text)
+        pos = at + 1
+    if pos < len(text):
+        parts.append(text[pos:])
+    return tuple(parts), (-1 if closing else len(text))
+
+
+def _group(inner: tuple[_Part, ...], *, closed: bool) -> _Part:
+    # Braces around plain text are known now: a slug name, or literal text.
+    if not all(isinstance(part, str) for part in inner):
+        return _Braces(inner, closed)
+    content = "".join(inner)  # type: ignore[arg-type]
+    if not closed:  # an unbalanced "{" is literal text, as in the real host
+        return "{" + content
+    return _Slug(content) if is_slug_name(content) else "{" + content + "}"
+
+
+def _render(parts: tuple[_Part, ...], bags: Bags, odata: ODataResolver | None) -> str:
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, _Slug):
+            out.append(lookup(part.name, bags, odata))
+        else:  # inner slugs first: what they give decides what the braces hold
+            content = _render(part.parts, bags, odata)
+            if not part.closed:
+                out.append("{" + content)
+            elif is_slug_name(content):
+                out.append(lookup(content, bags, odata))
+            else:
+                out.append("{" + content + "}")
+    return "".join(out)
 
 
 def is_slug_name(content: str) -> bool:
