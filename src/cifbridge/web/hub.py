@@ -12,7 +12,7 @@ Rules:
   Redis lock lost) puts the engine back to the last saved state, and the widget is told the
   call was not applied; nothing is published for it;
 - a widget call's acknowledgement does not wait for its events: they are published right
-  after it, by one queue per agent (`_publishing`), so a call answered at once however many
+  after it, by one queue per agent (web/publisher.py), so a call answered at once however many
   widgets hear it. What holds: an agent's events go out in the order of the calls and actions
   that made them, none is lost, and a call is answered only once the events of every earlier
   call of the agent are sent (so a widget's next call works as a barrier: its answer comes
@@ -37,13 +37,11 @@ from typing import Any, TypeVar
 from cifbridge.api import envelope
 from cifbridge.api.catalog import APIS
 from cifbridge.api.dispatcher import Answer, Caller, Dispatcher, Outcome
-from cifbridge.engine import Delivery, Engine, Result
-from cifbridge.engine.base.context import WORKSPACE_PAGE
+from cifbridge.engine import Engine, Result
 from cifbridge.engine.base.record_store import Change, MemoryRecords, RecordStore
 from cifbridge.engine.views.workspace import workspace_view
 from cifbridge.store import StateUnreadable, StoreFailed
 from cifbridge.store.base import IN_ENGINE, AgentStore, Saved, whole_text
-from cifbridge.store.journal import Entry
 from cifbridge.web.event_sender import (
     WIDGET_NAMESPACE,
     EventSender,
@@ -52,10 +50,10 @@ from cifbridge.web.event_sender import (
 )
 from cifbridge.web.faults import Faults
 from cifbridge.web.journal import Journal
+from cifbridge.web.publisher import WORKSPACE_NAMESPACE, Publisher
 
 log = logging.getLogger("cifbridge")
 
-WORKSPACE_NAMESPACE = "/workspace"
 __all__ = ["WIDGET_NAMESPACE", "WORKSPACE_NAMESPACE", "Hub", "provider_room", "workspace_room"]
 # How long stopping waits for the calls under way (each needs only its load and save).
 DRAIN_SECONDS = 10.0
@@ -100,8 +98,11 @@ class Hub:
         self.clock = self.engine.clock  # the agent's time: real time plus its fast-forward
         self.faults = Faults(journal)
         self.events = EventSender(sio, journal, self.faults, self.agent_id)
-        self._page_room = workspace_room(self.agent_id)
-        journal.on_entry(self._show_entry)
+        self.publisher = Publisher(
+            self.agent_id, sio, store, journal, self.events,
+            view=lambda: workspace_view(self.engine), changed=self._schedule,
+        )  # fmt: skip
+        journal.on_entry(self.publisher.show_entry)
         self._wake_up: asyncio.TimerHandle | None = None
         self._ticking: set[asyncio.Task[Any]] = set()
         self.resumed = False
@@ -112,7 +113,6 @@ class Hub:
         self._idle.set()
         self._holding = 0  # this process's cycles that hold the workspace or wait for it
         self._listeners: list[ChangeListener] = []
-        self._publishing: asyncio.Future[None] | None = None  # the last publish queued
 
     def on_change(self, listener: ChangeListener) -> None:
         """Have `listener` awaited after every change of this workspace, once it is saved.
@@ -202,11 +202,11 @@ class Hub:
         spec = APIS.get(api)
         outcome = None
         answered = asyncio.get_running_loop().create_future()  # its events wait for this
-        earlier = self._publishing
+        earlier = self.publisher.last
         try:
             if spec is not None and spec.reads_only:
                 outcome = await self._read(caller, api, args, request_id)
-                earlier = self._publishing
+                earlier = self.publisher.last
             if outcome is None:
                 async with self._hold():
                     await self._catch_up()
@@ -215,9 +215,9 @@ class Hub:
                     if outcome.mutated:
                         await self._save(outcome.record_changes)
                     # Queued in the order of the saves, while the workspace is still held.
-                    earlier = self._publishing
+                    earlier = self.publisher.last
                     if outcome.deliveries or outcome.mutated or answers:
-                        self._queue_publish(outcome.deliveries, outcome.mutated, answers, answered)
+                        self.publisher.queue(outcome.deliveries, outcome.mutated, answers, answered)
             latency = (time.perf_counter() - started) * 1000
             await self._journal(caller.provider, api, args, request_id, outcome, latency)
             if earlier is not None and not earlier.done():  # earlier calls' events go first
@@ -372,7 +372,7 @@ class Hub:
             answers = self.dispatcher.settle(result.settlements)
             if result.mutated or result.record_changes:
                 await self._save(result.record_changes)
-            published = self._queue_publish(result.deliveries, result.mutated, answers)
+            published = self.publisher.queue(result.deliveries, result.mutated, answers)
         await published  # an action returns once its own events are sent
         if result.mutated:
             await self._changed()
@@ -441,101 +441,7 @@ class Hub:
 
     async def published(self) -> None:
         """Return once every publish queued so far is done (events sent, views shown)."""
-        while self._publishing is not None and not self._publishing.done():
-            await asyncio.shield(self._publishing)
-
-    def _queue_publish(
-        self,
-        deliveries: Sequence[Delivery],
-        changed: bool,
-        answers: Sequence[Answer],
-        answered: asyncio.Future[None] | None = None,
-    ) -> asyncio.Future[None]:
-        # One chain per agent: each publish starts when the one before it is done and its own
-        # call was answered.
-        previous = self._publishing
-        if not deliveries and not answers and not (changed and self._pages_open()):
-            # Nothing to send (a change no widget hears, no page open): no task is queued.
-            # What awaits this waits for the earlier publishes, as it would behind a task.
-            if changed:
-                self._schedule()
-            if previous is not None and not previous.done():
-                return previous
-            done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            done.set_result(None)
-            return done
-        task = asyncio.ensure_future(
-            self._publish_after(previous, answered, deliveries, changed, answers)
-        )
-        self._publishing = task
-        return task
-
-    async def _publish_after(
-        self,
-        previous: asyncio.Future[None] | None,
-        answered: asyncio.Future[None] | None,
-        deliveries: Sequence[Delivery],
-        changed: bool,
-        answers: Sequence[Answer],
-    ) -> None:
-        if previous is not None and not previous.done():  # a done one costs no loop turn
-            await asyncio.gather(previous, return_exceptions=True)
-        if answered is not None:
-            await answered
-        try:
-            await self._publish(deliveries, changed, answers)
-        except Exception:
-            # The call was saved and answered; only its events are missing, which is logged.
-            log.exception("cifbridge could not send the events of agent %s", self.agent_id)
-
-    async def _publish(
-        self,
-        deliveries: Sequence[Delivery],
-        changed: bool,
-        answers: Sequence[Answer] = (),
-    ) -> None:
-        for delivery in deliveries:
-            await self._deliver(delivery)
-        for answer in answers:
-            # A deferred call's late answer; the shim matches it to its pending promise.
-            room = provider_room(self.agent_id, answer.provider)
-            await self.sio.emit("cif:result", answer.message, room=room, namespace=WIDGET_NAMESPACE)
-            await self.journal.record(
-                "answer", provider=answer.provider, api=answer.api, args=[], settled=True,
-                **answer.message,
-            )  # fmt: skip
-        if changed:
-            self._schedule()
-            await self._show_view()
-
-    async def _deliver(self, delivery: Delivery) -> None:
-        if delivery.provider != WORKSPACE_PAGE:
-            await self.events.send(delivery)  # journaled, and subject to event faults
-            return
-        # A custom event raised for the agent page, as the real host dispatches it there; the
-        # real host sends every event payload as a JSON string (reference §3).
-        data = json.dumps(delivery.payload, separators=(",", ":"))
-        message = {"name": delivery.name, "data": data}
-        await self.sio.emit(
-            "workspace:event", message, room=self._page_room, namespace=WORKSPACE_NAMESPACE
-        )
-
-    async def _show_view(self) -> None:
-        # The agent's pages get the new view; nobody's page open: no view is built at all.
-        if not self._pages_open():
-            return
-        view = workspace_view(self.engine)
-        await self.sio.emit(
-            "workspace:state", view, room=self._page_room, namespace=WORKSPACE_NAMESPACE
-        )
-
-    def _pages_open(self) -> bool:
-        if self.store.shared:
-            # A page may be open on another process (the Redis manager relays to it): the
-            # store counted them when this agent's latest change was saved.
-            return self.store.pages_open()
-        participants = self.sio.manager.get_participants(WORKSPACE_NAMESPACE, self._page_room)
-        return next(iter(participants), None) is not None
+        await self.publisher.published()
 
     async def page_opened(self, page: str) -> None:
         """Count a workspace page open (before it reads the state and the journal backlog)."""
@@ -544,17 +450,6 @@ class Hub:
     async def page_closed(self, page: str) -> None:
         """Stop counting a workspace page."""
         await self.store.page_closed(page)
-
-    async def _show_entry(self, entry: Entry) -> None:
-        # Every journal entry, whoever recorded it, reaches the agent's pages' drawer live;
-        # a shared journal counted the pages as it appended (none open: nothing to send).
-        if self.store.shared and not self.journal.backend.watched:
-            return
-        if not self.store.shared and not self._pages_open():
-            return
-        await self.sio.emit(
-            "workspace:journal", entry, room=self._page_room, namespace=WORKSPACE_NAMESPACE
-        )
 
     async def _journal(
         self,
