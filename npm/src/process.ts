@@ -13,7 +13,7 @@
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CifbridgeClient } from "./client.js";
@@ -90,12 +90,17 @@ export class BridgeProcess {
   /** Start the process and resolve with its client once the ready file appears. */
   async start(): Promise<CifbridgeClient> {
     const [program, ...rest] = this.argv;
-    const log = createWriteStream(this.logFile);
     const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: "1" };
     if (this.options.token) env.CIFBRIDGE_TOKEN = this.options.token;
-    const child = spawn(program as string, rest, { env, stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    // The child writes its output to the log file itself: opened here, at once, so no
+    // stream of ours can still be opening it once stop() has removed the folder.
+    const log = openSync(this.logFile, "a");
+    let child: ChildProcess;
+    try {
+      child = spawn(program as string, rest, { env, stdio: ["ignore", log, log] });
+    } finally {
+      closeSync(log); // the child holds its own copy
+    }
     this.child = child;
     const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
     this.exited = new Promise((resolve) => child.once("close", (code) => resolve(code)));
