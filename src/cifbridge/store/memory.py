@@ -43,7 +43,10 @@ class MemoryStore:
 
     def exclusive(self, agent: str) -> AbstractAsyncContextManager[None]:
         """Serialize one agent's calls within this process."""
-        return self._locks.setdefault(agent, asyncio.Lock())
+        lock = self._locks.get(agent)
+        if lock is None:  # not setdefault: that would build a Lock for every call
+            lock = self._locks[agent] = asyncio.Lock()
+        return lock
 
     async def clear(self, agent: str) -> None:
         """Forget the agent's saved state."""

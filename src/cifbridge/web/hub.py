@@ -31,7 +31,8 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
 
 from cifbridge.api import envelope
@@ -81,6 +82,35 @@ def legacy_record_changes(
         for record_id, row in dict(table).items():
             records.put(entity, record_id, row)
     return records.end()
+
+
+class _Hold:
+    """The store's exclusive hold on the agent's workspace, counted on the hub while taken or
+    waited for (a plain class: the generator-based context manager cost a read-only call
+    several microseconds)."""
+
+    __slots__ = ("_held", "_hub")
+
+    def __init__(self, hub: Hub) -> None:
+        self._hub = hub
+        self._held: AbstractAsyncContextManager[None] | None = None
+
+    async def __aenter__(self) -> None:
+        self._hub._holding += 1
+        try:
+            held = self._hub.store.exclusive()
+            await held.__aenter__()
+        except BaseException:
+            self._hub._holding -= 1
+            raise
+        self._held = held
+
+    async def __aexit__(self, *exc: Any) -> None:
+        try:
+            if self._held is not None:
+                await self._held.__aexit__(*exc)
+        finally:
+            self._hub._holding -= 1
 
 
 class Hub:
@@ -399,15 +429,9 @@ class Hub:
             await self._catch_up()
             return workspace_view(self.engine)
 
-    @contextlib.asynccontextmanager
-    async def _hold(self) -> AsyncIterator[None]:
+    def _hold(self) -> _Hold:
         # The store's exclusive hold, counted so that reads know a change may be under way.
-        self._holding += 1
-        try:
-            async with self.store.exclusive():
-                yield
-        finally:
-            self._holding -= 1
+        return _Hold(self)
 
     def _records(self) -> MemoryRecords:
         records = self.engine.records
