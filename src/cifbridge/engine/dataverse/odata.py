@@ -120,10 +120,15 @@ def _parse_filter(ctx: CallContext, meta: Entity, text: str) -> ast._Node:
     return odata_filter.parse_filter(ctx, meta, text)
 
 
-def _matches(ctx: CallContext, meta: Entity, tree: ast._Node, attrs: dict[str, Any]) -> bool:
-    from cifbridge.engine.dataverse import odata_filter  # imported by _parse_filter already
+def _filter_of(
+    ctx: CallContext, meta: Entity, tree: ast._Node | None
+) -> Callable[[dict[str, Any]], bool] | None:
+    # Looked up once per query, not per row: the parse that made `tree` loaded the module.
+    if tree is None:
+        return None
+    from cifbridge.engine.dataverse import odata_filter
 
-    return odata_filter.matches(ctx, meta, tree, attrs)
+    return partial(odata_filter.matches, ctx, meta, tree)
 
 
 def _property(meta: Entity, name: str) -> Attribute:
@@ -174,10 +179,11 @@ def _expand(ctx: CallContext, meta: Entity, item: str) -> Expand:
 
 def run(ctx: CallContext, meta: Entity, query: Query) -> list[dict[str, Any]]:
     """Return the records a query selects, in the Web API form."""
+    holds = _filter_of(ctx, meta, query.filter)
     chosen: Iterable[records.Row] = (
         row
         for row in candidates(ctx, meta, query.filter)
-        if (query.filter is None or _matches(ctx, meta, query.filter, row["attrs"]))
+        if (holds is None or holds(row["attrs"]))
         and (query.search is None or _found(meta, row["attrs"], query.search))
     )
     limit = ctx.config.max_search_records
@@ -197,7 +203,7 @@ def candidates(ctx: CallContext, meta: Entity, tree: ast._Node | None) -> Iterat
     if tree is None:
         wanted = None
     else:
-        from cifbridge.engine.dataverse import odata_select  # loads with the parser, see below
+        from cifbridge.engine.dataverse import odata_select  # needs the parser's AST classes
 
         wanted = odata_select.selection(meta, tree)
     found = None if wanted is None else ctx.records.select(meta.logical_name, wanted)
