@@ -1,20 +1,26 @@
 """State in Redis, shared by several bridge processes behind a load balancer.
 
 Rules:
-- each change runs catch up → engine → save while holding redis-py's `Lock` on `key:lock`, so
-  two processes never apply calls to diverging copies; calls of one process queue on an
-  asyncio lock first, so only processes compete for the Redis one;
+- each change runs catch up → engine → save while holding a lock on `key:lock` (a random token
+  set with NX and an expiry), so two processes never apply calls to diverging copies; calls of
+  one process queue on an asyncio lock first, so only processes compete for the Redis one;
+- taking the lock and catching up are one round trip: the script that sets the lock answers,
+  when it got it, the revision, the text when the revision is not the one this process last
+  saved or read, and the record writes since the last look. The hub's catch-up right after
+  uses that answer (or asks again, when its engine holds another revision than the store
+  thought). A mutating call costs three round trips on its answer's path (lock with catch-up,
+  save, journal); the release goes out after the answer, and the next hold of the same agent
+  in this process waits for it;
 - the lock expires (`lock_seconds`) so that a killed process cannot hold the workspace for
-  ever; while a call runs, a keeper task renews it every third of that time;
-- a save commits only while the lock is still this call's: one script compares the lock's
-  token with this call's and writes snapshot, revision and rows only if they match (the check
-  redis-py's Lock makes in its own release and extend scripts). If the process was frozen past
-  the expiry and another process took over, the save fails with LockLost instead of
-  overwriting newer work, and the call is refused. (WATCH on the lock key would miss a
-  takeover that happened before the WATCH, and needs a GET after it: three round trips.)
-- catching up is one round trip (a script): the revision, the text only when the revision is
-  not the process's own, and the record writes since the last look. Reads (`catch_up` outside
-  the lock) use it too, so a process answers them from its copy revalidated by revision;
+  ever; while a call runs, a timer renews it every third of that time;
+- a save commits only while the lock is still this call's: the save script compares the lock's
+  token with this call's and writes snapshot, revision and rows only if they match. If the
+  process was frozen past the expiry and another process took over, the save fails with
+  LockLost instead of overwriting newer work, and the call is refused. (WATCH on the lock key
+  would miss a takeover that happened before the WATCH, and needs a GET after it.)
+- catching up outside the lock (reads) is one round trip too (a script): the revision, the
+  text only when the revision is not the process's own, and the record writes since the last
+  look, so a process answers reads from its copy revalidated by revision;
 - the workspace pages open for an agent, on any process, are counted in `key:pages`; the
   save script answers that count after writing, and the journal's append script likewise, so
   a process sends a view or a journal entry through the Socket.IO Redis manager (which every
@@ -36,13 +42,13 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 from redis.asyncio import Redis
-from redis.asyncio.lock import Lock
-from redis.exceptions import LockError, RedisError
+from redis.exceptions import RedisError
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.base.record_store import Change, MemoryRecords
@@ -55,7 +61,7 @@ log = logging.getLogger("cifbridge")
 LOCK_SECONDS = 5.0
 # A process waits this long for another one's call before refusing its own.
 WAIT_SECONDS = 30.0
-# How often a waiting process asks again (redis-py's Lock polls; this keeps waits short).
+# How often a waiting process asks again for a lock another one holds.
 RETRY_SECONDS = 0.002
 # How many record writes the catch-up stream keeps (a process further behind reloads them all).
 RECORD_LOG_SIZE = 100_000
@@ -67,6 +73,25 @@ local revision = redis.call('GET', KEYS[2])
 local text = false
 if revision and revision ~= ARGV[1] then text = redis.call('GET', KEYS[1]) end
 return {text, redis.call('XRANGE', KEYS[3], '(' .. ARGV[2], '+')}
+"""
+# KEYS: lock, text, revision, records log. ARGV: token, expiry in ms, the revision the process
+# last saved or read ('' for none), the last record write seen. Answers {0} when another call
+# holds the lock, else {1, revision, text (only if the revision is another), record writes}.
+_LOCK_AND_CATCH_UP = """
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
+local revision = redis.call('GET', KEYS[3])
+local text = false
+if revision and revision ~= ARGV[3] then text = redis.call('GET', KEYS[2]) end
+return {1, revision, text, redis.call('XRANGE', KEYS[4], '(' .. ARGV[4], '+')}
+"""
+# KEYS: lock. ARGV: token, then the expiry in ms (renew) or nothing (release).
+_RENEW = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+"""
+_RELEASE = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])
 """
 # KEYS: lock, text, revision, records hash, records log, pages. ARGV: the lock token (''
 # when the caller holds no lock), text, revision, log size, then (field, row) per record
@@ -102,12 +127,19 @@ class RedisStore:
         self._lock_seconds = lock_seconds
         self._wait_seconds = wait_seconds
         self._local: dict[str, asyncio.Lock] = {}
-        self._held: dict[str, Lock] = {}
+        self._held: dict[str, bytes] = {}  # agent → the token of the lock its hold has
+        self._releasing: dict[str, asyncio.Task[None]] = {}
+        # What taking an agent's lock answered, for the hold's catch-up right after it.
+        self._prefetched: dict[str, _CaughtUp] = {}
+        self._known: dict[str, str] = {}  # agent → the revision last saved or read here
         self._pages_open: dict[str, bool] = {}
         self._records_seen = "0-0"  # the last record write taken from the stream
         self._records_keys = (f"{key}:records", f"{key}:records:log")
         self._save_script = self._redis.register_script(_SAVE)
         self._catch_up_script = self._redis.register_script(_CATCH_UP)
+        self._lock_script = self._redis.register_script(_LOCK_AND_CATCH_UP)
+        self._renew_script = self._redis.register_script(_RENEW)
+        self._release_script = self._redis.register_script(_RELEASE)
 
     def agent_key(self, agent: str) -> str:
         """Return the key under which an agent's workspace is kept."""
@@ -129,15 +161,16 @@ class RedisStore:
             raise StoreFailed(f"Redis did not answer the load: {error}") from error
         if raw is None:
             return None
-        return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+        # Read after the revision: newer than it at worst, so the next lock brings the text.
+        self._known[agent] = _text(revision)
+        return _text(raw)
 
     async def save(
         self, agent: str, state: Saved, revision: int, changes: Sequence[Change] = ()
     ) -> None:
         """Write snapshot, revision and rows together, only while this call holds the lock."""
-        lock = self._held.get(agent)
         key = self.agent_key(agent)
-        token = _lock_token(lock) if lock is not None else b""
+        token = self._held.get(agent, b"")
         rows: list[str] = []
         for change in changes:
             rows += [_row_field(change.entity, change.record_id), _row(change.after)]
@@ -150,6 +183,7 @@ class RedisStore:
             raise StoreFailed(f"Redis did not answer the save: {error}") from error
         if not saved:
             raise LockLost(self._lost(agent))
+        self._known[agent] = str(revision)
         self._pages_open[agent] = int(saved) > 1
 
     def pages_open(self, agent: str) -> bool:
@@ -180,45 +214,72 @@ class RedisStore:
     @asynccontextmanager
     async def _locked(self, agent: str) -> AsyncIterator[None]:
         async with self._local.setdefault(agent, asyncio.Lock()):
-            lock = self._redis.lock(
-                self.lock_key(agent),
-                timeout=self._lock_seconds,
-                sleep=RETRY_SECONDS,
-                blocking_timeout=self._wait_seconds,
-                thread_local=False,  # coroutines, not threads: the token belongs to this Lock
-            )
-            try:
-                acquired = await lock.acquire()
-            except RedisError as error:
-                raise StoreFailed(f"Redis did not answer the lock: {error}") from error
-            if not acquired:
-                raise StoreFailed(
-                    f"another bridge process held the workspace lock {self.lock_key(agent)} for"
-                    f" over {self._wait_seconds:g} s; the call was not applied"
-                )
-            keeper = asyncio.create_task(self._keep(lock, agent))
-            self._held[agent] = lock
+            releasing = self._releasing.pop(agent, None)
+            if releasing is not None:  # the previous hold's release, sent after its answer
+                await releasing
+            token = os.urandom(16).hex().encode()
+            await self._acquire(agent, token)
+            keeper = _Keeper(self, agent, token)
+            self._held[agent] = token
             try:
                 yield
             finally:
                 self._held.pop(agent, None)
-                keeper.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await keeper
-                with contextlib.suppress(LockError, RedisError):  # expired: nothing to release
-                    await lock.release()
+                self._prefetched.pop(agent, None)
+                keeper.stop()
+                self._releasing[agent] = asyncio.create_task(self._release(agent, token))
 
-    async def _keep(self, lock: Lock, agent: str) -> None:
-        # Renew the expiry while the call runs; a lost lock is left to the save to report.
+    async def _acquire(self, agent: str, token: bytes) -> None:
+        # Take the lock and, in the same round trip, what the hold's catch-up needs.
+        key = self.agent_key(agent)
+        keys = [self.lock_key(agent), key, f"{key}:rev", self._records_keys[1]]
+        expiry, known = int(self._lock_seconds * 1000), self._known.get(agent, "")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._wait_seconds
         while True:
-            await asyncio.sleep(self._lock_seconds / 3)
             try:
-                await lock.reacquire()
-            except (LockError, RedisError) as error:
-                log.warning(
-                    "the workspace lock %s could not be renewed: %s", self.lock_key(agent), error
+                answer = await self._lock_script(
+                    keys=keys, args=[token, expiry, known, self._records_seen]
+                )
+            except RedisError as error:
+                raise StoreFailed(f"Redis did not answer the lock: {error}") from error
+            if answer[0]:
+                _, revision, text, writes = answer
+                self._prefetched[agent] = _CaughtUp(
+                    None if revision is None else _text(revision),
+                    None if text is None else _text(text),
+                    writes or [],
                 )
                 return
+            if loop.time() >= deadline:
+                raise StoreFailed(
+                    f"another bridge process held the workspace lock {self.lock_key(agent)} for"
+                    f" over {self._wait_seconds:g} s; the call was not applied"
+                )
+            await asyncio.sleep(RETRY_SECONDS)
+
+    async def _release(self, agent: str, token: bytes) -> None:
+        # An error leaves the lock to expire: the call was saved, nothing is lost.
+        with contextlib.suppress(RedisError):
+            await self._release_script(keys=[self.lock_key(agent)], args=[token])
+
+    async def renew(self, agent: str, token: bytes) -> bool:
+        """Extend the agent's lock if it is still `token`'s; False once it is not."""
+        keys = [self.lock_key(agent)]
+        try:
+            renewed = await self._renew_script(
+                keys=keys, args=[token, int(self._lock_seconds * 1000)]
+            )
+        except RedisError as error:
+            log.warning(
+                "the workspace lock %s could not be renewed: %s", self.lock_key(agent), error
+            )
+            return False
+        if not renewed:
+            log.warning(
+                "the workspace lock %s could not be renewed: it expired", self.lock_key(agent)
+            )
+        return bool(renewed)
 
     async def clear(self, agent: str) -> None:
         """Forget the agent's saved state."""
@@ -254,6 +315,15 @@ class RedisStore:
     async def catch_up(self, agent: str, known_revision: int, records: MemoryRecords) -> str | None:
         """In one round trip: apply the record writes made since the last look, and return
         the agent's saved text if its revision is not `known_revision`."""
+        fetched = self._prefetched.pop(agent, None) if agent in self._held else None
+        if fetched is not None:
+            self._apply_writes(records, fetched.writes)
+            if fetched.revision is None or fetched.revision == str(known_revision):
+                return None
+            if fetched.text is not None:
+                self._known[agent] = fetched.revision
+                return fetched.text
+            # The store thought the process had this revision, its engine has another: ask.
         key = self.agent_key(agent)
         keys = [key, f"{key}:rev", self._records_keys[1]]
         try:
@@ -263,7 +333,11 @@ class RedisStore:
         except RedisError as error:
             raise StoreFailed(f"Redis did not answer the catch-up: {error}") from error
         self._apply_writes(records, writes or [])
-        return None if text is None else _text(text)
+        if text is None:
+            self._known[agent] = str(known_revision)
+            return None
+        self._known.pop(agent, None)  # the script does not say which revision the text has
+        return _text(text)
 
     def _apply_writes(self, records: MemoryRecords, writes: list[Any]) -> None:
         # Two agents' calls may catch up at once: only writes newer than those already
@@ -288,8 +362,40 @@ class RedisStore:
         )
 
     async def close(self) -> None:
-        """Close the connection pool."""
+        """Send the releases still under way, then close the connection pool."""
+        await asyncio.gather(*self._releasing.values())
+        self._releasing.clear()
         await self._redis.aclose()
+
+
+class _CaughtUp(NamedTuple):
+    revision: str | None  # None: nothing saved yet
+    text: str | None  # None: not fetched (the revision is the one the process knew)
+    writes: list[Any]
+
+
+class _Keeper:
+    """Renews a held lock every third of its expiry, from a timer (no task per call)."""
+
+    __slots__ = ("_agent", "_handle", "_period", "_store", "_task", "_token")
+
+    def __init__(self, store: RedisStore, agent: str, token: bytes) -> None:
+        self._store, self._agent, self._token = store, agent, token
+        self._period = store._lock_seconds / 3
+        self._task: asyncio.Task[None] | None = None
+        self._handle = asyncio.get_running_loop().call_later(self._period, self._fire)
+
+    def _fire(self) -> None:
+        self._task = asyncio.create_task(self._renew())
+
+    async def _renew(self) -> None:
+        if await self._store.renew(self._agent, self._token):
+            self._handle = asyncio.get_running_loop().call_later(self._period, self._fire)
+
+    def stop(self) -> None:
+        self._handle.cancel()
+        if self._task is not None:
+            self._task.cancel()
 
 
 def _row_field(entity: str, record_id: str) -> str:
@@ -307,8 +413,3 @@ def _text(raw: object) -> str:
 def _stream_order(entry_id: str) -> tuple[int, int]:
     milliseconds, _, sequence = entry_id.partition("-")
     return int(milliseconds), int(sequence or 0)
-
-
-def _lock_token(lock: Lock) -> bytes:
-    token = lock.local.token
-    return token if isinstance(token, bytes) else str(token).encode()
