@@ -16,6 +16,7 @@ import pytest
 from redis.asyncio import Redis
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
+from cifbridge.engine.base.record_store import MemoryRecords
 from cifbridge.store import LockLost, StoreFailed
 from cifbridge.store.redis import RedisStore
 from cifbridge.web.keys import AGENTS
@@ -134,6 +135,33 @@ async def test_the_redis_lock_is_renewed_while_a_long_call_holds_it() -> None:
         await store.clear(DEFAULT_AGENT)
         await store.close()
         await rival.close()
+
+
+@pytest.mark.redis
+async def test_taking_the_lock_brings_what_another_process_saved_since() -> None:
+    # The lock script answers the catch-up too: the text only when the revision is not the one
+    # this process saved last, and asked again when the engine holds yet another revision.
+    key = redis_key()
+    first, second = RedisStore(REDIS_URL, key), RedisStore(REDIS_URL, key)
+    records = MemoryRecords({})
+    try:
+        async with first.exclusive(DEFAULT_AGENT):
+            assert await first.catch_up(DEFAULT_AGENT, 0, records) is None  # nothing saved
+            await first.save(DEFAULT_AGENT, '{"saved": 1}', 1)
+        async with second.exclusive(DEFAULT_AGENT):
+            assert await second.catch_up(DEFAULT_AGENT, 0, records) == '{"saved": 1}'
+            await second.save(DEFAULT_AGENT, '{"saved": 2}', 2)
+        async with first.exclusive(DEFAULT_AGENT):
+            assert await first.catch_up(DEFAULT_AGENT, 1, records) == '{"saved": 2}'
+        async with second.exclusive(DEFAULT_AGENT):
+            assert await second.catch_up(DEFAULT_AGENT, 2, records) is None  # its own save
+        async with second.exclusive(DEFAULT_AGENT):
+            # As if its engine had gone back to revision 1: the text comes all the same.
+            assert await second.catch_up(DEFAULT_AGENT, 1, records) == '{"saved": 2}'
+    finally:
+        await first.clear(DEFAULT_AGENT)
+        await first.close()
+        await second.close()
 
 
 @pytest.mark.redis
