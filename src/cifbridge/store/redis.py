@@ -151,6 +151,14 @@ class RedisStore:
 
     async def load(self, agent: str, known_revision: int | None = None) -> str | None:
         """Return the saved text if its revision differs from `known_revision`."""
+        fetched = self._prefetched.pop(agent, None) if agent in self._held else None
+        if fetched is not None:  # under the hold (routing, start-up): the lock brought it
+            # Its record writes are left to the next catch-up (the last write seen stays).
+            if fetched.revision is None or fetched.revision == str(known_revision):
+                return None
+            if fetched.text is not None:
+                self._known[agent] = fetched.revision
+                return fetched.text
         key = self.agent_key(agent)
         try:
             revision = await self._redis.get(f"{key}:rev")
