@@ -22,6 +22,7 @@ from cifbridge.web.control import setup_control_routes
 from cifbridge.web.errors import control_errors
 from cifbridge.web.frames import BoundedPacket
 from cifbridge.web.keys import AGENTS, CONFIG_WARNINGS, ROUTER, SCHEMAS, SETTINGS, SHIM, SIO
+from cifbridge.web.managers import DirectAsyncManager, DirectRedisManager
 from cifbridge.web.namespaces.widgets import WidgetNamespace
 from cifbridge.web.namespaces.workspace import WorkspaceNamespace
 from cifbridge.web.routes import setup_routes
@@ -81,10 +82,11 @@ def create_app(settings: Settings) -> web.Application:
 def _client_manager(settings: Settings) -> socketio.AsyncManager:
     # Several processes sharing Redis state must also share event fan-out, and only they:
     # the channel is the workspace's own, so bridges of other workspaces hear nothing.
+    # Both send an emit to each connection in turn instead of a task each (web/managers.py).
     if settings.store == "redis":
         channel = f"{settings.redis_key}:socketio"
-        return socketio.AsyncRedisManager(settings.redis_url, channel=channel)
-    return socketio.AsyncManager()
+        return DirectRedisManager(settings.redis_url, channel=channel)
+    return DirectAsyncManager()
 
 
 async def _hub_lifetime(app: web.Application) -> AsyncIterator[None]:

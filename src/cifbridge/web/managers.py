@@ -1,0 +1,79 @@
+"""Socket.IO client managers that send a message to a room's connections one after another.
+
+python-socketio's manager sends an emit to each connection of a room from a task of its own
+and waits for all of them (`asyncio.wait`), and the bridge emits to rooms of one or a few
+widgets: measured with one widget, the task, the wait and the extra turns of the event loop
+they take cost more than the rest of createSession, the engine included (bench/ratios.py).
+These managers encode the packet once and hand it to each connection's Engine.IO queue in
+turn (`eio.send_packet`, which only queues it: the connection's own writer sends it), so an
+emit is done in the call that made it and what follows it is queued behind it.
+
+Rules:
+- same packets, same order per connection, same rooms and skips as python-socketio's own;
+- an emit that asks for an acknowledgement (`callback`) goes the library's way;
+- with Redis, the pub/sub manager's delivery on this process (its own emits and those relayed
+  from other processes) goes through the same path: `DirectRedisManager` puts
+  `DirectAsyncManager` between the pub/sub manager and the plain one in the MRO;
+- a connection that fails to take the packet is logged and skipped, as a failed task was.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import socketio
+from engineio import packet as eio_packet
+from socketio import packet
+
+log = logging.getLogger("cifbridge")
+
+
+class DirectAsyncManager(socketio.AsyncManager):  # type: ignore[misc]
+    """An in-process manager whose emits queue the packet on each connection in turn."""
+
+    async def emit(
+        self,
+        event: str,
+        data: Any,
+        namespace: str,
+        room: Any = None,
+        skip_sid: Any = None,
+        callback: Any = None,
+        to: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        """Emit to a client, a room or the namespace (a coroutine, as the library's)."""
+        if callback is not None:
+            await super().emit(event, data, namespace, room=room, skip_sid=skip_sid,
+                               callback=callback, to=to, **kwargs)  # fmt: skip
+            return
+        room = to or room
+        if namespace not in self.rooms:
+            return
+        if isinstance(data, tuple):
+            data = list(data)  # a tuple is several arguments, anything else one
+        elif data is not None:
+            data = [data]
+        else:
+            data = []
+        skipped = skip_sid if isinstance(skip_sid, list) else [skip_sid]
+        encoded = self.server.packet_class(
+            packet.EVENT, namespace=namespace, data=[event, *data]
+        ).encode()
+        frames = [
+            eio_packet.Packet(eio_packet.MESSAGE, part)
+            for part in (encoded if isinstance(encoded, list) else [encoded])
+        ]
+        for sid, eio_sid in list(self.get_participants(namespace, room)):
+            if sid in skipped:
+                continue
+            for frame in frames:
+                try:
+                    await self.server.eio.send_packet(eio_sid, frame)
+                except Exception:  # one connection's failure must not stop the others
+                    log.exception("cifbridge could not send %s to connection %s", event, sid)
+
+
+class DirectRedisManager(socketio.AsyncRedisManager, DirectAsyncManager):  # type: ignore[misc]
+    """The Redis pub/sub manager, delivering on this process as DirectAsyncManager does."""
