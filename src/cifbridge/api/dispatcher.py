@@ -10,8 +10,8 @@ answers kept for retried requests live in the workspace, behind the engine's `re
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from cifbridge.api import envelope
 from cifbridge.api.catalog import APIS
@@ -28,7 +28,10 @@ from cifbridge.engine.base.texts import ORIGIN_NOT_TRUSTED
 
 def api_schema_id(api: str) -> str:
     """Return the `$id` of the schema that validates an API's named arguments."""
-    return f"urn:cifbridge:api:{api}"
+    return _SCHEMA_IDS.get(api) or f"urn:cifbridge:api:{api}"
+
+
+_SCHEMA_IDS = {api: f"urn:cifbridge:api:{api}" for api in APIS}  # built once, asked every call
 
 
 @dataclass(frozen=True)
@@ -48,20 +51,20 @@ class Caller:
     trusted: bool = True
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """The result of one call, ready to acknowledge and to journal."""
+class Outcome(NamedTuple):
+    """The result of one call, ready to acknowledge and to journal (a named tuple, as the
+    engine's Result: one is built for every call)."""
 
     ok: bool
     value: Any = None
     error: dict[str, Any] | None = None
     origin: str | None = None
-    deliveries: tuple[Delivery, ...] = field(default=())
+    deliveries: tuple[Delivery, ...] = ()
     mutated: bool = False
     deferred: bool = False
-    settlements: tuple[Settlement, ...] = field(default=())
-    warnings: tuple[dict[str, str], ...] = field(default=())
-    record_changes: tuple[Change, ...] = field(default=())
+    settlements: tuple[Settlement, ...] = ()
+    warnings: tuple[dict[str, str], ...] = ()
+    record_changes: tuple[Change, ...] = ()
 
     def to_wire(self) -> dict[str, Any]:
         """Return the Socket.IO acknowledgement envelope."""
@@ -154,7 +157,9 @@ class Dispatcher:
             mutated=result.mutated,
             deferred=result.value is DEFERRED,
             settlements=result.settlements,
-            warnings=tuple(w.to_json() for w in (*edge, *result.warnings)),
+            warnings=tuple(w.to_json() for w in (*edge, *result.warnings))
+            if edge or result.warnings
+            else (),
             record_changes=result.record_changes,
         )
 

@@ -22,8 +22,7 @@ retried requests (`recall`, `remember`) and the tickets of calls without a reque
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from cifbridge.engine.base.context import DEFAULT_AGENT, CallContext, Delivery, Settlement
 from cifbridge.engine.base.diagnostics import Diagnostic, strict_rejection
@@ -57,9 +56,9 @@ TIMERS: tuple[Timer, ...] = tuple(t for f in FEATURES for t in f.timers)
 HOOKS = collect_hooks(FEATURES)
 
 
-@dataclass(frozen=True)
-class Result:
-    """What one engine call produced."""
+class Result(NamedTuple):
+    """What one engine call produced (a named tuple: built for every call, and a frozen
+    dataclass costs several times as much to build)."""
 
     value: JSON
     deliveries: tuple[Delivery, ...] = ()

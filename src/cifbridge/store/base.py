@@ -121,16 +121,9 @@ class AgentStore:
     def __init__(self, store: Store, agent: str) -> None:
         self.store = store
         self.agent = agent
-
-    @property
-    def shared(self) -> bool:
-        """Tell whether other processes write this store too."""
-        return self.store.shared
-
-    @property
-    def durable(self) -> bool:
-        """Tell whether what the store keeps outlives the process."""
-        return self.store.durable
+        # Read on every call: a store's kind does not change while it is open.
+        self.shared: bool = store.shared  # other processes write this store too
+        self.durable: bool = store.durable  # what the store keeps outlives the process
 
     async def load(self, known_revision: int | None = None) -> str | None:
         """Return the saved text if its revision differs from `known_revision`."""

@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 
 from cifbridge.api import envelope
 from cifbridge.api.catalog import APIS
-from cifbridge.api.dispatcher import Answer, Caller, Dispatcher, Outcome
+from cifbridge.api.dispatcher import Caller, Dispatcher, Outcome
 from cifbridge.engine import Engine, Result
 from cifbridge.engine.base.record_store import Change, MemoryRecords, RecordStore
 from cifbridge.engine.views.workspace import workspace_view
@@ -228,10 +228,9 @@ class Hub:
         self, caller: Caller, api: str, args: Sequence[Any], request_id: str | None
     ) -> dict[str, Any]:
         started = time.perf_counter()
-        answers: list[Answer] = []
         spec = APIS.get(api)
         outcome = None
-        answered = asyncio.get_running_loop().create_future()  # its events wait for this
+        answered: asyncio.Future[None] | None = None  # what it publishes waits for this
         earlier = self.publisher.last
         try:
             if spec is not None and spec.reads_only:
@@ -239,14 +238,18 @@ class Hub:
                 earlier = self.publisher.last
             if outcome is None:
                 async with self._hold():
-                    await self._catch_up()
+                    if self.store.shared:
+                        await self._catch_up()
                     outcome = self.dispatcher.call(caller, api, args, request_id)
-                    answers = self.dispatcher.settle(outcome.settlements)
+                    answers = (
+                        self.dispatcher.settle(outcome.settlements) if outcome.settlements else []
+                    )
                     if outcome.mutated:
                         await self._save(outcome.record_changes)
                     # Queued in the order of the saves, while the workspace is still held.
                     earlier = self.publisher.last
                     if outcome.deliveries or outcome.mutated or answers:
+                        answered = asyncio.get_running_loop().create_future()
                         self.publisher.queue(outcome.deliveries, outcome.mutated, answers, answered)
             latency = (time.perf_counter() - started) * 1000
             await self._journal(caller.provider, api, args, request_id, outcome, latency)
@@ -255,13 +258,14 @@ class Hub:
             if outcome.mutated and self._listeners:
                 # Routing may act on this agent again (its actions wait for their own
                 # events, queued behind this call's): this call's events may go first.
-                answered.set_result(None)
+                if answered is not None:
+                    answered.set_result(None)
                 await self._changed()
             return outcome.to_wire()
         finally:
             # python-socketio queues the acknowledgement as this returns, before the publish
             # task runs again: the answer leaves first, its events right after it.
-            if not answered.done():
+            if answered is not None and not answered.done():
                 answered.set_result(None)
 
     async def _read(

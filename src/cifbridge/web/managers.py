@@ -32,6 +32,10 @@ log = logging.getLogger("cifbridge")
 class DirectAsyncManager(socketio.AsyncManager):  # type: ignore[misc]
     """An in-process manager whose emits queue the packet on each connection in turn."""
 
+    def has_participants(self, namespace: str, room: str) -> bool:
+        """Tell whether a room has a connection (without copying it, as get_participants does)."""
+        return bool(self.rooms.get(namespace, {}).get(room))
+
     async def emit(
         self,
         event: str,
