@@ -7,6 +7,7 @@ gives back the same workspace text. These drive the store with an engine's saves
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import sqlite3
@@ -276,3 +277,53 @@ async def test_a_save_that_fails_midway_leaves_the_file_as_it_was(
     assert json.loads(text) == engine.snapshot()
     assert len(engine.workspace.analytics) == 1
     await reopened.close()
+
+
+async def test_saves_of_one_turn_share_a_commit_and_one_that_fails_refuses_only_itself(
+    bridge: Bridge, tmp_path: Path
+) -> None:
+    # Three agents save at once (calls of different agents in one turn of the event loop): they
+    # go in one transaction; one of them cannot be written, and only its call is refused.
+    store = SqliteStore(tmp_path / "ws.sqlite3")
+    store.connection.execute(
+        "CREATE TRIGGER full_disk BEFORE INSERT ON state_answers WHEN NEW.key LIKE '%boom%'"
+        " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+    )
+    engine = bridge.engine
+    texts = {}
+    for agent in ("ana", "cy", "ben"):  # ben's last: only its workspace holds the bad answer
+        engine.remember("p", "setMode", "boom" if agent == "ben" else f"r-{agent}", ANSWER)
+        engine.workspace.revision += 1
+        texts[agent] = engine.snapshot_parts()
+    results = await asyncio.gather(
+        *(store.save(agent, parts, 7) for agent, parts in texts.items()), return_exceptions=True
+    )
+    assert results[0] is None and results[1] is None
+    assert isinstance(results[2], StoreFailed) and "disk is full" in str(results[2])
+    await store.close()
+
+    reopened = SqliteStore(tmp_path / "ws.sqlite3")
+    assert await reopened.agents() == ["ana", "cy"]
+    for agent in ("ana", "cy"):
+        text = await reopened.load(agent)
+        assert text is not None
+        assert json.loads(text) == json.loads(texts[agent].text)
+    assert await reopened.load("ben") is None
+    await reopened.close()
+
+
+async def test_a_save_of_this_turn_is_in_the_file_before_any_other_use_of_it(
+    bridge: Bridge, tmp_path: Path
+) -> None:
+    # A save waits for the end of the turn to be committed; a clear asked for meanwhile must
+    # not be overtaken by it (the file sees the writes in the order they were asked for).
+    store = SqliteStore(tmp_path / "ws.sqlite3")
+    engine = bridge.engine
+    engine.workspace.revision += 1
+    pending = asyncio.ensure_future(store.save("ana", engine.snapshot_parts(), 1))
+    await asyncio.sleep(0)  # the save is queued for the turn's commit, not written yet
+    await store.clear("ana")
+    await pending
+    assert await store.load("ana") is None
+    assert await store.agents() == []
+    await store.close()

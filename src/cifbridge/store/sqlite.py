@@ -28,6 +28,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from pathlib import Path
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
@@ -49,7 +50,9 @@ class SqliteStore:
     analytics events, one row each); one row per changed record.
 
     Writes are small (a few kB) and WAL-journaled, so they run on the event loop thread: a
-    thread hop would cost more than the write and would let two saves race.
+    thread hop would cost more than the write and would let two saves race. The saves of one
+    turn of the loop (other agents' calls) share a transaction; any other use of the file
+    commits them first, so the file sees every write in the order it was asked for.
     """
 
     shared = False
@@ -74,6 +77,8 @@ class SqliteStore:
         # Each agent's answer and event rows as committed (read once, then kept up to date):
         # a save writes only the difference.
         self._rows: dict[str, FileRows] = {}
+        self._batch: list[_Save] = []  # saves of this turn of the loop, not committed yet
+        self._batch_turn: asyncio.Handle | None = None
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -83,6 +88,7 @@ class SqliteStore:
     async def load(self, agent: str, known_revision: int | None = None) -> str | None:
         """Return the saved text if its revision differs from `known_revision`."""
         key = _key(agent)
+        self._commit_batch()  # what was saved before this read is read back
         try:
             row = self._db.execute(
                 "SELECT revision, data, parts FROM state WHERE key = ?", (key,)
@@ -104,42 +110,92 @@ class SqliteStore:
 
         Given in parts, the answers and events that changed are written as rows and the
         `state` row holds the rest; a whole text is kept whole (with no rows beside it).
+        Saves made in the same turn of the event loop (other agents' calls) are committed in
+        one transaction (see `_commit_batch`).
         """
-        key = _key(agent)
-        held = self._rows.pop(agent, None)  # put back only once the commit succeeded
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+        self._batch.append(_Save(agent, state, revision, tuple(changes), done))
+        if self._batch_turn is None:
+            self._batch_turn = loop.call_soon(self._commit_batch)
+        await done
+
+    def _commit_batch(self) -> None:
+        # One transaction for the saves of this turn: a commit writes each page the batch
+        # touched once (agents' state rows share pages). If it fails, each save is tried in
+        # a transaction of its own, so only a save that cannot be written is refused.
+        if self._batch_turn is not None:
+            self._batch_turn.cancel()
+            self._batch_turn = None
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        try:
+            self._write(batch)
+        except sqlite3.Error as error:
+            if len(batch) == 1:
+                _settle(batch[0], error)
+                return
+            for one in batch:
+                try:
+                    self._write([one])
+                except sqlite3.Error as alone:
+                    _settle(one, alone)
+                else:
+                    _settle(one, None)
+            return
+        for one in batch:
+            _settle(one, None)
+
+    def _write(self, batch: list[_Save]) -> None:
+        """Write the saves in one transaction; note what the file holds once it committed."""
+        written: list[FileRows] = []
         try:
             self._db.execute("BEGIN")
             try:
-                if held is None:
-                    held = sqlite_parts.read(self._db, key)
-                if isinstance(state, str):
-                    text, parts, rows = state, 0, FileRows()
-                    sqlite_parts.delete(self._db, key)
-                else:
-                    text, parts = state.rest, 1
-                    rows = sqlite_parts.write(self._db, key, held, state)
-                self._db.execute(
-                    "INSERT INTO state (key, revision, data, parts, answers_from, events_from)"
-                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET"
-                    " revision = excluded.revision, data = excluded.data,"
-                    " parts = excluded.parts, answers_from = excluded.answers_from,"
-                    " events_from = excluded.events_from",
-                    (key, revision, text, parts, rows.first_answer, rows.first_event),
-                )
-                self._db.executemany(
-                    "INSERT INTO records (entity, id, data) VALUES (?, ?, ?)"
-                    " ON CONFLICT(entity, id) DO UPDATE SET data = excluded.data",
-                    [(c.entity, c.record_id, _row_text(c.after)) for c in changes],
-                )
+                for one in batch:
+                    written.append(self._write_one(one))
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
-        except sqlite3.Error as error:
-            raise StoreFailed(f"the state file could not be written: {error}") from error
-        self._rows[agent] = rows
-        if self._records is not None:
-            self._records.committed(changes)
+        except sqlite3.Error:
+            if self._db.in_transaction:  # a failed COMMIT may leave it open
+                self._db.execute("ROLLBACK")
+            for one in batch:
+                self._rows.pop(one.agent, None)  # read again from the file at the next save
+            raise
+        for one, rows in zip(batch, written, strict=True):
+            self._rows[one.agent] = rows
+            if self._records is not None:
+                self._records.committed(one.changes)
+
+    def _write_one(self, one: _Save) -> FileRows:
+        key = _key(one.agent)
+        held = self._rows.get(one.agent)
+        if held is None:
+            held = sqlite_parts.read(self._db, key)
+        if isinstance(one.state, str):
+            text, parts, rows = one.state, 0, FileRows()
+            sqlite_parts.delete(self._db, key)
+        else:
+            text, parts = one.state.rest, 1
+            rows = sqlite_parts.write(self._db, key, held, one.state)
+        self._db.execute(
+            "INSERT INTO state (key, revision, data, parts, answers_from, events_from)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET"
+            " revision = excluded.revision, data = excluded.data,"
+            " parts = excluded.parts, answers_from = excluded.answers_from,"
+            " events_from = excluded.events_from",
+            (key, one.revision, text, parts, rows.first_answer, rows.first_event),
+        )
+        if one.changes:
+            self._db.executemany(
+                "INSERT INTO records (entity, id, data) VALUES (?, ?, ?)"
+                " ON CONFLICT(entity, id) DO UPDATE SET data = excluded.data",
+                [(c.entity, c.record_id, _row_text(c.after)) for c in one.changes],
+            )
+        return rows
 
     def exclusive(self, agent: str) -> AbstractAsyncContextManager[None]:
         """Serialize one agent's calls within this process."""
@@ -151,6 +207,7 @@ class SqliteStore:
     async def clear(self, agent: str) -> None:
         """Forget the agent's saved state (its answer and event rows too)."""
         key = _key(agent)
+        self._commit_batch()  # a save made before the clear is cleared too
         self._rows.pop(agent, None)
         self._db.execute("BEGIN")
         try:
@@ -163,6 +220,7 @@ class SqliteStore:
 
     async def agents(self) -> list[str]:
         """Return the agents with a saved workspace, the default one first."""
+        self._commit_batch()
         keys = [row[0] for row in self._db.execute("SELECT key FROM state")]
         prefix = _KEY + agent_suffix("x")[: -len("x")]
         found = [k[len(prefix) :] for k in keys if k.startswith(prefix)]
@@ -181,6 +239,7 @@ class SqliteStore:
 
     async def load_records(self, records: MemoryRecords) -> None:
         """Fill a process's copy with the saved rows (open_records needs none)."""
+        self._commit_batch()
         try:
             for entity, rid, data in self._db.execute("SELECT entity, id, data FROM records"):
                 records.apply(entity, rid, None if data is None else json.loads(data))
@@ -193,11 +252,33 @@ class SqliteStore:
 
     async def clear_records(self) -> None:
         """Forget every saved row."""
+        self._commit_batch()  # rows a save wrote before the clear are cleared too
         self._db.execute("DELETE FROM records")
 
     async def close(self) -> None:
         """Close the database file (and let go of its lock)."""
+        self._commit_batch()  # what was saved is written before the file is let go
         self._db.close()
+
+
+@dataclass(frozen=True)
+class _Save:
+    """One save waiting for its batch's commit."""
+
+    agent: str
+    state: Saved
+    revision: int
+    changes: tuple[Change, ...]
+    done: asyncio.Future[None]
+
+
+def _settle(one: _Save, error: sqlite3.Error | None) -> None:
+    if one.done.done():  # its caller was cancelled (the bridge is stopping): nobody waits
+        return
+    if error is None:
+        one.done.set_result(None)
+    else:
+        one.done.set_exception(StoreFailed(f"the state file could not be written: {error}"))
 
 
 def _open_exclusively(db: sqlite3.Connection) -> None:
