@@ -51,6 +51,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
+from cifbridge.engine.base.json_text import compact
 from cifbridge.engine.base.record_store import Change, MemoryRecords
 from cifbridge.engine.config.entities import built
 from cifbridge.engine.config.workspace import WorkspaceConfig
@@ -411,7 +412,7 @@ def _row_field(entity: str, record_id: str) -> str:
 
 
 def _row(row: dict[str, object] | None) -> str:
-    return json.dumps(row, separators=(",", ":"))
+    return compact(row)
 
 
 def _text(raw: object) -> str:

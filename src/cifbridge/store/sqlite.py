@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
+from cifbridge.engine.base.json_text import compact
 from cifbridge.engine.base.record_store import Change, MemoryRecords
 from cifbridge.engine.base.state import SavedWorkspace
 from cifbridge.engine.config.workspace import WorkspaceConfig
@@ -305,4 +306,4 @@ def _key(agent: str) -> str:
 
 
 def _row_text(row: dict[str, object] | None) -> str | None:
-    return None if row is None else json.dumps(row, separators=(",", ":"))
+    return None if row is None else compact(row)

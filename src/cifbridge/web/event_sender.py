@@ -10,10 +10,10 @@ without an entry per event carrying 10,000 ids when 10,000 widgets listen.
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 from cifbridge.engine import ANY_PROVIDER, Delivery
+from cifbridge.engine.base.json_text import compact
 from cifbridge.web.faults import Faults
 from cifbridge.web.journal import Journal
 
@@ -55,7 +55,7 @@ class EventSender:
         """Journal the event and emit it, unless a fault drops or delays it."""
         message = {
             "name": delivery.name,
-            "data": json.dumps(delivery.payload, separators=(",", ":")),
+            "data": compact(delivery.payload),
         }
         room = (
             agent_room(self.agent)

@@ -21,6 +21,7 @@ from typing import Any
 from socketio import packet
 
 from cifbridge.api.limits import loads_bounded
+from cifbridge.engine.base.json_text import compact
 
 MALFORMED_EVENT = "cifbridge_malformed"
 RESERVED_EVENTS = frozenset({"connect", "connect_error", "disconnect"})
@@ -33,6 +34,9 @@ class _BoundedJson:
 
     @staticmethod
     def dumps(value: Any, **options: Any) -> str:
+        # python-socketio asks for compact text (separators only): every frame sent is one.
+        if options.keys() <= {"separators"}:
+            return compact(value)
         return _json.dumps(value, **options)
 
     @staticmethod

@@ -15,7 +15,6 @@ Rules (the hub's cycle, web/hub.py, queues here once a change is saved):
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 from cifbridge.api.dispatcher import Answer
 from cifbridge.engine import Delivery
 from cifbridge.engine.base.context import WORKSPACE_PAGE
+from cifbridge.engine.base.json_text import compact
 from cifbridge.store.base import AgentStore
 from cifbridge.store.journal import Entry
 from cifbridge.web.event_sender import (
@@ -129,7 +129,7 @@ class Publisher:
             return
         # A custom event raised for the agent page, as the real host dispatches it there; the
         # real host sends every event payload as a JSON string (reference §3).
-        data = json.dumps(delivery.payload, separators=(",", ":"))
+        data = compact(delivery.payload)
         message = {"name": delivery.name, "data": data}
         await self.sio.emit(
             "workspace:event", message, room=self._page_room, namespace=WORKSPACE_NAMESPACE

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from cifbridge.engine.base.conversation_state import Omnichannel
+from cifbridge.engine.base.json_text import compact
 from cifbridge.engine.config.workspace import DEFAULT_WIDGET_WIDTH, HOME_SESSION_ID
 
 JSON = Any
@@ -141,7 +142,7 @@ def dumps(workspace: Workspace, texts: SavedTexts | None = None) -> str:
     when first saved.
     """
     if texts is None:
-        return json.dumps(workspace, default=_plain, separators=_COMPACT)
+        return compact(workspace, _plain)
     return texts.saved(workspace).text
 
 
@@ -210,7 +211,7 @@ class SavedTexts:
         fields = {"version": STATE_VERSION, **vars(workspace)}
         recent = fields.pop("recent_requests")
         analytics = fields.pop("analytics")
-        rest = json.dumps(fields, default=_plain, separators=_COMPACT)
+        rest = compact(fields, _plain)
         return SavedWorkspace(rest, self.answers(recent), self.items(analytics))
 
     def answers(self, recent: dict[str, JSON]) -> dict[str, str]:
@@ -239,7 +240,7 @@ class SavedTexts:
         for item in items:
             found = known.get(id(item))
             if found is None or found[0] is not item:
-                found = (item, json.dumps(item, separators=_COMPACT))
+                found = (item, compact(item))
                 known[id(item)] = found
             texts.append(found[1])
         if len(known) > 2 * len(items) + 16:  # forgotten items: keep only those still listed
@@ -249,10 +250,7 @@ class SavedTexts:
 
 
 def _member(key: str, answer: JSON) -> str:
-    return f"{json.dumps(key)}:{json.dumps(answer, separators=_COMPACT)}"
-
-
-_COMPACT = (",", ":")
+    return f"{json.dumps(key)}:{compact(answer)}"
 
 
 def _plain(value: object) -> dict[str, JSON]:

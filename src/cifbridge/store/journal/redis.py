@@ -16,6 +16,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from cifbridge.engine.base.json_text import compact
 from cifbridge.store.journal.base import Entry, Slice, dropped_count, first_kept
 
 _APPEND = """
@@ -43,7 +44,7 @@ class RedisJournal:
 
     async def append(self, entry: Entry) -> int:
         """Number and append the entry atomically; return its number."""
-        text = json.dumps(entry, separators=(",", ":"))
+        text = compact(entry)
         seq, pages = await self._append(keys=[*self._keys, self._pages], args=[text, self.size])
         # Counted after the append: a page that opens later reads this entry in its backlog.
         self.watched = int(pages) > 0

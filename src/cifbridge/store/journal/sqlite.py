@@ -20,6 +20,7 @@ import logging
 import sqlite3
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
+from cifbridge.engine.base.json_text import compact
 from cifbridge.store.base import agent_suffix
 from cifbridge.store.journal.base import Entry, Slice, dropped_count, first_kept
 
@@ -70,7 +71,7 @@ class SqliteJournal:
     async def append(self, entry: Entry) -> int:
         """Number the entry; it is written with the others of the next FLUSH_SECONDS."""
         self._last += 1
-        self._pending.append((self._last, json.dumps(entry, separators=(",", ":"))))
+        self._pending.append((self._last, compact(entry)))
         if self._flushing is None:
             self._flushing = asyncio.get_running_loop().call_later(FLUSH_SECONDS, self._flush)
         return self._last
