@@ -8,7 +8,10 @@ a tenth of that (bench/ratios.py, bench/agents.py).
 Rules:
 - the text is what `json.dumps(value, separators=(",", ":"), ensure_ascii=False)` gives for
   the values the bridge holds (dicts, lists, strings, numbers, booleans, None; dataclasses
-  through `default`, as with the standard library): text is UTF-8 as JSON.stringify writes it;
+  through `default`, as with the standard library), non-ASCII text unescaped as
+  JSON.stringify writes it; only a float with a small exponent may be written another valid
+  way for the same value (`1.5e-7`, `-0.00003` where the standard library writes `1.5e-07`,
+  `-3e-05`);
 - what orjson refuses (an integer beyond 64 bits, nesting deeper than it goes) is made by the
   standard library instead, so nothing that serialized before fails now; what `default`
   raises for a value neither knows still reaches the caller.
