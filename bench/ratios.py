@@ -8,7 +8,10 @@ The echo (a bare python-socketio server on aiohttp acknowledging every `cif` wit
 payload) and one bridge per store run side by side in this process, each with one
 python-socketio client on websocket (loopback). Each round measures every row once, one
 after another, so load from other work on the machine falls on all of them alike; a row's
-figure is the median of its rounds' mean per call. Rows:
+time is the median of its rounds' mean per call, and its ratio the median over the rounds of
+its mean over that same round's echo (this machine's speed drifts by half within a minute:
+many short rounds, `--rounds 21 --repeat 90`, give steadier ratios than a few long ones).
+Rows:
 
 - read-only: `canCreateSession`, against the echo's one call (target <= 1.15x);
 - createSession followed by the agent closing it (in process, as the control API does),
@@ -125,8 +128,10 @@ async def mean_us(operation: Callable[[], Awaitable[object]], repeat: int) -> fl
 
 async def measure(
     servers: dict[str, TestServer], stores: list[str], rounds: int, repeat: int
-) -> dict[str, float]:
-    """Measure every row once per round, interleaved; return each row's median in µs."""
+) -> dict[str, tuple[float, float]]:
+    """Measure every row once per round, interleaved; return each row's median in µs and
+    the median over the rounds of its ratio to the echo measured in the same round (the
+    machine's speed drifts within a run: a ratio within one round compares like with like)."""
     widgets = {name: Widget() for name in servers}
     widgets["floor"] = Widget("/events")
     for name, widget in widgets.items():
@@ -157,25 +162,32 @@ async def measure(
             samples[name].append(await mean_us(operation, count))
     for widget in widgets.values():
         await widget.client.disconnect()
-    return {name: statistics.median(values) for name, values in samples.items()}
+    echo = samples["echo"]
+    return {
+        name: (
+            statistics.median(values),
+            statistics.median(value / base for value, base in zip(values, echo, strict=True)),
+        )
+        for name, values in samples.items()
+    }
 
 
-def print_rows(rows: dict[str, float], stores: list[str]) -> None:
-    echo = rows["echo"]
+def print_rows(rows: dict[str, tuple[float, float]], stores: list[str]) -> None:
     print("One widget over Socket.IO (websocket, loopback), ratio to a bare python-socketio echo")
+    print("  (ratio: the median over the rounds of each round's time over that round's echo)")
     print(f"  {'call':<48} {'median':>10} {'ratio':>7} {'target':>8}")
-    print(f"  {'baseline: bare python-socketio echo':<48} {echo:>8.0f}µs {1:>6.2f}x")
-    floor = rows["floor"]
+    print(f"  {'baseline: bare python-socketio echo':<48} {rows['echo'][0]:>8.0f}µs {1:>6.2f}x")
+    floor, floor_ratio = rows["floor"]
     name = "floor: the echo + the flow's two event frames"
-    print(f"  {name:<48} {floor:>8.0f}µs {floor / echo:>6.2f}x")
+    print(f"  {name:<48} {floor:>8.0f}µs {floor_ratio:>6.2f}x")
     for store in stores:
         for kind, title in (("read", "canCreateSession (read-only)"),
                             ("create", "createSession + agent close")):  # fmt: skip
-            value = rows[f"{kind} {store}"]
+            value, ratio = rows[f"{kind} {store}"]
             target = TARGETS.get((kind, store))
             wanted = f"<= {target}x" if target else ""
             name = f"{title} ({store})"
-            print(f"  {name:<48} {value:>8.0f}µs {value / echo:>6.2f}x {wanted:>8}")
+            print(f"  {name:<48} {value:>8.0f}µs {ratio:>6.2f}x {wanted:>8}")
 
 
 async def main(stores: list[str], rounds: int, repeat: int) -> None:
