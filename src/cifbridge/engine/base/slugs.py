@@ -145,8 +145,11 @@ def convert(value: Any, kind: str, bags: Bags, odata: ODataResolver | None = Non
         return as_text(value).strip().lower() not in ("", "0", "no", "false")
     if kind == "json":
         if isinstance(value, str):
+            text = resolve(value, bags, odata)
+            if not text or text.isspace():  # a slug left empty: no value, and no exception
+                return None
             try:
-                return json.loads(resolve(value, bags, odata))
+                return json.loads(text)
             except ValueError:
                 return None
         return value

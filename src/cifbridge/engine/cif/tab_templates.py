@@ -28,11 +28,12 @@ def resolve_tab_parameters(
     own = {**session.tab_parameters.get(template.unique_name, {}), **runtime}
     bags = tab_bags(own, session, ctx)
     resolved: dict[str, Any] = {}
+    resolver = odata.slug_resolver(ctx)
     for name, spec in template.parameters.items():
         raw = spec.value
         if spec.is_runtime and raw in ("", None):
             raw = own.get(name, session.parameters.get(name, raw))
-        resolved[name] = slugs.convert(raw, spec.type, bags, odata.slug_resolver(ctx))
+        resolved[name] = slugs.convert(raw, spec.type, bags, resolver)
     return resolved
 
 
