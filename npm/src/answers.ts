@@ -7,6 +7,8 @@
  * asserts on are typed, the rest stay reachable through the index signatures.
  */
 
+import type { OverlaysView } from "./overlays.js";
+
 /** A JSON value as the bridge sends it. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -78,6 +80,9 @@ export interface WorkspaceView {
   presences: PresenceInfo[];
   activeProvider: string | null;
   notifications: NotificationsView;
+  overlays: OverlaysView;
+  /** Bumped by every write to the org's records. */
+  recordsVersion: number;
   [key: string]: unknown;
 }
 

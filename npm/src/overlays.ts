@@ -68,3 +68,12 @@ export interface SavedNote {
   entityName: string;
   entityId: string;
 }
+
+/** The workspace view's `overlays`: what widgets lay over the page, the shown dialog first. */
+export interface OverlaysView {
+  dialogs: DialogView[];
+  /** Each bar with its level's name and, for a bar that expires, the seconds it has left. */
+  messageBars: Array<MessageBarView & { levelName: string; secondsLeft: number | null }>;
+  progress: { [key: string]: unknown } | null;
+  notes: NotesFlap | null;
+}

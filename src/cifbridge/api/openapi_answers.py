@@ -99,6 +99,15 @@ CONVERSATIONS = _object(
     "Capacity, thresholds and every conversation.",
     sentimentLevels={"type": "array", "items": STRING},
 )
+OVERLAYS = _object(
+    {
+        "dialogs": {"type": "array", "items": OBJECT, "description": "The shown one first."},
+        "messageBars": {"type": "array", "items": OBJECT},
+        "progress": _nullable("object"),
+        "notes": _nullable("object"),
+    },
+    "What widgets lay over the workspace: dialogs, message bars, progress, the notes flap.",
+)
 WORKSPACE = _object(
     {
         "focusedSessionId": STRING,
@@ -115,6 +124,10 @@ WORKSPACE = _object(
     },
     "Everything the agent sees (the workspace page draws this).",
     tabTemplates={"type": "array", "items": OBJECT},
+    overlays=ref("Overlays"),
+    conversations={**OBJECT, "description": "The conversations' raw state, by id."},
+    analytics={"type": "array", "items": OBJECT, "description": "logAnalyticsEvent's events."},
+    recordsVersion={**INTEGER, "description": "Bumped by every write to the org's records."},
 )
 ROUTE = _object(
     {
@@ -231,6 +244,7 @@ SHARED_SCHEMAS: dict[str, Schema] = {
     "Notifications": NOTIFICATIONS,
     "Conversation": CONVERSATION,
     "Conversations": CONVERSATIONS,
+    "Overlays": OVERLAYS,
     "Workspace": WORKSPACE,
     "Route": ROUTE,
     "Fault": FAULT,
