@@ -16,6 +16,7 @@ from tests.browser.workspace_page import (
     create_session,
     event_count,
     events,
+    frame_named,
     post_json,
     screenshot,
 )
@@ -94,8 +95,7 @@ def test_a_notification_toast_is_answered_and_the_queued_one_follows(
 def test_the_agent_and_the_widget_change_the_panel_mode(workspace: Page, widget: Page) -> None:
     panel = workspace.locator("#communication-panel")
     frame = workspace.locator(SOFTPHONE)
-    embedded = workspace.frame(name="cifbridge-provider:cifb_softphone")
-    assert embedded is not None
+    embedded = frame_named(workspace, "cifbridge-provider:cifb_softphone")
     embedded.evaluate("() => { window.cifbridgeMarker = 'still the first load'; }")
     expect(frame).to_be_visible()
 

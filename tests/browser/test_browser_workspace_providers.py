@@ -9,7 +9,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LiveBridge, WidgetSite, start_bridge
-from tests.browser.workspace_page import expect_focused, focus, open_workspace, sessions
+from tests.browser.workspace_page import (
+    expect_focused,
+    focus,
+    frame_named,
+    open_workspace,
+    sessions,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -70,8 +76,8 @@ def test_the_communication_panel_embeds_the_sample_softphone(
     assert status == 200
     expect(softphone.locator("#sessions li")).to_have_count(0)
     expect(softphone.locator("#log li strong").first).to_have_text("onSessionClosed")
-    frame = workspace.frame(name=SOFTPHONE)
-    assert frame is not None and frame.evaluate("window.name") == SOFTPHONE
+    frame = frame_named(workspace, SOFTPHONE)
+    assert frame.evaluate("window.name") == SOFTPHONE
 
 
 def test_each_provider_has_its_widget_and_the_panel_follows_the_active_one(
@@ -91,8 +97,7 @@ def test_each_provider_has_its_widget_and_the_panel_follows_the_active_one(
     expect(chat).to_be_hidden()
 
     # The chat widget opens a session: its widget comes forward with it.
-    frame = workspace.frame(name=CHAT)
-    assert frame is not None
+    frame = frame_named(workspace, CHAT)
     frame.wait_for_function("window.cifTest && window.cifTest.init !== null")
     session_id = frame.evaluate(
         """() => Microsoft.CIFramework.createSession({templateName: "msdyn_chat_session",

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, Frame, Locator, Page, expect
 
 from tests.browser.conftest import LiveBridge, WidgetSite
 from tests.browser.helpers import open_widget, resolved
@@ -39,6 +40,18 @@ WIDGET_EVENTS = [
     "onPresenceChange",
     "onsendkbarticle",
 ]
+
+
+def frame_named(page: Page, name: str, timeout_s: float = 10.0) -> Frame:
+    """Return the page's frame of this name once Playwright reports it: the frame of a
+    cross-origin iframe (a widget on another site) is attached a moment after its element."""
+    deadline = time.monotonic() + timeout_s
+    while (frame := page.frame(name=name)) is None:
+        if time.monotonic() > deadline:
+            names = [f.name for f in page.frames]
+            raise AssertionError(f"no frame named {name!r} after {timeout_s:g} s: {names}")
+        page.wait_for_timeout(50)
+    return frame
 
 
 def open_workspace(page: Page, bridge: LiveBridge) -> Page:
