@@ -52,8 +52,10 @@ class SqliteStore:
 
     Writes are small (a few kB) and WAL-journaled, so they run on the event loop thread: a
     thread hop would cost more than the write and would let two saves race. The saves of one
-    turn of the loop (other agents' calls) share a transaction; any other use of the file
-    commits them first, so the file sees every write in the order it was asked for.
+    turn of the loop (other agents' calls) share a transaction; every other method of this
+    store commits them first, so its tables see the writes in the order they were asked for.
+    The journal's tables are its own, and a record read meanwhile finds a pending save's rows
+    in SqliteRecords' pending writes, which stay until the commit (`committed`).
     """
 
     shared = False

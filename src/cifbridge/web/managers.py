@@ -32,10 +32,6 @@ log = logging.getLogger("cifbridge")
 class DirectAsyncManager(socketio.AsyncManager):  # type: ignore[misc]
     """An in-process manager whose emits queue the packet on each connection in turn."""
 
-    def has_participants(self, namespace: str, room: str) -> bool:
-        """Tell whether a room has a connection (without copying it, as get_participants does)."""
-        return bool(self.rooms.get(namespace, {}).get(room))
-
     async def emit(
         self,
         event: str,
@@ -77,6 +73,12 @@ class DirectAsyncManager(socketio.AsyncManager):  # type: ignore[misc]
                     await self.server.eio.send_packet(eio_sid, frame)
                 except Exception:  # one connection's failure must not stop the others
                     log.exception("cifbridge could not send %s to connection %s", event, sid)
+
+
+def room_has_connections(manager: socketio.AsyncManager, namespace: str, room: str) -> bool:
+    """Tell whether a room of this process has a connection, without copying the room (as
+    `get_participants` does: it is asked at every journal entry)."""
+    return bool(manager.rooms.get(namespace, {}).get(room))
 
 
 class DirectRedisManager(socketio.AsyncRedisManager, DirectAsyncManager):  # type: ignore[misc]

@@ -32,7 +32,7 @@ from cifbridge.web.event_sender import (
     workspace_room,
 )
 from cifbridge.web.journal import Journal
-from cifbridge.web.managers import DirectAsyncManager
+from cifbridge.web.managers import room_has_connections
 
 log = logging.getLogger("cifbridge")
 
@@ -148,11 +148,7 @@ class Publisher:
             # A page may be open on another process (the Redis manager relays to it): the
             # store counted them when this agent's latest change was saved.
             return self.store.pages_open()
-        manager = self.sio.manager
-        if isinstance(manager, DirectAsyncManager):  # asked at every journal entry
-            return manager.has_participants(WORKSPACE_NAMESPACE, self._page_room)
-        participants = manager.get_participants(WORKSPACE_NAMESPACE, self._page_room)
-        return next(iter(participants), None) is not None
+        return room_has_connections(self.sio.manager, WORKSPACE_NAMESPACE, self._page_room)
 
     async def show_entry(self, entry: Entry) -> None:
         """Send a journal entry, whoever recorded it, to the agent's pages' drawer."""
