@@ -1,5 +1,6 @@
-"""What one call asks of Redis: reads never touch the lock, a change makes three round trips
-(lock with catch-up, save, release),
+"""What one call asks of Redis: reads never touch the lock and, once the store hears every save
+(store/redis_notices.py), ask nothing until another process saves; a change makes three round
+trips (lock with catch-up, save, release),
 and workspace views and journal entries go through Socket.IO's Redis manager only while a
 workspace page of the agent is open on some process.
 
@@ -25,7 +26,9 @@ from cifbridge.api import catalog
 from cifbridge.store.redis import RedisStore
 from cifbridge.web import hub as hub_module
 from cifbridge.web.keys import AGENTS, SIO
-from tests.web.conftest import ServerFactory, WidgetFactory
+from tests.web.conftest import SOFTPHONE_PAGE, ServerFactory, Widget, WidgetFactory
+
+ORIGIN = "http://localhost:5173"
 
 pytestmark = pytest.mark.redis
 
@@ -67,15 +70,128 @@ async def redis_bridge(serve: ServerFactory, key: str) -> tuple[TestServer, Sent
     return server, Sent(store)
 
 
-async def test_a_read_sends_one_command_and_never_touches_the_lock(
+async def hearing(server: TestServer) -> RedisStore:
+    """Return the bridge's store once it follows the saves channel (redis_notices.py)."""
+    store = server.app[AGENTS].store
+    assert isinstance(store, RedisStore)
+    await until(lambda: store._notices.epoch() is not None)
+    return store
+
+
+async def test_a_read_sends_no_command_once_the_store_hears_every_save(
     serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
 ) -> None:
     server, sent = await redis_bridge(serve, redis_key)
     widget = await connect_widget(server)
     await widget.value("createSession", CHAT)  # the scripts are loaded once
-    sent.take()
+    await hearing(server)
     assert await widget.value("getAllSessions") == ["session-id-1"]
-    # The catch-up script, keyed by the workspace: nothing is locked, nothing written.
+    sent.take()
+    # Trusted by then (a catch-up after the subscription): nothing locked, nothing asked.
+    assert await widget.value("getAllSessions") == ["session-id-1"]
+    assert await widget.value("getFocusedSession") == "session-id-1"
+    assert sent.take() == []
+
+
+async def test_a_save_on_another_process_is_read_here_right_after_its_answer(
+    serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
+) -> None:
+    here, sent = await redis_bridge(serve, redis_key)
+    there = await serve(store="redis", redis_key=redis_key)
+    reader, writer = await connect_widget(here), await connect_widget(there)
+    await hearing(here)
+    assert await reader.value("getAllSessions") == []  # the catch-up that makes it trusted
+    assert await reader.value("getAllSessions") == []
+    sent.take()
+    for number in range(1, 6):
+        await writer.value("createSession", CHAT)  # answered there: its notice came first
+        assert await reader.value("getFocusedSession") == f"session-id-{number}"
+    # Each read after a save elsewhere asked once; none was answered from the old copy.
+    assert sent.take() == [("EVALSHA", redis_key)] * 5
+
+
+async def test_a_change_is_answered_once_every_other_process_has_its_notice(
+    serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
+) -> None:
+    here = await serve(store="redis", redis_key=redis_key, reset=True)
+    there, sent = await redis_bridge(serve, redis_key)
+    writer = await connect_widget(there)
+    await hearing(here)
+    await hearing(there)
+    await writer.value("createSession", CHAT)  # the scripts are loaded once
+    sent.take()
+    await writer.value("createSession", CHAT)
+    commands = [name for name, _ in sent.take()]
+    # Lock with catch-up, save, then one PING answered after the save's notice went out to
+    # the other process (redis_notices.py); the release may follow the answer.
+    assert commands[:3] == ["EVALSHA", "EVALSHA", "PING"]
+
+
+async def test_records_written_for_another_agent_elsewhere_are_read_here(
+    serve: ServerFactory, redis_key: str
+) -> None:
+    here, sent = await redis_bridge(serve, redis_key)
+    there = await serve(store="redis", redis_key=redis_key)
+    ana, bo = Widget(), Widget()
+    for widget, server, agent in ((ana, here, "ana"), (bo, there, "bo")):
+        auth = {"provider": None, "href": SOFTPHONE_PAGE, "agent": agent}
+        await widget.connect(str(server.make_url("/")), auth, {"Origin": ORIGIN})
+    try:
+        await hearing(here)
+        created = await bo.value("createRecord", "contact", '{"firstname": "Ana"}')
+        record = created["id"]
+        found = await ana.value("retrieveRecord", "contact", record, "?$select=firstname")
+        assert found["firstname"] == "Ana"
+        sent.take()
+        await bo.value("updateRecord", "contact", record, '{"firstname": "Bea"}')
+        found = await ana.value("retrieveRecord", "contact", record, "?$select=firstname")
+        assert found["firstname"] == "Bea"  # the row's notice made this read ask
+        assert sent.take() == [("EVALSHA", f"{redis_key}:agent:ana")]
+    finally:
+        await ana.client.disconnect()
+        await bo.client.disconnect()
+
+
+async def test_reads_ask_again_while_the_saves_channel_is_lost(
+    serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
+) -> None:
+    here, sent = await redis_bridge(serve, redis_key)
+    there = await serve(store="redis", redis_key=redis_key)
+    reader, writer = await connect_widget(here), await connect_widget(there)
+    store = await hearing(here)
+    assert await reader.value("getAllSessions") == []
+    sent.take()
+    notices = store._notices
+    assert notices._task is not None
+    notices._task.cancel()  # as if the subscription dropped: nothing is heard any more
+    await asyncio.gather(notices._task, return_exceptions=True)
+    assert notices.epoch() is None
+    await writer.value("createSession", CHAT)
+    assert await reader.value("getAllSessions") == ["session-id-1"]  # asked, not trusted
+    assert await reader.value("getAllSessions") == ["session-id-1"]
+    assert sent.take() == [("EVALSHA", redis_key)] * 2
+    notices._task = None
+    notices.start()
+    await hearing(here)  # followed again: one catch-up, then silence
+    assert await reader.value("getAllSessions") == ["session-id-1"]
+    assert await reader.value("getAllSessions") == ["session-id-1"]
+    assert sent.take() == [("EVALSHA", redis_key)]
+
+
+async def test_a_dropped_subscription_is_followed_again_and_trusted_after_one_catch_up(
+    serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
+) -> None:
+    here, sent = await redis_bridge(serve, redis_key)
+    reader = await connect_widget(here)
+    store = await hearing(here)
+    assert await reader.value("getAllSessions") == []
+    before = store._notices.epoch()
+    assert before is not None
+    await store._redis.client_kill_filter(_type="pubsub")  # Redis drops every subscriber
+    await until(lambda: (store._notices.epoch() or 0) > before + 1)  # lost, then followed again
+    sent.take()
+    assert await reader.value("getAllSessions") == []  # what was missed meanwhile: asked
+    assert await reader.value("getAllSessions") == []
     assert sent.take() == [("EVALSHA", redis_key)]
 
 
@@ -168,15 +284,18 @@ async def test_views_and_entries_reach_a_page_on_the_other_process_only_while_it
     a = await serve(store="redis", redis_key=redis_key, reset=True)
     b = await serve(store="redis", redis_key=redis_key)
     published = Published(a)
+    journal = a.app[AGENTS].default.journal
     widget = await connect_widget(a)
     await widget.value("setClickToAct", False)  # no widget event: only page traffic
+    await journal.written()  # the call's entry goes to Redis as its answer leaves
     assert published.take() == []  # no page anywhere: nothing fanned out
 
     page, states, entries = await open_page(b)
     try:
         await until(lambda: states)  # the state on connect
         await widget.value("setClickToAct", True)
-        assert published.take() == ["workspace:journal", "workspace:state"]
+        await journal.written()
+        assert sorted(published.take()) == ["workspace:journal", "workspace:state"]
         await until(lambda: len(states) == 2 and entries)
         assert states[-1]["sessions"][0]["id"] == "session-id-0"
         assert [e["api"] for e in entries] == ["setClickToAct"]
@@ -184,4 +303,5 @@ async def test_views_and_entries_reach_a_page_on_the_other_process_only_while_it
         await page.disconnect()
     await until(lambda: not b.app[SIO].namespace_handlers["/workspace"].hubs)
     await widget.value("setClickToAct", False)
+    await journal.written()
     assert published.take() == []

@@ -56,6 +56,8 @@ from cifbridge.engine.base.record_store import Change, MemoryRecords
 from cifbridge.engine.config.entities import built
 from cifbridge.engine.config.workspace import WorkspaceConfig
 from cifbridge.store.base import LockLost, Saved, StoreFailed, agent_suffix, whole_text
+from cifbridge.store.redis_notices import SaveNotices
+from cifbridge.store.redis_notices import stream_order as _stream_order
 
 log = logging.getLogger("cifbridge")
 
@@ -94,18 +96,34 @@ _RELEASE = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 return redis.call('DEL', KEYS[1])
 """
-# KEYS: lock, text, revision, records hash, records log, pages. ARGV: the lock token (''
-# when the caller holds no lock), text, revision, log size, then (field, row) per record
-# written. Answers 0 when the lock is not the caller's, else the agent's open pages + 1.
+# KEYS: lock, text, revision, records hash, records log, pages, notices channel. ARGV: the
+# lock token ('' when the caller holds no lock), text, revision, log size, agent, then (field,
+# row) per record written. Answers 0 when the lock is not the caller's, else the agent's open
+# pages + 1 and how many processes the save was announced to (store/redis_notices.py).
 _SAVE = """
 if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[2], ARGV[2])
 redis.call('SET', KEYS[3], ARGV[3])
-for i = 5, #ARGV, 2 do
+local last = '-'
+for i = 6, #ARGV, 2 do
   redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1])
-  redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], '*', 'field', ARGV[i], 'row', ARGV[i + 1])
+  last = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], '*', 'field', ARGV[i], 'row',
+    ARGV[i + 1])
 end
-return 1 + redis.call('SCARD', KEYS[6])
+local heard = redis.call('PUBLISH', KEYS[7], 's ' .. ARGV[3] .. ' ' .. last .. ' ' .. ARGV[5])
+return {1 + redis.call('SCARD', KEYS[6]), heard}
+"""
+# KEYS: text, revision, notices channel. ARGV: agent. Answers how many heard it.
+_CLEAR = """
+redis.call('DEL', KEYS[1], KEYS[2])
+return redis.call('PUBLISH', KEYS[3], 'c - - ' .. ARGV[1])
+"""
+# KEYS: records hash, records log, notices channel. ARGV: log size. Answers how many heard it.
+_CLEAR_RECORDS = """
+redis.call('DEL', KEYS[1])
+local write = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'field', '* *', 'row',
+  'null')
+return redis.call('PUBLISH', KEYS[3], 'r - ' .. write .. ' -')
 """
 
 
@@ -141,6 +159,9 @@ class RedisStore:
         self._lock_script = self._redis.register_script(_LOCK_AND_CATCH_UP)
         self._renew_script = self._redis.register_script(_RENEW)
         self._release_script = self._redis.register_script(_RELEASE)
+        self._clear_script = self._redis.register_script(_CLEAR)
+        self._clear_records_script = self._redis.register_script(_CLEAR_RECORDS)
+        self._notices = SaveNotices(self._redis, f"{key}:saved")
 
     def agent_key(self, agent: str) -> str:
         """Return the key under which an agent's workspace is kept."""
@@ -183,17 +204,23 @@ class RedisStore:
         rows: list[str] = []
         for change in changes:
             rows += [_row_field(change.entity, change.record_id), _row(change.after)]
-        keys = [self.lock_key(agent), key, f"{key}:rev", *self._records_keys, f"{key}:pages"]
+        keys = [
+            self.lock_key(agent), key, f"{key}:rev", *self._records_keys, f"{key}:pages",
+            self._notices.channel,
+        ]  # fmt: skip
+        args: list[bytes | str | int] = [
+            token, whole_text(state), revision, RECORD_LOG_SIZE, agent, *rows
+        ]  # fmt: skip
         try:
-            saved = await self._save_script(
-                keys=keys, args=[token, whole_text(state), revision, RECORD_LOG_SIZE, *rows]
-            )
+            saved = await self._save_script(keys=keys, args=args)
         except RedisError as error:
             raise StoreFailed(f"Redis did not answer the save: {error}") from error
         if not saved:
             raise LockLost(self._lost(agent))
+        pages, heard = saved
         self._known[agent] = str(revision)
-        self._pages_open[agent] = int(saved) > 1
+        self._pages_open[agent] = int(pages) > 1
+        await self._notices.delivered(int(heard))  # before the change is answered
 
     def pages_open(self, agent: str) -> bool:
         """Tell whether a workspace page of the agent was open, on any process, at the latest
@@ -245,7 +272,9 @@ class RedisStore:
         expiry, known = int(self._lock_seconds * 1000), self._known.get(agent, "")
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._wait_seconds
+        self._notices.start()
         while True:
+            epoch = self._notices.epoch()
             try:
                 answer = await self._lock_script(
                     keys=keys, args=[token, expiry, known, self._records_seen]
@@ -258,6 +287,7 @@ class RedisStore:
                     None if revision is None else _text(revision),
                     None if text is None else _text(text),
                     writes or [],
+                    epoch,
                 )
                 return
             if loop.time() >= deadline:
@@ -293,7 +323,8 @@ class RedisStore:
     async def clear(self, agent: str) -> None:
         """Forget the agent's saved state."""
         key = self.agent_key(agent)
-        await self._redis.delete(key, f"{key}:rev")
+        keys = [key, f"{key}:rev", self._notices.channel]
+        await self._notices.delivered(int(await self._clear_script(keys=keys, args=[agent])))
 
     async def agents(self) -> list[str]:
         """Return the agents with a saved workspace, the default one first."""
@@ -328,11 +359,17 @@ class RedisStore:
         if fetched is not None:
             self._apply_writes(records, fetched.writes)
             if fetched.revision is None or fetched.revision == str(known_revision):
+                self._notices.trust(agent, fetched.epoch)
                 return None
             if fetched.text is not None:
                 self._known[agent] = fetched.revision
+                self._notices.trust(agent, fetched.epoch)
                 return fetched.text
             # The store thought the process had this revision, its engine has another: ask.
+        elif self._notices.current(agent, known_revision, _stream_order(self._records_seen)):
+            return None  # nothing newer was saved anywhere: no round trip (redis_notices.py)
+        self._notices.start()
+        epoch = self._notices.epoch()
         key = self.agent_key(agent)
         keys = [key, f"{key}:rev", self._records_keys[1]]
         try:
@@ -342,6 +379,7 @@ class RedisStore:
         except RedisError as error:
             raise StoreFailed(f"Redis did not answer the catch-up: {error}") from error
         self._apply_writes(records, writes or [])
+        self._notices.trust(agent, epoch)  # the text, if any, is restored before the next read
         if text is None:
             self._known[agent] = str(known_revision)
             return None
@@ -365,15 +403,15 @@ class RedisStore:
 
     async def clear_records(self) -> None:
         """Forget every saved row; other processes learn of it from the stream."""
-        await self._redis.delete(f"{self._key}:records")
-        await self._redis.xadd(
-            f"{self._key}:records:log", {"field": "* *", "row": "null"}, maxlen=RECORD_LOG_SIZE
-        )
+        keys = [*self._records_keys, self._notices.channel]
+        heard = await self._clear_records_script(keys=keys, args=[RECORD_LOG_SIZE])
+        await self._notices.delivered(int(heard))
 
     async def close(self) -> None:
         """Send the releases still under way, then close the connection pool."""
         await asyncio.gather(*self._releasing.values())
         self._releasing.clear()
+        await self._notices.close()
         await self._redis.aclose()
 
 
@@ -381,6 +419,7 @@ class _CaughtUp(NamedTuple):
     revision: str | None  # None: nothing saved yet
     text: str | None  # None: not fetched (the revision is the one the process knew)
     writes: list[Any]
+    epoch: int | None  # the notices' subscription it was asked under (redis_notices.py)
 
 
 class _Keeper:
@@ -417,8 +456,3 @@ def _row(row: dict[str, object] | None) -> str:
 
 def _text(raw: object) -> str:
     return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-
-
-def _stream_order(entry_id: str) -> tuple[int, int]:
-    milliseconds, _, sequence = entry_id.partition("-")
-    return int(milliseconds), int(sequence or 0)

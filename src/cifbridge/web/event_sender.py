@@ -72,12 +72,12 @@ class EventSender:
         }
         fault = await self.faults.take_event(delivery.provider, delivery.name)
         if fault is None:
-            await self.journal.record("event", **fields)
+            await self.journal.add("event", **fields)
             await self._emit(message, room)
         elif fault.effect == "drop":
-            await self.journal.record("event", **fields, fault=fault.id, dropped=True)
+            await self.journal.add("event", **fields, fault=fault.id, dropped=True)
         else:
-            await self.journal.record("event", **fields, fault=fault.id, delayMs=fault.delay_ms)
+            await self.journal.add("event", **fields, fault=fault.id, delayMs=fault.delay_ms)
             task = asyncio.create_task(self._emit_later(message, room, fault.delay_ms / 1000))
             self._late.add(task)
             task.add_done_callback(self._late.discard)

@@ -321,7 +321,7 @@ class Hub:
     async def journal_agent(self, action: str, args: Sequence[Any], value: Any) -> None:
         """Journal what the agent did where a widget would want to see it (a bar's action)."""
         # Pages see it live through the journal's listener, as every other entry.
-        await self.journal.record(
+        await self.journal.add(
             "call", provider=None, actor="agent", api=action, args=list(args), ok=True, value=value
         )
 
@@ -495,7 +495,7 @@ class Hub:
             result = {"deferred": True}  # its answer is journaled later, marked settled
         if outcome.warnings:
             result["warnings"] = [dict(w) for w in outcome.warnings]
-        await self.journal.record(
+        await self.journal.add(
             "call",
             provider=provider,
             api=api,

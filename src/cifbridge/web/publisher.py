@@ -115,7 +115,7 @@ class Publisher:
             # A deferred call's late answer; the shim matches it to its pending promise.
             room = provider_room(self.agent_id, answer.provider)
             await self.sio.emit("cif:result", answer.message, room=room, namespace=WIDGET_NAMESPACE)
-            await self.journal.record(
+            await self.journal.add(
                 "answer", provider=answer.provider, api=answer.api, args=[], settled=True,
                 **answer.message,
             )  # fmt: skip

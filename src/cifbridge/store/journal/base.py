@@ -10,8 +10,10 @@ Rules:
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 Entry = dict[str, Any]
 
@@ -44,6 +46,19 @@ class JournalBackend(Protocol):
 
     async def close(self) -> None:
         """Release what the backend holds of its own."""
+
+
+@runtime_checkable
+class NumberedElsewhere(Protocol):
+    """A backend whose numbers come from a round trip (Redis, shared by processes): an entry
+    is sent at once and numbered when the answer comes, so a call's own entry need not hold
+    up its answer (web/journal.py)."""
+
+    async def send(self, entries: Sequence[Entry]) -> asyncio.Future[int]:
+        """Send the entries, in order; return the future of the first one's number."""
+
+    def hurry(self) -> None:
+        """Have the numbers of the entries sent so far come without delay."""
 
 
 def dropped_count(last: int, base: int, size: int) -> int:
