@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import redis
+import socketio
 
 from cifbridge.clients import BridgeProcess
 from cifbridge.clients.load import LoadWidget
@@ -58,6 +59,33 @@ async def test_sigterm_rejects_a_notify_event_waiting_for_the_agent(tmp_path: Pa
         retried = await widget.call("notifyEvent", [NOTIFY], "notify-1")
         assert retried == {key: answer[key] for key in ("ok", "error", "origin")}
         await widget.close()
+
+
+async def test_sigterm_closes_a_python_client_without_waiting_for_its_close_timeout(
+    tmp_path: Path,
+) -> None:
+    with BridgeProcess(tmp_path / "bridge") as bridge:
+        # python-socketio's client waits this long for the server's side of a close
+        # handshake (its request timeout, 5 s unless set, as in WidgetClient).
+        client = socketio.AsyncClient(request_timeout=120)
+        reasons: list[str] = []
+        client.on("disconnect", reasons.append, namespace="/widget")
+        auth = {"provider": "cifb_softphone", "href": "http://localhost:5173/softphone.html"}
+        await client.connect(
+            bridge.client.url,
+            namespaces=["/widget"],
+            transports=["websocket"],
+            headers={"Origin": "http://localhost:5173"},
+            auth=auth,
+        )
+        assert bridge.process is not None
+        bridge.process.send_signal(signal.SIGTERM)
+        # The handshake completes while the bridge still reads the connection
+        # (web/stopping.py). When it could not, the bridge's websocket handler ran on until
+        # the client gave up (5 s by default) or engine.io's ping timeout (45 s) ended it.
+        assert await asyncio.to_thread(bridge.process.wait, 30) == 0
+        await client.wait()
+        assert reasons == [client.reason.SERVER_DISCONNECT]
 
 
 def wait_for_a_lock_attempt(monitor: Any, lock_key: str) -> None:

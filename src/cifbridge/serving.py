@@ -45,6 +45,7 @@ from cifbridge.web.access import binding_problem, binding_warning
 from cifbridge.web.app import create_app
 from cifbridge.web.hub import Hub
 from cifbridge.web.keys import AGENTS, CONFIG_WARNINGS
+from cifbridge.web.stopping import close_connections
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -120,8 +121,9 @@ async def _serve(settings: Settings, options: ServeOptions) -> None:
             with contextlib.suppress(OSError):
                 options.ready_file.unlink()
         # Before aiohttp's shutdown, which stops reading the open websockets: calls that
-        # arrive meanwhile are still read, and refused rather than left unanswered.
-        await runner.app[AGENTS].drain()
+        # arrive meanwhile are still read, and refused rather than left unanswered, and the
+        # widgets' close handshakes complete (web/stopping.py).
+        await close_connections(runner.app)
         await export_on_exit(runner.app, options.export_file)
         await runner.cleanup()
 

@@ -24,6 +24,7 @@ from cifbridge.contracts.cases import AgentAction, Case
 from cifbridge.contracts.configs import CaseConfigs, config_key
 from cifbridge.settings import Settings
 from cifbridge.web.app import create_app
+from cifbridge.web.stopping import close_connections
 
 LOOPBACK = "127.0.0.1"
 WIDGET_PAGE_PATH = "/__contracts__/widget.html"
@@ -107,6 +108,7 @@ class ServedBridge:
     async def close(self) -> None:
         """Stop serving and close the control client."""
         await self.http.close()
+        await close_connections(self.runner.app)  # while aiohttp still reads (web/stopping.py)
         await self.runner.cleanup()
 
 

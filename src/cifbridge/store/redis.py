@@ -8,9 +8,10 @@ Rules:
   when it got it, the revision, the text when the revision is not the one this process last
   saved or read, and the record writes since the last look. The hub's catch-up right after
   uses that answer (or asks again, when its engine holds another revision than the store
-  thought). A mutating call costs three round trips on its answer's path (lock with catch-up,
-  save, journal); the release goes out after the answer, and the next hold of the same agent
-  in this process waits for it;
+  thought). A mutating call costs two round trips on its answer's path (lock with catch-up,
+  save), three while another process follows the saves (a PING, store/redis_notices.py); the
+  journal's entry is sent without waiting (store/journal/redis.py); the release goes out after
+  the answer, and the next hold of the same agent in this process waits for it;
 - the lock expires (`lock_seconds`) so that a killed process cannot hold the workspace for
   ever; while a call runs, a timer renews it every third of that time;
 - a save commits only while the lock is still this call's: the save script compares the lock's
@@ -20,7 +21,8 @@ Rules:
   would miss a takeover that happened before the WATCH, and needs a GET after it.)
 - catching up outside the lock (reads) is one round trip too (a script): the revision, the
   text only when the revision is not the process's own, and the record writes since the last
-  look, so a process answers reads from its copy revalidated by revision;
+  look, so a process answers reads from its copy revalidated by revision; and none at all
+  while the saves channel says nothing newer was saved (store/redis_notices.py);
 - the workspace pages open for an agent, on any process, are counted in `key:pages`; the
   save script answers that count after writing, and the journal's append script likewise, so
   a process sends a view or a journal entry through the Socket.IO Redis manager (which every

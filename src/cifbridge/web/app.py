@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
 from collections.abc import AsyncIterator
 
@@ -29,9 +27,7 @@ from cifbridge.web.routes import setup_routes
 from cifbridge.web.routing import Router
 from cifbridge.web.security import setup_security
 from cifbridge.web.shim import build_shim
-
-# How long stopping waits for connections to take their close packet.
-CLOSE_SECONDS = 3.0
+from cifbridge.web.stopping import setup_stopping
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -74,7 +70,7 @@ def create_app(settings: Settings) -> web.Application:
     setup_routes(app)
     setup_control_routes(app)
     app.cleanup_ctx.append(_hub_lifetime)
-    app.on_shutdown.append(_shutdown_sio)
+    setup_stopping(app)
     sio.attach(app)
     return app
 
@@ -101,16 +97,3 @@ async def _hub_lifetime(app: web.Application) -> AsyncIterator[None]:
     yield
     await agents.stop()
     await agents.close()
-
-
-async def _shutdown_sio(app: web.Application) -> None:
-    # Answer what is pending first (the answers go out before the close packets), then close
-    # every connection: otherwise each open websocket holds the shutdown until its engine.io
-    # ping times out (45 s), and widgets learn of the restart that late.
-    await app[AGENTS].drain()
-    sio: socketio.AsyncServer = app[SIO]
-    if sio.eio.sockets:  # engine.io's disconnect-all fails on an empty set
-        # A client that stopped reading never takes its close packet: don't wait for it.
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(sio.eio.disconnect(), CLOSE_SECONDS)
-    await sio.shutdown()
