@@ -45,7 +45,6 @@ class Journal:
         self._listeners: list[Callable[[Entry], Awaitable[None]]] = []
         # Checked once: an isinstance of a runtime protocol costs microseconds per call.
         self._elsewhere = self.backend if isinstance(self.backend, NumberedElsewhere) else None
-        self._batched = self._elsewhere is not None
         # Entries sent and not numbered yet, in the order sent, each with the future of its
         # number and, for a `record` awaiting it, the future of the numbered entry.
         self._sent: deque[tuple[Entry, asyncio.Future[int], asyncio.Future[Entry] | None]] = deque()
@@ -63,7 +62,7 @@ class Journal:
     async def record(self, kind: str = "call", **fields: Any) -> Entry:
         """Add one entry and return it with its sequence number and time."""
         entry = {"at": self._clock(), "kind": kind, **fields}
-        if self._batched:
+        if self._elsewhere is not None:
             kept: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
             await self._send(entry, kept)
             self._hurry()
@@ -74,7 +73,7 @@ class Journal:
 
     async def add(self, kind: str = "call", **fields: Any) -> None:
         """Add one entry; with a Redis stream, without waiting for its number (see above)."""
-        if not self._batched:
+        if self._elsewhere is None:
             await self.record(kind, **fields)
             return
         try:
