@@ -173,6 +173,7 @@ async def test_a_save_after_the_lock_was_lost_is_refused() -> None:
     try:
         async with store.exclusive(DEFAULT_AGENT):
             await store.save(DEFAULT_AGENT, '{"saved": 1}', 1)
+        async with store.exclusive(DEFAULT_AGENT):
             # As if this process froze past the expiry and another one took the lock over.
             await other.set(lock_key, "another-process")
             with pytest.raises(LockLost, match="expired before the save"):
@@ -184,6 +185,25 @@ async def test_a_save_after_the_lock_was_lost_is_refused() -> None:
         await other.aclose()
         await store.clear(DEFAULT_AGENT)
         await store.close()
+
+
+@pytest.mark.redis
+async def test_a_second_save_in_one_hold_is_refused_since_the_first_released_the_lock() -> None:
+    key = redis_key()
+    store = RedisStore(REDIS_URL, key)
+    rival = RedisStore(REDIS_URL, key, wait_seconds=5.0)
+    try:
+        async with store.exclusive(DEFAULT_AGENT):
+            await store.save(DEFAULT_AGENT, '{"saved": 1}', 1)
+            async with rival.exclusive(DEFAULT_AGENT):  # free as soon as the save is done
+                await rival.save(DEFAULT_AGENT, '{"saved": 2}', 2)
+            with pytest.raises(LockLost, match="released with this hold's save"):
+                await store.save(DEFAULT_AGENT, '{"saved": 3}', 3)
+        assert await store.load(DEFAULT_AGENT) == '{"saved": 2}'
+    finally:
+        await store.clear(DEFAULT_AGENT)
+        await store.close()
+        await rival.close()
 
 
 @pytest.mark.redis

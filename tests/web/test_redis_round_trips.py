@@ -1,6 +1,6 @@
 """What one call asks of Redis: reads never touch the lock and, once the store hears every save
-(store/redis_notices.py), ask nothing until another process saves; a change makes three round
-trips (lock with catch-up, save, release),
+(store/redis_notices.py), ask nothing until another process saves; a change makes two round
+trips (lock with catch-up, save with release),
 and workspace views and journal entries go through Socket.IO's Redis manager only while a
 workspace page of the agent is open on some process.
 
@@ -195,22 +195,44 @@ async def test_a_dropped_subscription_is_followed_again_and_trusted_after_one_ca
     assert sent.take() == [("EVALSHA", redis_key)]
 
 
-async def test_a_change_takes_the_lock_catches_up_saves_and_releases(
+async def test_a_change_takes_the_lock_catches_up_and_saves_releasing_it(
+    serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
+) -> None:
+    server, sent = await redis_bridge(serve, redis_key)
+    other = await serve(store="redis", redis_key=redis_key)
+    widget, elsewhere = await connect_widget(server), await connect_widget(other)
+    await widget.value("createSession", CHAT)  # the scripts are loaded once
+    sent.take()
+    await widget.value("createSession", CHAT)
+    lock = f"{redis_key}:lock"
+    assert sent.take() == [
+        ("EVALSHA", lock),  # SET NX PX, and in the same script the catch-up
+        ("EVALSHA", lock),  # save: compare the lock's token, write text, revision, rows, and
+        ("PING", ""),  # delete the lock; then the other process has the save's notice
+    ]  # (redis_notices.py): nothing is left to release after the answer
+    store = server.app[AGENTS].store
+    assert not store._releasing
+    assert await store._redis.exists(lock) == 0
+    # Another process takes the lock at once and sees the change.
+    assert len(await elsewhere.value("getAllSessions")) == 2
+    assert await elsewhere.value("createSession", CHAT)
+
+
+async def test_a_hold_that_saves_nothing_releases_the_lock_after_its_answer(
     serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
 ) -> None:
     server, sent = await redis_bridge(serve, redis_key)
     widget = await connect_widget(server)
-    await widget.value("createSession", CHAT)  # the scripts are loaded once
-    sent.take()
     await widget.value("createSession", CHAT)
+    sent.take()
+    # A refused call runs under the lock and changes nothing: no save, so a release.
+    ack = await widget.call("createSession", {"templateName": "no_such_template"})
+    assert not ack["ok"]
     store = server.app[AGENTS].store
-    await asyncio.gather(*store._releasing.values())  # the release goes out after the answer
+    await asyncio.gather(*store._releasing.values())
     lock = f"{redis_key}:lock"
-    assert sent.take() == [
-        ("EVALSHA", lock),  # SET NX PX, and in the same script the catch-up
-        ("EVALSHA", lock),  # save: compare the lock's token, write text, revision, rows
-        ("EVALSHA", lock),  # release: delete the lock if it is still this call's
-    ]
+    assert sent.take() == [("EVALSHA", lock), ("EVALSHA", lock)]  # lock, then release
+    assert await store._redis.exists(lock) == 0
 
 
 async def test_a_read_that_changes_the_workspace_is_run_again_under_the_lock(

@@ -8,10 +8,11 @@ Rules:
   when it got it, the revision, the text when the revision is not the one this process last
   saved or read, and the record writes since the last look. The hub's catch-up right after
   uses that answer (or asks again, when its engine holds another revision than the store
-  thought). A mutating call costs two round trips on its answer's path (lock with catch-up,
-  save), three while another process follows the saves (a PING, store/redis_notices.py); the
-  journal's entry is sent without waiting (store/journal/redis.py); the release goes out after
-  the answer, and the next hold of the same agent in this process waits for it;
+  thought). A mutating call costs two round trips (lock with catch-up, save), three while
+  another process follows the saves (a PING, store/redis_notices.py); the journal's entry is
+  sent without waiting (store/journal/redis.py). The save script releases the lock (a hold
+  saves once, at its end); a hold that saved nothing (a snapshot, a refused call) sends its
+  release after its answer, and the next hold of the same agent in this process waits for it;
 - the lock expires (`lock_seconds`) so that a killed process cannot hold the workspace for
   ever; while a call runs, a timer renews it every third of that time;
 - a save commits only while the lock is still this call's: the save script compares the lock's
@@ -64,6 +65,10 @@ from cifbridge.store.redis_notices import stream_order as _stream_order
 log = logging.getLogger("cifbridge")
 
 LOCK_SECONDS = 5.0
+# What an agent's hold keeps in place of its token once its save released the lock (a token
+# is 32 hex digits, so a save that sends this finds another value and is refused).
+_RELEASED = b"released with the save"
+
 # A process waits this long for another one's call before refusing its own.
 WAIT_SECONDS = 30.0
 # How often a waiting process asks again for a lock another one holds.
@@ -101,9 +106,13 @@ return redis.call('DEL', KEYS[1])
 # KEYS: lock, text, revision, records hash, records log, pages, notices channel. ARGV: the
 # lock token ('' when the caller holds no lock), text, revision, log size, agent, then (field,
 # row) per record written. Answers 0 when the lock is not the caller's, else the agent's open
-# pages + 1 and how many processes the save was announced to (store/redis_notices.py).
+# pages + 1 and how many processes the save was announced to (store/redis_notices.py). The
+# save is its hold's last use of the lock, so the lock is released with it.
 _SAVE = """
-if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[1] ~= '' then
+  if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+  redis.call('DEL', KEYS[1])
+end
 redis.call('SET', KEYS[2], ARGV[2])
 redis.call('SET', KEYS[3], ARGV[3])
 local last = '-'
@@ -203,6 +212,11 @@ class RedisStore:
         """Write snapshot, revision and rows together, only while this call holds the lock."""
         key = self.agent_key(agent)
         token = self._held.get(agent, b"")
+        if token is _RELEASED:
+            raise LockLost(
+                f"the workspace lock {self.lock_key(agent)} was released with this hold's save;"
+                " a hold saves once"
+            )
         rows: list[str] = []
         for change in changes:
             rows += [_row_field(change.entity, change.record_id), _row(change.after)]
@@ -219,6 +233,8 @@ class RedisStore:
             raise StoreFailed(f"Redis did not answer the save: {error}") from error
         if not saved:
             raise LockLost(self._lost(agent))
+        if token:
+            self._held[agent] = _RELEASED  # by the script: a second save of the hold is refused
         pages, heard = saved
         self._known[agent] = str(revision)
         self._pages_open[agent] = int(pages) > 1
@@ -262,10 +278,11 @@ class RedisStore:
             try:
                 yield
             finally:
-                self._held.pop(agent, None)
+                released = self._held.pop(agent, None) is _RELEASED  # by its save
                 self._prefetched.pop(agent, None)
                 keeper.stop()
-                self._releasing[agent] = asyncio.create_task(self._release(agent, token))
+                if not released:  # a hold that did not save (a snapshot, a failed call)
+                    self._releasing[agent] = asyncio.create_task(self._release(agent, token))
 
     async def _acquire(self, agent: str, token: bytes) -> None:
         # Take the lock and, in the same round trip, what the hold's catch-up needs.
@@ -439,6 +456,8 @@ class _Keeper:
         self._task = asyncio.create_task(self._renew())
 
     async def _renew(self) -> None:
+        if self._store._held.get(self._agent) != self._token:
+            return  # released with the hold's save: nothing to renew
         if await self._store.renew(self._agent, self._token):
             self._handle = asyncio.get_running_loop().call_later(self._period, self._fire)
 
