@@ -4,9 +4,10 @@ trips (lock with catch-up, save with release),
 and workspace views and journal entries go through Socket.IO's Redis manager only while a
 workspace page of the agent is open on some process.
 
-The store's client is wrapped to list the commands it sends (one command, one round trip:
-the store sends no pipelines). The journal and Socket.IO's fan-out have connections of their
-own and are not counted in those lists.
+The store's client and its script channel are wrapped to list the commands they send (one
+command, one round trip: the channel pipelines the scripts of different agents sent at once,
+and one call waits for its answer before the next). The journal and Socket.IO's fan-out have
+connections of their own and are not counted in those lists.
 """
 
 from __future__ import annotations
@@ -52,6 +53,16 @@ class Sent:
             return await real(*args, **options)
 
         client.execute_command = counted  # type: ignore[method-assign]
+        # The store's scripts go pipelined on a connection of their own (redis_scripts.py):
+        # each call is one EVALSHA on the wire, counted here as the client's commands are.
+        scripts = store._scripts
+        real_call = scripts.call
+
+        async def counted_script(script: Any, keys: Any, args: Any) -> Any:
+            self.commands.append(("EVALSHA", str(keys[0]) if keys else ""))
+            return await real_call(script, keys, args)
+
+        scripts.call = counted_script  # type: ignore[method-assign]
 
     def take(self) -> list[tuple[str, str]]:
         taken, self.commands = self.commands, []

@@ -30,6 +30,9 @@ Rules:
   process receives and decodes) only when a page may show it. A page is counted before it
   reads the state and the backlog, so a change or entry counted as unwatched is in what it
   reads;
+- the scripts (lock, save, catch-up, release, renew, clears) go pipelined on one connection
+  of their own (store/redis_scripts.py): the calls of several agents sent in one turn of the
+  loop leave in one write, without redis-py's per-command layers;
 - Redis errors surface as StoreFailed, so a call is never acknowledged without its save;
 - every agent has its own keys (`key` for the default agent, `key:agent:<agent>` for the
   others), its own lock and its own queue in a process, so calls of different agents never
@@ -61,6 +64,7 @@ from cifbridge.engine.config.workspace import WorkspaceConfig
 from cifbridge.store.base import LockLost, Saved, StoreFailed, agent_suffix, whole_text
 from cifbridge.store.redis_notices import SaveNotices
 from cifbridge.store.redis_notices import stream_order as _stream_order
+from cifbridge.store.redis_scripts import Script, ScriptChannel
 
 log = logging.getLogger("cifbridge")
 
@@ -136,6 +140,13 @@ local write = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'field', 
   'null')
 return redis.call('PUBLISH', KEYS[3], 'r - ' .. write .. ' -')
 """
+_SAVE_SCRIPT, _CATCH_UP_SCRIPT, _LOCK_SCRIPT = (
+    Script(_SAVE),
+    Script(_CATCH_UP),
+    Script(_LOCK_AND_CATCH_UP),
+)
+_RENEW_SCRIPT, _RELEASE_SCRIPT = Script(_RENEW), Script(_RELEASE)
+_CLEAR_SCRIPT, _CLEAR_RECORDS_SCRIPT = Script(_CLEAR), Script(_CLEAR_RECORDS)
 
 
 class RedisStore:
@@ -165,13 +176,7 @@ class RedisStore:
         self._pages_open: dict[str, bool] = {}
         self._records_seen = "0-0"  # the last record write taken from the stream
         self._records_keys = (f"{key}:records", f"{key}:records:log")
-        self._save_script = self._redis.register_script(_SAVE)
-        self._catch_up_script = self._redis.register_script(_CATCH_UP)
-        self._lock_script = self._redis.register_script(_LOCK_AND_CATCH_UP)
-        self._renew_script = self._redis.register_script(_RENEW)
-        self._release_script = self._redis.register_script(_RELEASE)
-        self._clear_script = self._redis.register_script(_CLEAR)
-        self._clear_records_script = self._redis.register_script(_CLEAR_RECORDS)
+        self._scripts = ScriptChannel(self._redis)  # pipelined (store/redis_scripts.py)
         self._notices = SaveNotices(self._redis, f"{key}:saved")
 
     def agent_key(self, agent: str) -> str:
@@ -228,7 +233,7 @@ class RedisStore:
             token, whole_text(state), revision, RECORD_LOG_SIZE, agent, *rows
         ]  # fmt: skip
         try:
-            saved = await self._save_script(keys=keys, args=args)
+            saved = await self._scripts.call(_SAVE_SCRIPT, keys, args)
         except RedisError as error:
             raise StoreFailed(f"Redis did not answer the save: {error}") from error
         if not saved:
@@ -295,8 +300,8 @@ class RedisStore:
         while True:
             epoch = self._notices.epoch()
             try:
-                answer = await self._lock_script(
-                    keys=keys, args=[token, expiry, known, self._records_seen]
+                answer = await self._scripts.call(
+                    _LOCK_SCRIPT, keys, [token, expiry, known, self._records_seen]
                 )
             except RedisError as error:
                 raise StoreFailed(f"Redis did not answer the lock: {error}") from error
@@ -319,14 +324,14 @@ class RedisStore:
     async def _release(self, agent: str, token: bytes) -> None:
         # An error leaves the lock to expire: the call was saved, nothing is lost.
         with contextlib.suppress(RedisError):
-            await self._release_script(keys=[self.lock_key(agent)], args=[token])
+            await self._scripts.call(_RELEASE_SCRIPT, [self.lock_key(agent)], [token])
 
     async def renew(self, agent: str, token: bytes) -> bool:
         """Extend the agent's lock if it is still `token`'s; False once it is not."""
         keys = [self.lock_key(agent)]
         try:
-            renewed = await self._renew_script(
-                keys=keys, args=[token, int(self._lock_seconds * 1000)]
+            renewed = await self._scripts.call(
+                _RENEW_SCRIPT, keys, [token, int(self._lock_seconds * 1000)]
             )
         except RedisError as error:
             log.warning(
@@ -343,7 +348,7 @@ class RedisStore:
         """Forget the agent's saved state."""
         key = self.agent_key(agent)
         keys = [key, f"{key}:rev", self._notices.channel]
-        await self._notices.delivered(int(await self._clear_script(keys=keys, args=[agent])))
+        await self._notices.delivered(int(await self._scripts.call(_CLEAR_SCRIPT, keys, [agent])))
 
     async def agents(self) -> list[str]:
         """Return the agents with a saved workspace, the default one first."""
@@ -392,8 +397,8 @@ class RedisStore:
         key = self.agent_key(agent)
         keys = [key, f"{key}:rev", self._records_keys[1]]
         try:
-            text, writes = await self._catch_up_script(
-                keys=keys, args=[known_revision, self._records_seen]
+            text, writes = await self._scripts.call(
+                _CATCH_UP_SCRIPT, keys, [known_revision, self._records_seen]
             )
         except RedisError as error:
             raise StoreFailed(f"Redis did not answer the catch-up: {error}") from error
@@ -423,7 +428,7 @@ class RedisStore:
     async def clear_records(self) -> None:
         """Forget every saved row; other processes learn of it from the stream."""
         keys = [*self._records_keys, self._notices.channel]
-        heard = await self._clear_records_script(keys=keys, args=[RECORD_LOG_SIZE])
+        heard = await self._scripts.call(_CLEAR_RECORDS_SCRIPT, keys, [RECORD_LOG_SIZE])
         await self._notices.delivered(int(heard))
 
     async def close(self) -> None:
@@ -431,6 +436,7 @@ class RedisStore:
         await asyncio.gather(*self._releasing.values())
         self._releasing.clear()
         await self._notices.close()
+        await self._scripts.close()
         await self._redis.aclose()
 
 
