@@ -97,3 +97,6 @@ async def _hub_lifetime(app: web.Application) -> AsyncIterator[None]:
     yield
     await agents.stop()
     await agents.close()
+    sio: socketio.AsyncServer = app[SIO]
+    if isinstance(sio.manager, DirectRedisManager):
+        await sio.manager.close_publishes()

@@ -19,12 +19,15 @@ Rules:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 import socketio
 from engineio import packet as eio_packet
 from socketio import packet
+
+from cifbridge.store.redis_scripts import ScriptChannel
 
 log = logging.getLogger("cifbridge")
 
@@ -82,4 +85,34 @@ def room_has_connections(manager: socketio.AsyncManager, namespace: str, room: s
 
 
 class DirectRedisManager(socketio.AsyncRedisManager, DirectAsyncManager):  # type: ignore[misc]
-    """The Redis pub/sub manager, delivering on this process as DirectAsyncManager does."""
+    """The Redis pub/sub manager, delivering on this process as DirectAsyncManager does and
+    publishing for the other processes without waiting for each PUBLISH's answer.
+
+    The library awaits each PUBLISH (a round trip per event, on the path of the next event of
+    the agent and of an agent action's answer) and, when it fails, logs it and goes on. Here
+    the publishes queue in order on one pipelined connection (store/redis_scripts.py): each
+    leaves in the turn of the event loop that emitted it, and one that fails is logged the
+    same way; the next one opens a new connection.
+    """
+
+    _publishes: ScriptChannel | None = None
+
+    async def _publish(self, data: Any) -> None:
+        if self._publishes is None:
+            if not self.connected:
+                self._redis_connect()
+            self._publishes = ScriptChannel(self.redis)
+        text = self.json.dumps(data)
+        sent = self._publishes.send(b"PUBLISH", self.channel.encode(), text.encode())
+        sent.add_done_callback(_log_failed_publish)
+
+    async def close_publishes(self) -> None:
+        """Wait for the publishes' answers, then close their connection (at shutdown)."""
+        if self._publishes is not None:
+            await self._publishes.close()
+            self._publishes = None
+
+
+def _log_failed_publish(sent: asyncio.Future[Any]) -> None:
+    if not sent.cancelled() and sent.exception() is not None:
+        log.error("cifbridge could not publish an event to Redis: %s", sent.exception())

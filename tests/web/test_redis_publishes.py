@@ -1,0 +1,66 @@
+"""Events published for other processes without waiting for each PUBLISH (web/managers.py).
+
+With a Redis store, an event raised on one process reaches the agent's widgets on every other
+process, in the order raised; the emit does not wait for Redis's answer; a publish that fails
+is logged and the next one goes through on a new connection.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+import pytest
+
+from cifbridge.web.keys import SIO
+from cifbridge.web.managers import DirectRedisManager
+from tests.web.conftest import ServerFactory, WidgetFactory, wait_for_events
+
+pytestmark = pytest.mark.redis
+
+CHAT = {"templateName": "msdyn_chat_session", "customerName": "Ana"}
+
+
+def switched(events: list[dict[str, Any]]) -> list[str]:
+    """The sessions that took the focus, in the order the widget heard it."""
+    payloads = [json.loads(e["data"]) for e in events if e["name"] == "onSessionSwitched"]
+    return [p["sessionId"] for p in payloads if p["focused"]]
+
+
+async def test_events_raised_on_one_process_reach_the_other_in_order(
+    serve: ServerFactory, connect_widget: WidgetFactory
+) -> None:
+    key = f"cifbridge:test:{uuid.uuid4().hex}"
+    here = await serve(store="redis", redis_key=key, reset=True)
+    there = await serve(store="redis", redis_key=key)
+    caller, listener = await connect_widget(here), await connect_widget(there)
+    created = [await caller.value("createSession", CHAT) for _ in range(8)]
+    events = await wait_for_events(listener, 15)  # the focus, and the focus lost but the first
+    assert switched(events) == created
+    assert switched(caller.events) == created  # and on the process that raised them
+
+
+async def test_a_failed_publish_is_logged_and_the_next_event_goes_through(
+    serve: ServerFactory, connect_widget: WidgetFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = f"cifbridge:test:{uuid.uuid4().hex}"
+    here = await serve(store="redis", redis_key=key, reset=True)
+    there = await serve(store="redis", redis_key=key)
+    caller, listener = await connect_widget(here), await connect_widget(there)
+    first = await caller.value("createSession", CHAT)
+    assert switched(await wait_for_events(listener, 1)) == [first]
+    manager = here.app[SIO].manager
+    assert isinstance(manager, DirectRedisManager) and manager._publishes is not None
+    connection = manager._publishes._connection
+    assert connection is not None and connection._writer is not None
+    connection._writer.transport.abort()  # as if Redis dropped the publishing connection
+    with caplog.at_level(logging.ERROR, logger="cifbridge"):
+        lost = await caller.value("createSession", CHAT)
+        again = await caller.value("createSession", CHAT)
+        events = await wait_for_events(listener, 3)
+    assert switched(events)[-1:] == [again]  # the publish after the loss went through
+    assert lost not in switched(events)  # written to the dropped connection: lost, and said
+    assert "could not publish an event to Redis" in caplog.text
+    assert switched(caller.events)[-3:] == [first, lost, again]  # its own widget had them all
