@@ -63,6 +63,13 @@ class Sent:
             return await real_call(script, keys, args)
 
         scripts.call = counted_script  # type: ignore[method-assign]
+        real_send = scripts.send
+
+        def counted_send(*parts: bytes) -> Any:  # a plain command on that connection (PING)
+            self.commands.append((parts[0].decode(), parts[1].decode() if len(parts) > 1 else ""))
+            return real_send(*parts)
+
+        scripts.send = counted_send  # type: ignore[method-assign]
 
     def take(self) -> list[tuple[str, str]]:
         taken, self.commands = self.commands, []

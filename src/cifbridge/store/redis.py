@@ -177,7 +177,11 @@ class RedisStore:
         self._records_seen = "0-0"  # the last record write taken from the stream
         self._records_keys = (f"{key}:records", f"{key}:records:log")
         self._scripts = ScriptChannel(self._redis)  # pipelined (store/redis_scripts.py)
-        self._notices = SaveNotices(self._redis, f"{key}:saved")
+        self._notices = SaveNotices(self._redis, f"{key}:saved", ping=self._ping)
+
+    def _ping(self) -> asyncio.Future[Any]:
+        # The notices' barrier (redis_notices.py), sent after the save's answer came back.
+        return self._scripts.send(b"PING")
 
     def agent_key(self, agent: str) -> str:
         """Return the key under which an agent's workspace is kept."""

@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -44,9 +45,13 @@ class SaveNotices:
     """What this process heard on a store's channel: the newest revision of each agent, the
     newest record write, and which agents' copies it may answer reads from."""
 
-    def __init__(self, redis: Redis, channel: str) -> None:
+    def __init__(
+        self, redis: Redis, channel: str, ping: Callable[[], Awaitable[object]] | None = None
+    ) -> None:
         self.channel = channel
         self._redis = redis
+        # The barrier's command (the store's: a PING on its pipelined scripts' connection).
+        self._send_ping = ping or redis.ping
         self._task: asyncio.Task[None] | None = None
         self._live = False
         self._epoch = 0  # grows on every subscription confirmed and every one lost
@@ -94,7 +99,7 @@ class SaveNotices:
 
     async def _round_trip(self, covers: int) -> None:
         try:
-            await self._redis.ping()
+            await self._send_ping()
         except RedisError as error:  # the save stands; its notice is out or lost with Redis
             log.warning("cifbridge could not confirm the notices on %s: %s", self.channel, error)
         finally:
