@@ -11,7 +11,10 @@ python-socketio echo that also answers that DELETE, so both sides do the same I/
 
 Prints:
 - 20 clients on 20 agents (one agent each): changes per second on the echo, on one bridge
-  process, and on two bridge processes sharing one Redis key (half the clients on each port);
+  process, and on two bridge processes sharing one Redis key (half the clients on each port),
+  with each process's CPU during each run (the servers, Redis when it runs here, and this
+  client process): two processes can add throughput only while the machine has cores to
+  spare beyond one bridge, Redis and the clients;
 - one client alone, calls in sequence: a read (canCreateSession) and createSession + agent
   close, each against the echo doing the same (medians of 5 rounds).
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import statistics
 import subprocess
 import sys
@@ -40,6 +44,8 @@ from cifbridge.clients import BridgeProcess
 from cifbridge.clients.load import LoadWidget, load_session
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
+BRIDGE_PIDS: list[int] = []  # the processes `bridges` started last
+ECHO_PIDS: list[int] = []
 CREATE = {"templateName": "msdyn_chat_session", "customerName": "Ana"}
 
 ECHO_SERVER = """
@@ -77,12 +83,53 @@ def echo_server() -> Iterator[str]:
     process = subprocess.Popen(
         [sys.executable, "-c", ECHO_SERVER], stdout=subprocess.PIPE, text=True
     )
+    ECHO_PIDS[:] = [process.pid]
     try:
         assert process.stdout is not None
         yield process.stdout.readline().strip()
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU time a process has used so far (user + system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def redis_pid() -> int | None:
+    """Return the Redis server's process id when it runs on this machine, else None."""
+    connection = redis.Redis.from_url(REDIS_URL)
+    try:
+        pid = int(connection.info("server")["process_id"])
+    finally:
+        connection.close()
+    return pid if Path(f"/proc/{pid}/stat").exists() else None
+
+
+@dataclass
+class Shares:
+    """Each process's CPU during one run, in percent of one core."""
+
+    parts: dict[str, float]
+
+    def line(self) -> str:
+        total = sum(self.parts.values())
+        named = ", ".join(f"{name} {share:.0f}%" for name, share in self.parts.items())
+        cores = os.cpu_count() or 1
+        return f"CPU (% of one core): {named}; in all {total:.0f}% of {cores * 100}%"
+
+
+async def measured(run: Awaitable[float], processes: dict[str, int]) -> tuple[float, Shares]:
+    """Await `run` (a throughput); return it with each process's CPU share meanwhile."""
+    pids = {name: pid for name, pid in processes.items() if pid}
+    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    started = time.perf_counter()
+    rate = await run
+    seconds = time.perf_counter() - started
+    shares = {name: (cpu_seconds(pid) - before[name]) / seconds * 100 for name, pid in pids.items()}
+    return rate, Shares(shares)
 
 
 @contextlib.contextmanager
@@ -97,6 +144,7 @@ def bridges(count: int, workdir: Path) -> Iterator[list[str]]:
             process = BridgeProcess(workdir / f"bridge{number}", args=flags)
             process.start()
             started.append(process)
+        BRIDGE_PIDS[:] = [p.process.pid for p in started if p.process is not None]
         yield [p.client.url for p in started]
     finally:
         for process in started:
@@ -188,15 +236,23 @@ async def alone(url: str) -> tuple[float, float]:
 
 
 async def main(clients: int, cycles: int) -> None:
+    others = {"Redis": redis_pid() or 0, "clients": os.getpid()}
     with tempfile.TemporaryDirectory() as tmp:
         with echo_server() as url:
-            echo_rate = await throughput([url], clients, cycles)
+            echo_rate, echo_cpu = await measured(
+                throughput([url], clients, cycles), {"echo": ECHO_PIDS[0], **others}
+            )
             echo_read, echo_change = await alone(url)
         with bridges(1, Path(tmp) / "one") as urls:
-            one_rate = await throughput(urls, clients, cycles)
+            one_rate, one_cpu = await measured(
+                throughput(urls, clients, cycles), {"bridge": BRIDGE_PIDS[0], **others}
+            )
             read, change = await alone(urls[0])
         with bridges(2, Path(tmp) / "two") as urls:
-            two_rate = await throughput(urls, clients, cycles)
+            named = {f"bridge {n + 1}": pid for n, pid in enumerate(BRIDGE_PIDS)}
+            two_rate, two_cpu = await measured(
+                throughput(urls, clients, cycles), {**named, **others}
+            )
 
     print(f"{clients} clients on {clients} agents, {cycles} cycles each (createSession + close)")
     print(f"  {'server':<44} {'changes/s':>10} {'ratio':>8}")
@@ -206,6 +262,9 @@ async def main(clients: int, cycles: int) -> None:
         f"  {'cifbridge, 2 processes, one Redis':<44} {two_rate:>10.0f}"
         f" {two_rate / echo_rate:>7.2f}x  ({two_rate / one_rate:.2f}x one process)"
     )
+    print("  during those runs (a second process can add only what the machine has left):")
+    for name, shares in (("echo", echo_cpu), ("1 process", one_cpu), ("2 processes", two_cpu)):
+        print(f"    {name:<12} {shares.line()}")
     print("one client, calls in sequence (median µs)")
     print(f"  {'baseline: bare echo, one call':<44} {echo_read:>10.0f} {1.0:>7.2f}x")
     print(f"  {'canCreateSession (Redis, no lock)':<44} {read:>10.0f} {read / echo_read:>7.2f}x")
