@@ -205,7 +205,13 @@ async def test_a_dropped_subscription_is_followed_again_and_trusted_after_one_ca
     assert await reader.value("getAllSessions") == []
     before = store._notices.epoch()
     assert before is not None
-    await store._redis.client_kill_filter(_type="pubsub")  # Redis drops every subscriber
+    # Redis drops this process's subscriber (only it: other tests' run on the same Redis).
+    subscription = store._notices.subscription
+    assert subscription is not None and subscription.connection is not None
+    writer = subscription.connection._writer
+    assert writer is not None
+    host, port = writer.get_extra_info("sockname")[:2]
+    assert await store._redis.client_kill_filter(_type="pubsub", addr=f"{host}:{port}") == 1
     await until(lambda: (store._notices.epoch() or 0) > before + 1)  # lost, then followed again
     sent.take()
     assert await reader.value("getAllSessions") == []  # what was missed meanwhile: asked

@@ -33,6 +33,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
 log = logging.getLogger("cifbridge")
@@ -61,6 +62,7 @@ class SaveNotices:
         self._announced = 0  # saves whose notices Redis had sent when a PING came back
         self._saves = 0  # saves of this process that other processes heard of
         self._ping: asyncio.Task[None] | None = None
+        self.subscription: PubSub | None = None  # the one following the channel now
 
     def start(self) -> None:
         """Follow the channel from now on (once; needs the running loop)."""
@@ -124,7 +126,7 @@ class SaveNotices:
 
     async def _follow(self) -> None:
         while True:
-            pubsub = self._redis.pubsub()
+            pubsub = self.subscription = self._redis.pubsub()
             try:
                 await pubsub.subscribe(self.channel)
                 async for message in pubsub.listen():
