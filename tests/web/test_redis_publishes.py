@@ -13,14 +13,25 @@ import uuid
 from typing import Any
 
 import pytest
+from aiohttp.test_utils import TestServer
 
 from cifbridge.web.keys import SIO
 from cifbridge.web.managers import DirectRedisManager
-from tests.web.conftest import ServerFactory, WidgetFactory, wait_for_events
+from tests.web.conftest import ServerFactory, Widget, WidgetFactory, wait_for_events
 
 pytestmark = pytest.mark.redis
 
 CHAT = {"templateName": "msdyn_chat_session", "customerName": "Ana"}
+
+
+async def two_bridges(
+    serve: ServerFactory, connect_widget: WidgetFactory
+) -> tuple[TestServer, Widget, Widget]:
+    """Two bridges on one fresh Redis key; a widget of the same agent on each."""
+    key = f"cifbridge:test:{uuid.uuid4().hex}"
+    here = await serve(store="redis", redis_key=key, reset=True)
+    there = await serve(store="redis", redis_key=key)
+    return here, await connect_widget(here), await connect_widget(there)
 
 
 def switched(events: list[dict[str, Any]]) -> list[str]:
@@ -32,10 +43,7 @@ def switched(events: list[dict[str, Any]]) -> list[str]:
 async def test_events_raised_on_one_process_reach_the_other_in_order(
     serve: ServerFactory, connect_widget: WidgetFactory
 ) -> None:
-    key = f"cifbridge:test:{uuid.uuid4().hex}"
-    here = await serve(store="redis", redis_key=key, reset=True)
-    there = await serve(store="redis", redis_key=key)
-    caller, listener = await connect_widget(here), await connect_widget(there)
+    _, caller, listener = await two_bridges(serve, connect_widget)
     created = [await caller.value("createSession", CHAT) for _ in range(8)]
     events = await wait_for_events(listener, 15)  # the focus, and the focus lost but the first
     assert switched(events) == created
@@ -45,10 +53,7 @@ async def test_events_raised_on_one_process_reach_the_other_in_order(
 async def test_a_failed_publish_is_logged_and_the_next_event_goes_through(
     serve: ServerFactory, connect_widget: WidgetFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
-    key = f"cifbridge:test:{uuid.uuid4().hex}"
-    here = await serve(store="redis", redis_key=key, reset=True)
-    there = await serve(store="redis", redis_key=key)
-    caller, listener = await connect_widget(here), await connect_widget(there)
+    here, caller, listener = await two_bridges(serve, connect_widget)
     first = await caller.value("createSession", CHAT)
     assert switched(await wait_for_events(listener, 1)) == [first]
     manager = here.app[SIO].manager
