@@ -61,7 +61,9 @@ class ScriptChannel:
         # Sent (or queued), not answered yet: each call's future, script and framed arguments.
         self._waiting: deque[tuple[asyncio.Future[Any], Script | None, bytes, int]] = deque()
         self._reader: asyncio.Task[None] | None = None
-        self._closing: set[asyncio.Future[None]] = set()  # lost connections being closed
+        # Tasks of its own (a script sent again whole, a lost connection's close), kept until
+        # done: the loop holds only weak references to tasks.
+        self._background: set[asyncio.Future[Any]] = set()
 
     async def call(self, script: Script, keys: Sequence[str], args: Sequence[Any]) -> Any:
         """Run `script` with `keys` and `args`; return its answer (RedisError when it fails)."""
@@ -137,19 +139,21 @@ class ScriptChannel:
                 future = self._waiting.popleft()[0]
                 if not future.done():
                     future.set_result(answer)
-        except (RedisError, OSError) as error:
+        except Exception as error:  # a lost connection, or an answer that cannot be read
             self._lose(connection, error)
-        finally:
+        except asyncio.CancelledError:  # the loop is closing: nothing more to read
             self._reader = None
-            if self._waiting and self._connection is not None:  # calls sent on a new one
-                self._reader = asyncio.create_task(self._read(self._connection))
+            raise
+        self._reader = None
+        if self._waiting and self._connection is not None:  # calls sent on a new one
+            self._reader = asyncio.create_task(self._read(self._connection))
 
     def _answer_error(self, error: ResponseError) -> None:
         future, script, tail, arity = self._waiting.popleft()
         if isinstance(error, NoScriptError) and script is not None and not future.done():
             # Redis forgot the script: send it whole once (EVAL loads it), answering this call.
             head = _bulk(b"EVAL") + _bulk(script.text)
-            retry = asyncio.ensure_future(self._send(script, head, tail, arity))
+            retry = self._keep(asyncio.ensure_future(self._send(script, head, tail, arity)))
             retry.add_done_callback(lambda done: _settle(future, done))
             return
         if not future.done():
@@ -173,15 +177,18 @@ class ScriptChannel:
         self._disconnect(connection)
 
     def _disconnect(self, connection: Connection) -> None:
-        task = asyncio.ensure_future(connection.disconnect())
-        self._closing.add(task)  # kept until done (the loop holds only weak references)
-        task.add_done_callback(self._closing.discard)
+        self._keep(asyncio.ensure_future(connection.disconnect()))
+
+    def _keep(self, task: asyncio.Future[Any]) -> asyncio.Future[Any]:
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return task
 
     async def close(self) -> None:
         """Wait for the answers under way, then close the connection."""
         if self._reader is not None:
             await asyncio.gather(self._reader, return_exceptions=True)
-        await asyncio.gather(*self._closing, return_exceptions=True)
+        await asyncio.gather(*self._background, return_exceptions=True)
         if self._connection is not None:
             with contextlib.suppress(RedisError, OSError):
                 await self._connection.disconnect()
