@@ -100,3 +100,28 @@ async def test_the_store_refuses_a_save_whose_connection_was_lost_and_saves_the_
     finally:
         await store.clear(DEFAULT_AGENT)
         await store.close()
+
+
+async def test_sends_made_while_the_connection_opens_keep_their_order(
+    channel: ScriptChannel,
+) -> None:
+    name = f"cifbridge:test:{uuid.uuid4().hex}"
+    listener = Redis.from_url(REDIS_URL)
+    pubsub = listener.pubsub()
+    try:
+        await pubsub.subscribe(name)
+        await pubsub.get_message(timeout=5)  # the subscription's confirmation
+        sent = []
+        for number in range(40):  # the first opens the connection; the loop turns meanwhile
+            sent.append(channel.send(b"PUBLISH", name.encode(), str(number).encode()))
+            await asyncio.sleep(0)
+        assert await asyncio.gather(*sent) == [1] * 40  # each heard by the one subscriber
+        heard = []
+        while len(heard) < 40:
+            message = await pubsub.get_message(timeout=5)
+            assert message is not None, heard
+            heard.append(int(message["data"]))
+        assert heard == list(range(40))
+    finally:
+        await pubsub.aclose()
+        await listener.aclose()

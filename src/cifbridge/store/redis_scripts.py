@@ -55,46 +55,77 @@ class ScriptChannel:
     def __init__(self, redis: Redis) -> None:
         self._options = {**redis.connection_pool.connection_kwargs, "socket_timeout": None}
         self._connection: Connection | None = None
-        self._connecting: asyncio.Task[Connection] | None = None
+        self._connecting: asyncio.Future[None] | None = None
+        # Made while no connection was open, in order: sent once it is (see `_submit`).
+        self._backlog: list[tuple[asyncio.Future[Any], Script | None, bytes, bytes, int]] = []
         self._out: list[bytes] = []  # framed calls of this turn, not written yet
         self._flushing: asyncio.Handle | None = None
         # Sent (or queued), not answered yet: each call's future, script and framed arguments.
         self._waiting: deque[tuple[asyncio.Future[Any], Script | None, bytes, int]] = deque()
         self._reader: asyncio.Task[None] | None = None
-        # Tasks of its own (a script sent again whole, a lost connection's close), kept until
+        # Tasks of its own (opening the connection, a lost connection's close), kept until
         # done: the loop holds only weak references to tasks.
         self._background: set[asyncio.Future[Any]] = set()
 
     async def call(self, script: Script, keys: Sequence[str], args: Sequence[Any]) -> Any:
         """Run `script` with `keys` and `args`; return its answer (RedisError when it fails)."""
-        tail = _frame_tail(keys, args)
-        return await self._send(script, script.evalsha_head, tail, 1 + len(keys) + len(args))
+        tail = _frame_tail(keys, args)  # numkeys, keys, args: after EVALSHA and the SHA1
+        return await self._submit(script, script.evalsha_head, tail, 3 + len(keys) + len(args))
 
     def send(self, *parts: bytes) -> asyncio.Future[Any]:
         """Queue a plain command (PUBLISH) behind the calls before it; return the future of
         its answer at once: the caller need not wait for the round trip."""
         tail = b"".join(_bulk(part) for part in parts[1:])
-        head = _bulk(parts[0])
-        if self._connection is not None:
-            return self._queue(self._connection, None, head, tail, len(parts) - 2)
-        return asyncio.ensure_future(self._send(None, head, tail, len(parts) - 2))
+        return self._submit(None, _bulk(parts[0]), tail, len(parts))
 
-    async def _send(self, script: Script | None, head: bytes, tail: bytes, arity: int) -> Any:
-        return await self._queue(await self._connected(), script, head, tail, arity)
+    def _submit(
+        self, script: Script | None, head: bytes, tail: bytes, count: int
+    ) -> asyncio.Future[Any]:
+        # `head`: the command and, for a script, the script (its SHA1, or its text); `count`:
+        # the bulk strings of head and tail together. Every call and send
+        # is queued in the order made: while the connection opens, in the backlog (the order
+        # in which waiting tasks wake is not theirs), then all at once.
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        if self._connection is not None and not self._backlog:
+            self._queue(self._connection, future, script, head, tail, count)
+            return future
+        self._backlog.append((future, script, head, tail, count))
+        if self._connecting is None:
+            self._connecting = self._keep(asyncio.ensure_future(self._open()))
+        return future
+
+    async def _open(self) -> None:
+        connection = Connection(**self._options)
+        try:
+            await connection.connect()  # type: ignore[no-untyped-call]
+        except (RedisError, OSError) as error:
+            backlog, self._backlog = self._backlog, []
+            for future, *_ in backlog:
+                if not future.done():
+                    future.set_exception(RedisError(f"could not connect for the scripts: {error}"))
+            return
+        finally:
+            self._connecting = None
+        self._connection = connection
+        backlog, self._backlog = self._backlog, []
+        for future, script, head, tail, count in backlog:
+            self._queue(connection, future, script, head, tail, count)
 
     def _queue(
-        self, connection: Connection, script: Script | None, head: bytes, tail: bytes, arity: int
-    ) -> asyncio.Future[Any]:
-        # `head`: the command and, for a script, the script (its SHA1, or its text); `arity`:
-        # the bulk strings of `tail` (for a script: numkeys, keys, args).
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._waiting.append((future, script, tail, arity))
-        self._out.append(b"*%d\r\n%s%s" % (2 + arity, head, tail))
+        self,
+        connection: Connection,
+        future: asyncio.Future[Any],
+        script: Script | None,
+        head: bytes,
+        tail: bytes,
+        count: int,
+    ) -> None:
+        self._waiting.append((future, script, tail, count))
+        self._out.append(b"*%d\r\n%s%s" % (count, head, tail))
         if self._flushing is None:
             self._flushing = asyncio.get_running_loop().call_soon(self._flush, connection)
         if self._reader is None:
             self._reader = asyncio.create_task(self._read(connection))
-        return future
 
     def _flush(self, connection: Connection) -> None:
         self._flushing = None
@@ -104,26 +135,6 @@ class ScriptChannel:
             self._lose(connection, RedisError("the scripts' connection was closed"))
             return
         writer.write(b"".join(out))  # a failed write shows as a lost connection at the read
-
-    async def _connected(self) -> Connection:
-        if self._connection is not None:
-            return self._connection
-        if self._connecting is None:
-            self._connecting = asyncio.create_task(self._connect())
-        try:
-            return await asyncio.shield(self._connecting)
-        finally:
-            if self._connecting is not None and self._connecting.done():
-                self._connecting = None
-
-    async def _connect(self) -> Connection:
-        connection = Connection(**self._options)
-        try:
-            await connection.connect()  # type: ignore[no-untyped-call]
-        except (RedisError, OSError) as error:
-            raise RedisError(f"could not connect for the scripts: {error}") from error
-        self._connection = connection
-        return connection
 
     async def _read(self, connection: Connection) -> None:
         # The one reader of `connection`, while calls wait for its answers.
@@ -149,11 +160,11 @@ class ScriptChannel:
             self._reader = asyncio.create_task(self._read(self._connection))
 
     def _answer_error(self, error: ResponseError) -> None:
-        future, script, tail, arity = self._waiting.popleft()
+        future, script, tail, count = self._waiting.popleft()
         if isinstance(error, NoScriptError) and script is not None and not future.done():
             # Redis forgot the script: send it whole once (EVAL loads it), answering this call.
             head = _bulk(b"EVAL") + _bulk(script.text)
-            retry = self._keep(asyncio.ensure_future(self._send(script, head, tail, arity)))
+            retry = self._submit(script, head, tail, count)  # EVAL, text: as many parts
             retry.add_done_callback(lambda done: _settle(future, done))
             return
         if not future.done():
