@@ -1,4 +1,6 @@
-"""Events published for other processes without waiting for each PUBLISH (web/managers.py).
+"""Redis commands on pipelined connections: events published for other processes without
+waiting for each PUBLISH (web/managers.py), and every agent's journal on the store's one
+connection (store/journal/redis.py).
 
 With a Redis store, an event raised on one process reaches the agent's widgets on every other
 process, in the order raised; the emit does not wait for Redis's answer; a publish that fails
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import uuid
 from typing import Any
 
@@ -17,7 +20,14 @@ from aiohttp.test_utils import TestServer
 
 from cifbridge.web.keys import SIO
 from cifbridge.web.managers import DirectRedisManager
-from tests.web.conftest import ServerFactory, Widget, WidgetFactory, wait_for_events
+from tests.web.conftest import (
+    SOFTPHONE_PAGE,
+    AgentFactory,
+    ServerFactory,
+    Widget,
+    WidgetFactory,
+    wait_for_events,
+)
 
 pytestmark = pytest.mark.redis
 
@@ -69,3 +79,24 @@ async def test_a_failed_publish_is_logged_and_the_next_event_goes_through(
     assert lost not in switched(events)  # written to the dropped connection: lost, and said
     assert "could not publish an event to Redis" in caplog.text
     assert switched(caller.events)[-3:] == [first, lost, again]  # its own widget had them all
+
+
+async def test_many_agents_on_one_redis_bridge_open_no_connection_each(
+    serve: ServerFactory, connect_widget: WidgetFactory, agent_for: AgentFactory
+) -> None:
+    # Each agent's journal appends on the store's one pipelined connection (a connection per
+    # agent ran out of file descriptors long before MAX_AGENTS).
+    server = await serve(store="redis", redis_key=f"cifbridge:test:{uuid.uuid4().hex}", reset=True)
+    widget = await connect_widget(server)
+    await widget.value("setClickToAct", True)
+    descriptors = len(os.listdir("/proc/self/fd"))
+    url = str(server.make_url("/"))
+    for number in range(60):
+        other = Widget()
+        await other.connect(url, {"href": SOFTPHONE_PAGE, "agent": f"many-{number}"}, {})
+        assert await other.value("setClickToAct", number % 2 == 0) is None
+        await other.client.disconnect()
+    assert len(os.listdir("/proc/self/fd")) < descriptors + 10
+    status, journal = await agent_for(server).request("GET", "/agents/many-59/api/journal")
+    assert status == 200
+    assert [e["api"] for e in journal["entries"]] == ["setClickToAct"]

@@ -179,6 +179,17 @@ class RedisStore:
         self._scripts = ScriptChannel(self._redis)  # pipelined (store/redis_scripts.py)
         self._notices = SaveNotices(self._redis, f"{key}:saved", ping=self._ping)
 
+    @property
+    def client(self) -> Redis:
+        """Return the store's redis-py client (the journal reads and clears through it)."""
+        return self._redis
+
+    @property
+    def scripts(self) -> ScriptChannel:
+        """Return the pipelined connection of the store's scripts, which every agent's
+        journal appends on too (store/journal/redis.py)."""
+        return self._scripts
+
     def _ping(self) -> asyncio.Future[Any]:
         # The notices' barrier (redis_notices.py), sent after the save's answer came back.
         return self._scripts.send(b"PING")

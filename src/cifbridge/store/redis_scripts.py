@@ -36,6 +36,10 @@ from redis.exceptions import NoScriptError, RedisError, ResponseError
 # How long an answer may take before the connection counts as lost (redis-py's default
 # socket timeout, which the store's other commands keep).
 ANSWER_SECONDS = 5.0
+# How long the answers of calls nobody waits for at once (journal entries while no page
+# watches) may wait to be read together: a loop turn and a parse per answer cost about a
+# tenth of a read-only call.
+LATER_SECONDS = 0.005
 
 
 class Script:
@@ -63,6 +67,7 @@ class ScriptChannel:
         # Sent (or queued), not answered yet: each call's future, script and framed arguments.
         self._waiting: deque[tuple[asyncio.Future[Any], Script | None, bytes, int]] = deque()
         self._reader: asyncio.Task[None] | None = None
+        self._later: asyncio.TimerHandle | None = None  # the read of answers nobody hurries
         # Tasks of its own (opening the connection, a lost connection's close), kept until
         # done: the loop holds only weak references to tasks.
         self._background: set[asyncio.Future[Any]] = set()
@@ -71,6 +76,42 @@ class ScriptChannel:
         """Run `script` with `keys` and `args`; return its answer (RedisError when it fails)."""
         tail = _frame_tail(keys, args)  # numkeys, keys, args: after EVALSHA and the SHA1
         return await self._submit(script, script.evalsha_head, tail, 3 + len(keys) + len(args))
+
+    async def write(
+        self, script: Script, keys: Sequence[str], args: Sequence[Any], *, urgent: bool
+    ) -> asyncio.Future[Any]:
+        """Write a script call to Redis before returning (behind every call made before it);
+        return the future of its answer, read at once when `urgent`, else within
+        `LATER_SECONDS` with the others of that run, or at `hurry`."""
+        await self.opened()
+        connection = self._connection
+        if connection is None:
+            raise RedisError("the scripts' connection was lost")
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        tail = _frame_tail(keys, args)
+        count = 3 + len(keys) + len(args)
+        self._queue(connection, future, script, script.evalsha_head, tail, count, urgent=urgent)
+        if self._flushing is not None:
+            self._flushing.cancel()
+        self._flush(connection)
+        return future
+
+    async def opened(self) -> None:
+        """Return once the connection is open (RedisError when it cannot be)."""
+        while self._connection is None or self._backlog:
+            if self._connecting is None:
+                self._connecting = self._keep(asyncio.ensure_future(self._open()))
+            await asyncio.shield(self._connecting)
+            if self._connection is None:
+                raise RedisError("could not connect for the scripts")
+
+    def hurry(self) -> None:
+        """Read the answers still waiting now (something waits for them)."""
+        if self._later is not None:
+            self._later.cancel()
+            self._later = None
+        if self._reader is None and self._waiting and self._connection is not None:
+            self._reader = asyncio.create_task(self._read(self._connection))
 
     def send(self, *parts: bytes) -> asyncio.Future[Any]:
         """Queue a plain command (PUBLISH) behind the calls before it; return the future of
@@ -119,13 +160,20 @@ class ScriptChannel:
         head: bytes,
         tail: bytes,
         count: int,
+        *,
+        urgent: bool = True,
     ) -> None:
         self._waiting.append((future, script, tail, count))
         self._out.append(b"*%d\r\n%s%s" % (count, head, tail))
+        loop = asyncio.get_running_loop()
         if self._flushing is None:
-            self._flushing = asyncio.get_running_loop().call_soon(self._flush, connection)
-        if self._reader is None:
-            self._reader = asyncio.create_task(self._read(connection))
+            self._flushing = loop.call_soon(self._flush, connection)
+        if self._reader is not None:
+            return
+        if urgent:
+            self.hurry()
+        elif self._later is None:  # read with the others of a few milliseconds, at once
+            self._later = loop.call_later(LATER_SECONDS, self.hurry)
 
     def _flush(self, connection: Connection) -> None:
         self._flushing = None
@@ -177,6 +225,9 @@ class ScriptChannel:
             self._disconnect(connection)
             return
         self._connection = None
+        if self._later is not None:
+            self._later.cancel()
+            self._later = None
         if self._flushing is not None:  # what was queued belongs to the calls failed here
             self._flushing.cancel()
             self._flushing = None
@@ -197,6 +248,7 @@ class ScriptChannel:
 
     async def close(self) -> None:
         """Wait for the answers under way, then close the connection."""
+        self.hurry()
         if self._reader is not None:
             await asyncio.gather(self._reader, return_exceptions=True)
         await asyncio.gather(*self._background, return_exceptions=True)

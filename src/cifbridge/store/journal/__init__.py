@@ -7,6 +7,7 @@ from cifbridge.settings import Settings
 from cifbridge.store.base import Store, agent_suffix
 from cifbridge.store.journal.base import Entry, JournalBackend, Slice
 from cifbridge.store.journal.memory import MemoryJournal
+from cifbridge.store.redis import RedisStore
 from cifbridge.store.sqlite import SqliteStore
 
 
@@ -17,10 +18,11 @@ def open_journal(settings: Settings, store: Store, agent: str = DEFAULT_AGENT) -
         from cifbridge.store.journal.sqlite import SqliteJournal
 
         return SqliteJournal(store.connection, size, agent)
-    if settings.store == "redis":
+    if isinstance(store, RedisStore):
         from cifbridge.store.journal.redis import RedisJournal
 
-        return RedisJournal(settings.redis_url, settings.redis_key + agent_suffix(agent), size)
+        key = settings.redis_key + agent_suffix(agent)
+        return RedisJournal(store.client, store.scripts, key, size)
     return MemoryJournal(size)
 
 
