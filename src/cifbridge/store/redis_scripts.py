@@ -1,4 +1,4 @@
-"""The Redis store's scripts (and the Socket.IO manager's publishes), pipelined on a connection.
+"""The Redis store's scripts, its journal's appends and the Socket.IO publishes, pipelined.
 
 Through redis-py's client, one script call cost about 100 µs of the process's time against
 about 50 µs for the same bytes written and read on a connection (redis-py's pool, retry and
@@ -14,6 +14,10 @@ So the store's scripts (lock with catch-up, save, catch-up, release, renew, clea
 - an error answer fails only its own call; a lost connection, or no answer within
   `ANSWER_SECONDS`, fails every call still unanswered with RedisError (the store refuses
   those calls) and the next call opens a new connection;
+- `write` writes a script call before it returns and hands back the future of its answer:
+  every agent's journal appends this way (store/journal/redis.py), so a call's entry is in
+  Redis before the call's answer leaves; answers nobody hurries are read together after
+  `LATER_SECONDS`;
 - `send` queues a plain command the same way without waiting for its answer: the Socket.IO
   manager's PUBLISH of each event (web/managers.py) leaves in order on its own channel, and
   what follows the emit does not wait for Redis to count the subscribers;
