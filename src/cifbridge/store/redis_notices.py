@@ -46,13 +46,11 @@ class SaveNotices:
     """What this process heard on a store's channel: the newest revision of each agent, the
     newest record write, and which agents' copies it may answer reads from."""
 
-    def __init__(
-        self, redis: Redis, channel: str, ping: Callable[[], Awaitable[object]] | None = None
-    ) -> None:
+    def __init__(self, redis: Redis, channel: str, ping: Callable[[], Awaitable[object]]) -> None:
         self.channel = channel
         self._redis = redis
         # The barrier's command (the store's: a PING on its pipelined scripts' connection).
-        self._send_ping = ping or redis.ping
+        self._send_ping = ping
         self._task: asyncio.Task[None] | None = None
         self._live = False
         self._epoch = 0  # grows on every subscription confirmed and every one lost

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.settings import Settings
-from cifbridge.store.base import Store, agent_suffix
+from cifbridge.store.base import Store
 from cifbridge.store.journal.base import Entry, JournalBackend, Slice
 from cifbridge.store.journal.memory import MemoryJournal
 from cifbridge.store.redis import RedisStore
@@ -21,8 +21,7 @@ def open_journal(settings: Settings, store: Store, agent: str = DEFAULT_AGENT) -
     if isinstance(store, RedisStore):
         from cifbridge.store.journal.redis import RedisJournal
 
-        key = settings.redis_key + agent_suffix(agent)
-        return RedisJournal(store.client, store.scripts, key, size)
+        return RedisJournal(store.client, store.scripts, store.agent_key(agent), size)
     return MemoryJournal(size)
 
 
