@@ -74,3 +74,34 @@ def test_saved_text_keeps_the_analytics_events_kept_now(bridge: Bridge) -> None:
 
     assert restored.workspace.analytics == bridge.engine.workspace.analytics
     assert "first" not in {event["eventName"] for event in restored.workspace.analytics}
+
+
+def test_saved_text_follows_the_analytics_events_save_after_save(bridge: Bridge) -> None:
+    # A save after every event, as the bridge saves after every call: each text reuses the
+    # texts of the events still kept and adds the new one, and a restarted bridge restores
+    # exactly the events kept at that moment, also once the oldest are being forgotten, after
+    # a restore (other objects, the same events) and after a reset (none).
+    engine = bridge.engine
+    data = {"conversationId": "c-1", "providerSessionId": "p-1"}
+
+    def restored_events() -> list[object]:
+        restored = Engine(engine.config, clock=bridge.clock)
+        restored.restore(json.loads(engine.snapshot_text()))
+        return restored.workspace.analytics
+
+    for number in range(230):  # past the 200 kept
+        bridge.ok("logAnalyticsEvent", {**data, "providerSessionId": f"p-{number}"}, "e")
+        if number % 7 == 0 or number >= 195:
+            assert restored_events() == engine.workspace.analytics
+    assert restored_events()[0]["data"]["providerSessionId"] == "p-30"
+
+    engine.restore(json.loads(engine.snapshot_text()))  # the same events as new objects
+    bridge.ok("logAnalyticsEvent", {**data, "providerSessionId": "after-restore"}, "e")
+    kept = restored_events()
+    assert kept == engine.workspace.analytics
+    assert [e["data"]["providerSessionId"] for e in kept[-2:]] == ["p-229", "after-restore"]
+
+    engine.reset()
+    assert restored_events() == []
+    bridge.ok("logAnalyticsEvent", {**data, "providerSessionId": "after-reset"}, "e")
+    assert [e["data"]["providerSessionId"] for e in restored_events()] == ["after-reset"]
