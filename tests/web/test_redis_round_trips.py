@@ -1,8 +1,9 @@
 """What one call asks of Redis: reads never touch the lock and, once the store hears every save
-(store/redis_notices.py), ask nothing until another process saves; a change makes two round
-trips (lock with catch-up, save with release),
-and workspace views and journal entries go through Socket.IO's Redis manager only while a
-workspace page of the agent is open on some process.
+(store/redis_notices.py), ask nothing until another process saves; a change makes one round
+trip while this process's copy is current (a save refused if another process holds the lock
+or saved since), else two (lock with catch-up, save with release), and runs again under the
+lock when the first is refused; workspace views and journal entries go through Socket.IO's
+Redis manager only while a workspace page of the agent is open on some process.
 
 The store's client and its script channel are wrapped to list the commands they send (one
 command, one round trip: the channel pipelines the scripts of different agents sent at once,
@@ -139,10 +140,35 @@ async def test_a_change_is_answered_once_every_other_process_has_its_notice(
     await writer.value("createSession", CHAT)  # the scripts are loaded once
     sent.take()
     await writer.value("createSession", CHAT)
-    commands = [name for name, _ in sent.take()]
-    # Lock with catch-up, save, then one PING answered after the save's notice went out to
-    # the other process (redis_notices.py); the release may follow the answer.
-    assert commands[:3] == ["EVALSHA", "EVALSHA", "PING"]
+    # The save (its copy is current: no lock), then one PING answered after the save's notice
+    # went out to the other process (redis_notices.py).
+    assert [name for name, _ in sent.take()] == ["EVALSHA", "PING"]
+
+
+async def made_stale(store: RedisStore, agent: str, change_elsewhere: Any) -> None:
+    """Have another process change the agent's workspace, and wait until `store` heard it."""
+    before = store._notices._revisions.get(agent, 0)
+    await change_elsewhere()
+    await until(lambda: store._notices._revisions.get(agent, 0) > before)
+
+
+async def test_a_change_to_a_current_copy_takes_no_lock_and_saves_if_nobody_else_did(
+    serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
+) -> None:
+    server, sent = await redis_bridge(serve, redis_key)
+    other = await serve(store="redis", redis_key=redis_key)
+    widget, elsewhere = await connect_widget(server), await connect_widget(other)
+    await hearing(server)
+    await hearing(other)
+    await widget.value("createSession", CHAT)  # the scripts are loaded, the copy trusted
+    sent.take()
+    assert await widget.value("createSession", CHAT) == "session-id-2"
+    lock = f"{redis_key}:lock"
+    # One script: refuse if the lock is held or the revision moved, else write and announce;
+    # then the PING after which the other process has the notice. No lock, no release.
+    assert sent.take() == [("EVALSHA", lock), ("PING", "")]
+    assert await server.app[AGENTS].store._redis.exists(lock) == 0
+    assert await elsewhere.value("getAllSessions") == ["session-id-1", "session-id-2"]
 
 
 async def test_records_written_for_another_agent_elsewhere_are_read_here(
@@ -219,40 +245,95 @@ async def test_a_dropped_subscription_is_followed_again_and_trusted_after_one_ca
     assert sent.take() == [("EVALSHA", redis_key)]
 
 
-async def test_a_change_takes_the_lock_catches_up_and_saves_releasing_it(
+async def test_a_change_after_another_process_saved_takes_the_lock_catches_up_and_saves(
     serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
 ) -> None:
     server, sent = await redis_bridge(serve, redis_key)
     other = await serve(store="redis", redis_key=redis_key)
     widget, elsewhere = await connect_widget(server), await connect_widget(other)
+    store = await hearing(server)
+    await hearing(other)
     await widget.value("createSession", CHAT)  # the scripts are loaded once
+    await made_stale(store, server.app[AGENTS].default.agent_id,
+                     lambda: elsewhere.value("createSession", CHAT))  # fmt: skip
     sent.take()
-    await widget.value("createSession", CHAT)
+    assert await widget.value("createSession", CHAT) == "session-id-3"
     lock = f"{redis_key}:lock"
     assert sent.take() == [
         ("EVALSHA", lock),  # SET NX PX, and in the same script the catch-up
         ("EVALSHA", lock),  # save: compare the lock's token, write text, revision, rows, and
         ("PING", ""),  # delete the lock; then the other process has the save's notice
     ]  # (redis_notices.py): nothing is left to release after the answer
-    store = server.app[AGENTS].store
     assert not store._releasing
     assert await store._redis.exists(lock) == 0
     # Another process takes the lock at once and sees the change.
-    assert len(await elsewhere.value("getAllSessions")) == 2
+    assert len(await elsewhere.value("getAllSessions")) == 3
     assert await elsewhere.value("createSession", CHAT)
+
+
+async def test_a_change_refused_for_a_save_made_elsewhere_meanwhile_runs_again_under_the_lock(
+    serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
+) -> None:
+    server, sent = await redis_bridge(serve, redis_key)
+    other = await serve(store="redis", redis_key=redis_key)
+    widget, elsewhere = await connect_widget(server), await connect_widget(other)
+    store = await hearing(server)
+    await hearing(other)
+    assert await widget.value("createSession", CHAT) == "session-id-1"
+    # The other process saves, and this one has not heard yet (its notice is held back), so
+    # it still takes its copy for current: its save without the lock must be refused.
+    heard, held_back = store._notices.heard, []
+    store._notices.heard = held_back.append  # type: ignore[method-assign]
+    assert await elsewhere.value("createSession", CHAT) == "session-id-2"
+    sent.take()
+    assert await widget.value("createSession", CHAT) == "session-id-3"  # not a second "2"
+    lock = f"{redis_key}:lock"
+    assert [key for _, key in sent.take()][:3] == [lock, lock, lock]  # refused, lock, save
+    store._notices.heard = heard  # type: ignore[method-assign]
+    for line in held_back:
+        heard(line)
+    sessions = ["session-id-1", "session-id-2", "session-id-3"]
+    assert await elsewhere.value("getAllSessions") == sessions
+    assert await widget.value("getAllSessions") == sessions
+    calls = await server.app[AGENTS].default.journal.page(api="createSession")
+    assert [e["value"] for e in calls.entries] == sessions  # each call journaled once
+
+
+async def test_a_change_while_another_process_holds_the_lock_waits_for_it(
+    serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
+) -> None:
+    server, _sent = await redis_bridge(serve, redis_key)
+    widget = await connect_widget(server)
+    store = await hearing(server)
+    await widget.value("createSession", CHAT)
+    lock = f"{redis_key}:lock"
+    # As if another process were in the middle of a change (its lock expires in 300 ms).
+    assert await store._redis.set(lock, b"another process", px=300, nx=True)
+    assert await widget.value("createSession", CHAT) == "session-id-2"
+    assert await store._redis.exists(lock) == 0  # taken once it expired, released by the save
+    assert await widget.value("getAllSessions") == ["session-id-1", "session-id-2"]
 
 
 async def test_a_hold_that_saves_nothing_releases_the_lock_after_its_answer(
     serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
 ) -> None:
     server, sent = await redis_bridge(serve, redis_key)
-    widget = await connect_widget(server)
+    other = await serve(store="redis", redis_key=redis_key)
+    widget, elsewhere = await connect_widget(server), await connect_widget(other)
+    store = await hearing(server)
     await widget.value("createSession", CHAT)
     sent.take()
-    # A refused call runs under the lock and changes nothing: no save, so a release.
+    # On a current copy, a refused call takes no lock and asks nothing.
     ack = await widget.call("createSession", {"templateName": "no_such_template"})
     assert not ack["ok"]
-    store = server.app[AGENTS].store
+    assert sent.take() == []
+    await made_stale(store, server.app[AGENTS].default.agent_id,
+                     lambda: elsewhere.value("setClickToAct", False))  # fmt: skip
+    sent.take()
+    # Once another process saved, it runs under the lock and changes nothing: no save, so a
+    # release.
+    ack = await widget.call("createSession", {"templateName": "no_such_template"})
+    assert not ack["ok"]
     await asyncio.gather(*store._releasing.values())
     lock = f"{redis_key}:lock"
     assert sent.take() == [("EVALSHA", lock), ("EVALSHA", lock)]  # lock, then release
@@ -278,7 +359,7 @@ async def test_a_read_that_changes_the_workspace_is_run_again_under_the_lock(
         assert await widget.value("setClickToAct", False) is None
     assert "setClickToAct is marked reads_only" in caplog.text
     lock = f"{redis_key}:lock"
-    assert sent.take().count(("EVALSHA", lock)) >= 2  # the second run locked and saved
+    assert ("EVALSHA", lock) in sent.take()  # the second run saved (its script's first key)
     assert await elsewhere.value("getClickToAct") is False  # and its change was saved
     assert await widget.value("getClickToAct") is False
 

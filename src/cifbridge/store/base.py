@@ -7,7 +7,7 @@ agent shares. `AgentStore` is one agent's view of it: what a hub works with.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol, runtime_checkable
 
@@ -35,6 +35,12 @@ class StoreFailed(RuntimeError):
 
 class LockLost(StoreFailed):
     """The cross-process lock expired or was taken over before the save."""
+
+
+class SaveConflict(StoreFailed):
+    """A hold without the lock (a shared store's `tentative`) could not save: another process
+    holds the workspace or saved it since, or this copy was not known to be current. Nothing
+    was written; the hub runs the change again under the lock."""
 
 
 # What a save takes: a workspace's whole JSON text, or the same text in parts (a hub's saves).
@@ -124,6 +130,10 @@ class AgentStore:
         # Read on every call: a store's kind does not change while it is open.
         self.shared: bool = store.shared  # other processes write this store too
         self.durable: bool = store.durable  # what the store keeps outlives the process
+        # A shared store that can hold a workspace without its lock while the copy is current.
+        self._tentative: Callable[[str], AbstractAsyncContextManager[None]] | None = getattr(
+            store, "tentative", None
+        )
 
     async def load(self, known_revision: int | None = None) -> str | None:
         """Return the saved text if its revision differs from `known_revision`."""
@@ -137,9 +147,17 @@ class AgentStore:
         """Save the workspace text and the record rows the call wrote."""
         await self.store.save(self.agent, state, revision, tuple(changes))
 
-    def exclusive(self) -> AbstractAsyncContextManager[None]:
-        """Hold this agent's workspace."""
+    def exclusive(self, *, tentative: bool = False) -> AbstractAsyncContextManager[None]:
+        """Hold this agent's workspace; `tentative`: without the cross-process lock where the
+        store can (its catch-up and save may then raise SaveConflict)."""
+        if tentative and self._tentative is not None:
+            return self._tentative(self.agent)
         return self.store.exclusive(self.agent)
+
+    @property
+    def holds_tentatively(self) -> bool:
+        """Tell whether `exclusive(tentative=True)` skips the lock (and may conflict)."""
+        return self._tentative is not None
 
     def pages_open(self) -> bool:
         """Tell whether a page of this agent may be open on another process (shared stores

@@ -1,15 +1,23 @@
 """State in Redis, shared by several bridge processes behind a load balancer.
 
 Rules:
-- each change runs catch up → engine → save while holding a lock on `key:lock` (a random token
-  set with NX and an expiry), so two processes never apply calls to diverging copies; calls of
-  one process queue on an asyncio lock first, so only processes compete for the Redis one;
+- calls of one agent in one process queue on an asyncio lock first, so only processes compete
+  for Redis;
+- a change to a copy the saves channel says is current (store/redis_notices.py) is held
+  `tentative`ly: no lock, no catch-up, and one script that saves only if no other process
+  holds the lock and the revision is still the one the copy had (optimistic concurrency, like
+  WATCH/MULTI but in one round trip). Refused, it wrote nothing (SaveConflict): the hub puts
+  its copy back and runs the change again the locked way. A copy not known to be current goes
+  the locked way at once, without asking Redis first;
+- the locked way runs catch up → engine → save while holding a lock on `key:lock` (a random
+  token set with NX and an expiry), so two processes never apply calls to diverging copies;
 - taking the lock and catching up are one round trip: the script that sets the lock answers,
   when it got it, the revision, the text when the revision is not the one this process last
   saved or read, and the record writes since the last look. The hub's catch-up right after
   uses that answer (or asks again, when its engine holds another revision than the store
-  thought). A mutating call costs two round trips (lock with catch-up, save), three while
-  another process follows the saves (a PING, store/redis_notices.py); the journal's entry is
+  thought). A mutating call costs one round trip (tentative) or two (lock with catch-up,
+  save), and one more while another process follows the saves (a PING,
+  store/redis_notices.py); the journal's entry is
   sent without waiting (store/journal/redis.py). The save script releases the lock (a hold
   saves once, at its end); a hold that saved nothing (a snapshot, a refused call) sends its
   release after its answer, and the next hold of the same agent in this process waits for it;
@@ -61,7 +69,14 @@ from cifbridge.engine.base.json_text import compact
 from cifbridge.engine.base.record_store import Change, MemoryRecords
 from cifbridge.engine.config.entities import built
 from cifbridge.engine.config.workspace import WorkspaceConfig
-from cifbridge.store.base import LockLost, Saved, StoreFailed, agent_suffix, whole_text
+from cifbridge.store.base import (
+    LockLost,
+    SaveConflict,
+    Saved,
+    StoreFailed,
+    agent_suffix,
+    whole_text,
+)
 from cifbridge.store.redis_notices import SaveNotices
 from cifbridge.store.redis_notices import stream_order as _stream_order
 from cifbridge.store.redis_scripts import Script, ScriptChannel
@@ -112,11 +127,20 @@ return redis.call('DEL', KEYS[1])
 # row) per record written. Answers 0 when the lock is not the caller's, else the agent's open
 # pages + 1 and how many processes the save was announced to (store/redis_notices.py). The
 # save is its hold's last use of the lock, so the lock is released with it.
-_SAVE = """
+_SAVE_GUARD = """
 if ARGV[1] ~= '' then
   if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
   redis.call('DEL', KEYS[1])
 end
+"""
+# The same keys; ARGV[1] is the revision the process's copy had when its hold began, which
+# took no lock (`tentative`). Answers 0, writing nothing, when another process holds the lock
+# or saved since; else what the save answers.
+_SAVE_IF_UNCHANGED_GUARD = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('GET', KEYS[3]) ~= ARGV[1] then return 0 end
+"""
+_SAVE_WRITES = """
 redis.call('SET', KEYS[2], ARGV[2])
 redis.call('SET', KEYS[3], ARGV[3])
 local last = '-'
@@ -140,8 +164,11 @@ local write = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'field', 
   'null')
 return redis.call('PUBLISH', KEYS[3], 'r - ' .. write .. ' -')
 """
-_SAVE_SCRIPT, _CATCH_UP_SCRIPT, _LOCK_SCRIPT = (
-    Script(_SAVE),
+_SAVE_SCRIPT, _SAVE_IF_UNCHANGED_SCRIPT = (
+    Script(_SAVE_GUARD + _SAVE_WRITES),
+    Script(_SAVE_IF_UNCHANGED_GUARD + _SAVE_WRITES),
+)
+_CATCH_UP_SCRIPT, _LOCK_SCRIPT = (
     Script(_CATCH_UP),
     Script(_LOCK_AND_CATCH_UP),
 )
@@ -173,6 +200,9 @@ class RedisStore:
         # What taking an agent's lock answered, for the hold's catch-up right after it.
         self._prefetched: dict[str, _CaughtUp] = {}
         self._known: dict[str, str] = {}  # agent → the revision last saved or read here
+        # Agents held without the lock (`tentative`) → the revision their copy had when its
+        # catch-up found it current (None before that), which their save requires.
+        self._tentative: dict[str, str | None] = {}
         self._pages_open: dict[str, bool] = {}
         self._records_seen = "0-0"  # the last record write taken from the stream
         self._records_keys = (f"{key}:records", f"{key}:records:log")
@@ -230,13 +260,49 @@ class RedisStore:
         self, agent: str, state: Saved, revision: int, changes: Sequence[Change] = ()
     ) -> None:
         """Write snapshot, revision and rows together, only while this call holds the lock."""
-        key = self.agent_key(agent)
+        if agent in self._tentative:
+            await self._save_if_unchanged(agent, state, revision, changes)
+            return
         token = self._held.get(agent, b"")
         if token is _RELEASED:
             raise LockLost(
                 f"the workspace lock {self.lock_key(agent)} was released with this hold's save;"
                 " a hold saves once"
             )
+        saved = await self._write(_SAVE_SCRIPT, agent, token, state, revision, changes)
+        if not saved:
+            raise LockLost(self._lost(agent))
+        if token:
+            self._held[agent] = _RELEASED  # by the script: a second save of the hold is refused
+        await self._saved(agent, revision, saved)
+
+    async def _save_if_unchanged(
+        self, agent: str, state: Saved, revision: int, changes: Sequence[Change]
+    ) -> None:
+        # A tentative hold's save: written only if no other process holds the lock or saved
+        # since the hold's catch-up, in the same script; otherwise nothing is written.
+        base = self._tentative[agent]
+        if base is None:
+            raise SaveConflict("a hold without the lock saves only after its catch-up")
+        saved = await self._write(_SAVE_IF_UNCHANGED_SCRIPT, agent, base, state, revision, changes)
+        if not saved:
+            raise SaveConflict(
+                f"another process holds or changed agent {agent}'s workspace; run again under"
+                " its lock"
+            )
+        self._tentative[agent] = str(revision)  # what a second save of the hold requires
+        await self._saved(agent, revision, saved)
+
+    async def _write(
+        self,
+        script: Script,
+        agent: str,
+        guard: bytes | str,
+        state: Saved,
+        revision: int,
+        changes: Sequence[Change],
+    ) -> Any:
+        key = self.agent_key(agent)
         rows: list[str] = []
         for change in changes:
             rows += [_row_field(change.entity, change.record_id), _row(change.after)]
@@ -245,16 +311,14 @@ class RedisStore:
             self._notices.channel,
         ]  # fmt: skip
         args: list[bytes | str | int] = [
-            token, whole_text(state), revision, RECORD_LOG_SIZE, agent, *rows
+            guard, whole_text(state), revision, RECORD_LOG_SIZE, agent, *rows
         ]  # fmt: skip
         try:
-            saved = await self._scripts.call(_SAVE_SCRIPT, keys, args)
+            return await self._scripts.call(script, keys, args)
         except RedisError as error:
             raise StoreFailed(f"Redis did not answer the save: {error}") from error
-        if not saved:
-            raise LockLost(self._lost(agent))
-        if token:
-            self._held[agent] = _RELEASED  # by the script: a second save of the hold is refused
+
+    async def _saved(self, agent: str, revision: int, saved: Any) -> None:
         pages, heard = saved
         self._known[agent] = str(revision)
         self._pages_open[agent] = int(pages) > 1
@@ -284,6 +348,23 @@ class RedisStore:
     def exclusive(self, agent: str) -> AbstractAsyncContextManager[None]:
         """Hold an agent's workspace for one call: this process's queue, then the Redis lock."""
         return self._locked(agent)
+
+    @asynccontextmanager
+    async def tentative(self, agent: str) -> AsyncIterator[None]:
+        """Hold an agent's workspace for one change without the Redis lock, while this
+        process's copy is current: its catch-up asks Redis nothing (SaveConflict when the
+        copy is not known to be current), and its save writes only if no other process holds
+        the lock or saved since (SaveConflict otherwise, with nothing written). A change then
+        costs one round trip instead of two; the caller runs it again under `exclusive`."""
+        async with self._local.setdefault(agent, asyncio.Lock()):
+            releasing = self._releasing.pop(agent, None)
+            if releasing is not None:  # the previous hold's release, sent after its answer
+                await releasing
+            self._tentative[agent] = None
+            try:
+                yield
+            finally:
+                del self._tentative[agent]
 
     @asynccontextmanager
     async def _locked(self, agent: str) -> AsyncIterator[None]:
@@ -394,6 +475,11 @@ class RedisStore:
     async def catch_up(self, agent: str, known_revision: int, records: MemoryRecords) -> str | None:
         """In one round trip: apply the record writes made since the last look, and return
         the agent's saved text if its revision is not `known_revision`."""
+        if agent in self._tentative:
+            if not self._notices.current(agent, known_revision, _stream_order(self._records_seen)):
+                raise SaveConflict(f"agent {agent}'s copy here is not known to be current")
+            self._tentative[agent] = str(known_revision)
+            return None
         fetched = self._prefetched.pop(agent, None) if agent in self._held else None
         if fetched is not None:
             self._apply_writes(records, fetched.writes)

@@ -42,7 +42,7 @@ from cifbridge.engine import Engine, Result
 from cifbridge.engine.base.record_store import Change, MemoryRecords, RecordStore
 from cifbridge.engine.views.workspace import workspace_view
 from cifbridge.store import StateUnreadable, StoreFailed
-from cifbridge.store.base import IN_ENGINE, AgentStore, Saved, whole_text
+from cifbridge.store.base import IN_ENGINE, AgentStore, SaveConflict, Saved, whole_text
 from cifbridge.web.event_sender import (
     WIDGET_NAMESPACE,
     EventSender,
@@ -89,16 +89,17 @@ class _Hold:
     waited for (a plain class: the generator-based context manager cost a read-only call
     several microseconds)."""
 
-    __slots__ = ("_held", "_hub")
+    __slots__ = ("_held", "_hub", "_tentative")
 
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: Hub, tentative: bool = False) -> None:
         self._hub = hub
+        self._tentative = tentative
         self._held: AbstractAsyncContextManager[None] | None = None
 
     async def __aenter__(self) -> None:
         self._hub._holding += 1
         try:
-            held = self._hub.store.exclusive()
+            held = self._hub.store.exclusive(tentative=self._tentative)
             await held.__aenter__()
         except BaseException:
             self._hub._holding -= 1
@@ -142,6 +143,10 @@ class Hub:
         self._idle = asyncio.Event()
         self._idle.set()
         self._holding = 0  # this process's cycles that hold the workspace or wait for it
+        # How a change holds the workspace: first without the cross-process lock where the
+        # store can (while this process's copy is current: one round trip, not two), then, if
+        # that conflicts with another process, under the lock.
+        self._holds = (True, False) if store.holds_tentatively else (False,)
         self._listeners: list[ChangeListener] = []
 
     def on_change(self, listener: ChangeListener) -> None:
@@ -236,21 +241,16 @@ class Hub:
             if spec is not None and spec.reads_only:
                 outcome = await self._read(caller, api, args, request_id)
                 earlier = self.publisher.last
-            if outcome is None:
-                async with self._hold():
-                    if self.store.shared:
-                        await self._catch_up()
-                    outcome = self.dispatcher.call(caller, api, args, request_id)
-                    answers = (
-                        self.dispatcher.settle(outcome.settlements) if outcome.settlements else []
-                    )
-                    if outcome.mutated:
-                        await self._save(outcome.record_changes)
-                    # Queued in the order of the saves, while the workspace is still held.
-                    earlier = self.publisher.last
-                    if outcome.deliveries or outcome.mutated or answers:
-                        answered = asyncio.get_running_loop().create_future()
-                        self.publisher.queue(outcome.deliveries, outcome.mutated, answers, answered)
+            for tentative in self._holds if outcome is None else ():
+                try:
+                    async with self._hold(tentative):
+                        outcome, answered, earlier = await self._change(
+                            caller, api, args, request_id
+                        )
+                    break
+                except SaveConflict:
+                    continue  # nothing was kept (see _save): run it again under the lock
+            assert outcome is not None  # the last hold takes the lock, which cannot conflict
             latency = (time.perf_counter() - started) * 1000
             await self._journal(caller.provider, api, args, request_id, outcome, latency)
             if earlier is not None and not earlier.done():  # earlier calls' events go first
@@ -267,6 +267,25 @@ class Hub:
             # task runs again: the answer leaves first, its events right after it.
             if answered is not None and not answered.done():
                 answered.set_result(None)
+
+    async def _change(
+        self, caller: Caller, api: str, args: Sequence[Any], request_id: str | None
+    ) -> tuple[Outcome, asyncio.Future[None] | None, asyncio.Future[None] | None]:
+        # Under the hold: catch up, call, settle, save, and queue what it sends. Returns the
+        # outcome, the future its publish waits for (the answer sent) and the publish before.
+        if self.store.shared:
+            await self._catch_up()
+        outcome = self.dispatcher.call(caller, api, args, request_id)
+        answers = self.dispatcher.settle(outcome.settlements) if outcome.settlements else []
+        if outcome.mutated:
+            await self._save(outcome.record_changes)
+        # Queued in the order of the saves, while the workspace is still held.
+        earlier = self.publisher.last
+        answered = None
+        if outcome.deliveries or outcome.mutated or answers:
+            answered = asyncio.get_running_loop().create_future()
+            self.publisher.queue(outcome.deliveries, outcome.mutated, answers, answered)
+        return outcome, answered, earlier
 
     async def _read(
         self, caller: Caller, api: str, args: Sequence[Any], request_id: str | None
@@ -400,13 +419,18 @@ class Hub:
 
     async def _run(self, work: Callable[..., Result], *args: Any, **params: Any) -> Result:
         # One cycle for every change: hold, catch up, apply, settle, save, then publish.
-        async with self._hold():
-            await self._catch_up()
-            result = work(*args, **params)
-            answers = self.dispatcher.settle(result.settlements)
-            if result.mutated or result.record_changes:
-                await self._save(result.record_changes)
-            published = self.publisher.queue(result.deliveries, result.mutated, answers)
+        for tentative in self._holds:
+            try:
+                async with self._hold(tentative):
+                    await self._catch_up()
+                    result = work(*args, **params)
+                    answers = self.dispatcher.settle(result.settlements)
+                    if result.mutated or result.record_changes:
+                        await self._save(result.record_changes)
+                    published = self.publisher.queue(result.deliveries, result.mutated, answers)
+                break
+            except SaveConflict:
+                continue  # nothing was kept (see _save): run it again under the lock
         await published  # an action returns once its own events are sent
         if result.mutated:
             await self._changed()
@@ -433,9 +457,9 @@ class Hub:
             await self._catch_up()
             return workspace_view(self.engine)
 
-    def _hold(self) -> _Hold:
+    def _hold(self, tentative: bool = False) -> _Hold:
         # The store's exclusive hold, counted so that reads know a change may be under way.
-        return _Hold(self)
+        return _Hold(self, tentative)
 
     def _records(self) -> MemoryRecords:
         records = self.engine.records
