@@ -432,3 +432,39 @@ async def test_views_and_entries_reach_a_page_on_the_other_process_only_while_it
     await widget.value("setClickToAct", False)
     await journal.written()
     assert published.take() == []
+
+
+async def test_two_processes_changing_one_agent_at_once_lose_no_change(
+    serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
+) -> None:
+    # Both processes' copies are current and trusted, and each changes the same agent as fast
+    # as it is answered: saves without the lock race each other and the locked ones. Every
+    # change must be kept once, with numbers handed out once, whichever way it was saved.
+    here, _sent = await redis_bridge(serve, redis_key)
+    there = await serve(store="redis", redis_key=redis_key)
+    one, two = await connect_widget(here), await connect_widget(there)
+    await hearing(here)
+    await hearing(there)
+    assert await one.value("getAllSessions") == []
+    assert await two.value("getAllSessions") == []  # both copies trusted
+    data = {"conversationId": "c-1"}
+
+    async def log_events(widget: Widget, name: str) -> None:
+        for number in range(25):
+            event = {**data, "providerSessionId": f"{name}-{number}"}
+            assert await widget.value("logAnalyticsEvent", event, "race") == "Success"
+
+    async def create_sessions(widget: Widget) -> list[str]:
+        return [await widget.value("createSession", CHAT) for _ in range(4)]
+
+    await asyncio.gather(log_events(one, "one"), log_events(two, "two"))
+    created = await asyncio.gather(create_sessions(one), create_sessions(two))
+
+    for server in (here, there):
+        state = await server.app[AGENTS].default.snapshot()
+        logged = sorted(e["data"]["providerSessionId"] for e in state["analytics"])
+        assert logged == sorted(f"{name}-{n}" for name in ("one", "two") for n in range(25))
+    sessions = sorted(created[0] + created[1])
+    assert sessions == sorted(f"session-id-{n}" for n in range(1, 9))  # each number once
+    assert sorted(await one.value("getAllSessions")) == sessions
+    assert sorted(await two.value("getAllSessions")) == sessions
