@@ -17,8 +17,9 @@ import pytest
 
 from cifbridge.engine import Engine
 from cifbridge.engine.base.context import DEFAULT_AGENT
+from cifbridge.engine.base.state import SavedWorkspace
 from cifbridge.engine.core import RECENT_REQUESTS_KEPT
-from cifbridge.store import StoreFailed
+from cifbridge.store import StoreFailed, sqlite_parts
 from cifbridge.store.sqlite import SqliteStore
 from cifbridge.store.sqlite_parts import FORGOTTEN_BATCH
 from tests.conftest import Bridge
@@ -135,6 +136,45 @@ async def test_what_a_save_wrote_loads_back_as_the_same_workspace(
     assert json.loads(text) == expected
     assert list(json.loads(text)["recent_requests"]) == list(expected["recent_requests"])
     await reopened.close()
+
+
+def file_text(store: SqliteStore) -> str:
+    """Return the workspace text the file holds, read beside the store (which keeps what it
+    knows of the file as it was)."""
+    db = store.connection
+    [(rest,)] = db.execute("SELECT data FROM state WHERE key = 'workspace'").fetchall()
+    rows = sqlite_parts.read(db, "workspace")
+    return SavedWorkspace(rest, rows.answers, rows.analytics).text
+
+
+async def test_a_long_run_of_saves_writes_each_new_answer_once_in_order(
+    bridge: Bridge, tmp_path: Path
+) -> None:
+    # 1,000 saves after the first, each keeping one more answer (the oldest forgotten), some
+    # replacing one in place: what the engine hands each save is read on from the last one,
+    # or starts afresh (a replaced answer, the forgotten ones piling up), and the file holds
+    # the engine's text after any of them.
+    store = SqliteStore(tmp_path / "ws.sqlite3")
+    engine = bridge.engine
+    for number in range(RECENT_REQUESTS_KEPT):
+        engine.remember("p", "setMode", f"r{number}", ANSWER)
+    await saved(store, engine)
+    writes = []
+    for step in range(1000):
+        engine.remember("p", "setMode", f"n{step}", {"ok": True, "n": step})
+        if step % 97 == 0:  # a deferred call's late answer, an old one of them
+            older = list(engine.workspace.recent_requests)[10].split(":", 2)[2]
+            engine.remember("p", "setMode", older, {"ok": True, "late": step}, if_known=True)
+        writes.append(await saved(store, engine))
+        if step % 50 == 0 or step > 990:
+            assert json.loads(file_text(store)) == engine.snapshot()
+    assert file_text(store) == engine.snapshot_text()  # the same order too
+    # Each save wrote the workspace row and the new answer (the replaced one too, and a
+    # batch of forgotten rows deleted now and then), nothing more.
+    assert max(writes) <= 3 + FORGOTTEN_BATCH
+    assert sorted(writes)[len(writes) // 2] == 2
+    assert live_rows(store, "state_answers", "answers_from") == RECENT_REQUESTS_KEPT
+    await store.close()
 
 
 async def test_a_whole_text_is_kept_whole_and_the_rows_beside_it_go(

@@ -26,7 +26,12 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from cifbridge.engine.base.state import SavedWorkspace, answer_member, member_answer
+from cifbridge.engine.base.state import (
+    SavedAnswers,
+    SavedWorkspace,
+    answer_member,
+    member_answer,
+)
 
 # Forgotten rows are deleted once this many of a kind have piled up before `*_from`.
 FORGOTTEN_BATCH = 64
@@ -36,7 +41,8 @@ FORGOTTEN_BATCH = 64
 class FileRows:
     """What the file holds for one agent: its answers' and events' texts, and their numbers."""
 
-    answers: dict[str, str] = field(default_factory=dict)  # key -> member text, in seq order
+    # The answers' keys and member texts in seq order (the last save's, or read from the file).
+    answers: SavedAnswers = field(default_factory=lambda: SavedAnswers([], []))
     first_answer: int = 0  # the seq of the first answer; the others follow without gaps
     analytics: list[str] = field(default_factory=list)  # event texts, in seq order
     first_event: int = 0
@@ -69,21 +75,21 @@ def read(db: sqlite3.Connection, agent: str) -> FileRows:
         "SELECT parts, answers_from, events_from FROM state WHERE key = ?", (agent,)
     ).fetchone()
     answers_from, events_from = (found[1], found[2]) if found and found[0] else (0, 0)
-    answers = {}
-    answer_seqs = []
+    keys, members, answer_seqs = [], [], []
     for seq, key, data in db.execute(
         "SELECT seq, key, data FROM state_answers WHERE agent = ? AND seq >= ? ORDER BY seq",
         (agent, answers_from),
     ):
         answer_seqs.append(seq)
-        answers[key] = answer_member(key, data)
+        keys.append(key)
+        members.append(answer_member(key, data))
     events = db.execute(
         "SELECT seq, data FROM state_analytics WHERE agent = ? AND seq >= ? ORDER BY seq",
         (agent, events_from),
     ).fetchall()
     event_seqs = [seq for seq, _ in events]
     return FileRows(
-        answers,
+        SavedAnswers(keys, members),
         answers_from,
         [data for _, data in events],
         events_from,
@@ -116,12 +122,28 @@ def delete(db: sqlite3.Connection, agent: str) -> None:
 
 
 def _write_answers(
-    db: sqlite3.Connection, agent: str, held: FileRows, answers: dict[str, str]
+    db: sqlite3.Connection, agent: str, held: FileRows, answers: SavedAnswers
 ) -> tuple[int, int]:
-    # Whole-list comparisons only (C loops): a save runs this with up to 256 answers.
-    old_keys = list(held.answers)
-    keys = list(answers)
-    if keys == old_keys and answers == held.answers:  # (a dict's == does not see the order)
+    if answers.follows(held.answers):
+        # The usual save: the same log read further, so the file's rows are the log's entries
+        # from `held.answers.start`, each at seq `first_answer` + its distance from there.
+        old = held.answers
+        if answers.start == old.start and answers.stop == old.stop:
+            return held.first_answer, held.answers_floor
+        first = held.first_answer + (answers.start - old.start)
+        floor = _purged(db, "state_answers", agent, held.answers_floor, first)
+        rows = []
+        for index in range(max(old.stop, answers.start), answers.stop):
+            key, member = answers.at(index)
+            seq = held.first_answer + index - old.start
+            rows.append((agent, seq, key, member_answer(key, member)))
+        db.executemany(_INSERT_ANSWER, rows)
+        return first, floor
+    # Anything else (the first save after a read, an answer replaced in place, a workspace
+    # restored): compare the lists. Whole-list comparisons only (C loops).
+    old_keys, keys = held.answers.keys(), answers.keys()
+    values = answers.members()
+    if keys == old_keys and values == held.answers.members():
         return held.first_answer, held.answers_floor
     if not keys:
         db.execute("DELETE FROM state_answers WHERE agent = ?", (agent,))
@@ -134,14 +156,13 @@ def _write_answers(
     if old_keys[forgotten:] != keys[:still]:
         # Not the oldest forgotten and new ones added after the rest: number them again.
         db.execute("DELETE FROM state_answers WHERE agent = ?", (agent,))
-        _insert_answers(db, agent, 0, keys, answers)
+        _insert_answers(db, agent, 0, keys, values)
         return 0, 0
     first = held.first_answer + forgotten
     floor = _purged(db, "state_answers", agent, held.answers_floor, first)
-    values = list(answers.values())
-    old_values = list(held.answers.values())[forgotten:]
+    old_values = held.answers.members()[forgotten:]
     replaced = [] if values[:still] == old_values else _differing(values, old_values)
-    _insert_answers(db, agent, first, keys, answers, [*replaced, *range(still, len(keys))])
+    _insert_answers(db, agent, first, keys, values, [*replaced, *range(still, len(keys))])
     return first, floor
 
 
@@ -181,20 +202,24 @@ def _differing(values: list[str], old_values: list[str]) -> list[int]:
     return [index for index, old in enumerate(old_values) if values[index] != old]
 
 
+_INSERT_ANSWER = "INSERT OR REPLACE INTO state_answers (agent, seq, key, data) VALUES (?, ?, ?, ?)"
+
+
 def _insert_answers(
     db: sqlite3.Connection,
     agent: str,
     first: int,
     keys: list[str],
-    answers: dict[str, str],
+    values: list[str],
     positions: Iterable[int] | None = None,
 ) -> None:
-    # The answers at `positions` (all of them by default) of `keys`, numbered from `first`;
-    # one already numbered so (replaced in place) is written again.
+    # The answers at `positions` (all of them by default) of `keys` and their member texts
+    # `values`, numbered from `first`; one already numbered so (replaced in place) is written
+    # again.
     db.executemany(
-        "INSERT OR REPLACE INTO state_answers (agent, seq, key, data) VALUES (?, ?, ?, ?)",
+        _INSERT_ANSWER,
         [
-            (agent, first + index, keys[index], member_answer(keys[index], answers[keys[index]]))
+            (agent, first + index, keys[index], member_answer(keys[index], values[index]))
             for index in (range(len(keys)) if positions is None else positions)
         ],
     )

@@ -156,16 +156,61 @@ class SavedWorkspace:
     """
 
     rest: str  # the workspace's JSON object without `recent_requests` and `analytics`
-    answers: dict[str, str]  # request key -> its member text (`"key":answer`), oldest first
+    answers: SavedAnswers  # each request key's member text (`"key":answer`), oldest first
     analytics: list[str]  # each event's JSON text, oldest first
 
     @cached_property
     def text(self) -> str:
         """Return the whole workspace text, as `dumps` gives it."""
         return (
-            f'{self.rest[:-1]},"recent_requests":{{{",".join(self.answers.values())}}}'
+            f'{self.rest[:-1]},"recent_requests":{{{",".join(self.answers.members())}}}'
             f',"analytics":[{",".join(self.analytics)}]}}'
         )
+
+
+class SavedAnswers:
+    """The remembered answers of one save, oldest first: entries `start` to `stop` of a log
+    that is only ever appended to (SavedTexts starts a new one for anything else).
+
+    So taking one costs nothing however many answers are kept (copying 256 texts touched
+    every one of them, which with 20 agents' answers out of the processor's caches was the
+    biggest single cost of a SQLite save), and of two taken from the same log the later one
+    differs only by answers forgotten at the start and answers kept at the end (`follows`).
+    Never changed once made.
+    """
+
+    __slots__ = ("_keys", "_members", "start", "stop")
+
+    def __init__(
+        self, keys: list[str], members: list[str], start: int = 0, stop: int | None = None
+    ) -> None:
+        self._keys, self._members = keys, members
+        self.start = start
+        self.stop = len(keys) if stop is None else stop
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    def keys(self) -> list[str]:
+        """Return the request keys, oldest first."""
+        return self._keys[self.start : self.stop]
+
+    def members(self) -> list[str]:
+        """Return the member texts, in the same order."""
+        return self._members[self.start : self.stop]
+
+    def follows(self, earlier: SavedAnswers) -> bool:
+        """Tell whether this is `earlier` with only answers forgotten at its start and kept at
+        its end (the same log, read further)."""
+        return (
+            self._keys is earlier._keys
+            and self.start >= earlier.start
+            and (self.stop >= earlier.stop)
+        )
+
+    def at(self, index: int) -> tuple[str, str]:
+        """Return the key and member text at `index` of the log (`start` <= index < `stop`)."""
+        return self._keys[index], self._members[index]
 
 
 def answer_member(key: str, answer: str) -> str:
@@ -192,7 +237,12 @@ class SavedTexts:
 
     def __init__(self) -> None:
         self._of: dict[str, JSON] | None = None  # the answers the texts below are for
-        self._answers: dict[str, str] = {}  # in the same order, so the text keeps it
+        # Their member texts as a log (SavedAnswers): the live ones are from `_start` to the
+        # end, in the order of `_of`; `_index` says where each live key is.
+        self._keys: list[str] = []
+        self._members: list[str] = []
+        self._start = 0
+        self._index: dict[str, int] = {}
         # The last list of events given, as its objects (kept alive, so no id of theirs can be
         # reused meanwhile), their ids and their texts.
         self._items: list[JSON] = []
@@ -201,13 +251,34 @@ class SavedTexts:
 
     def kept(self, recent: dict[str, JSON], key: str) -> None:
         """Note that `recent[key]` was just set (a new answer, or one replaced in place)."""
-        if recent is self._of:
-            self._answers[key] = _member(key, recent[key])
+        if recent is not self._of:
+            return
+        member = _member(key, recent[key])
+        if key not in self._index:
+            self._index[key] = len(self._keys)
+            self._keys.append(key)
+            self._members.append(member)
+            return
+        # Replaced in place (a deferred call's late answer) keeps its place, as `recent`
+        # keeps it: in a new log, since saves taken before share this one.
+        self._relog()
+        self._members[self._index[key]] = member
 
     def forgotten(self, recent: dict[str, JSON], key: str) -> None:
         """Note that `key` was just removed from `recent`."""
-        if recent is self._of:
-            self._answers.pop(key, None)
+        if recent is not self._of or self._index.pop(key, None) is None:
+            return
+        if self._keys[self._start] == key:  # the oldest, as the engine forgets them
+            self._start += 1
+        else:
+            self._relog()
+
+    def _relog(self) -> None:
+        # A new log of the live answers only (the old one stays with the saves that have it).
+        keys = [key for key in self._keys[self._start :] if key in self._index]
+        self._members = [self._members[self._index[key]] for key in keys]
+        self._keys, self._start = keys, 0
+        self._index = {key: number for number, key in enumerate(keys)}
 
     def saved(self, workspace: Workspace) -> SavedWorkspace:
         """Return the workspace's text in parts, each answer and event serialized once."""
@@ -217,12 +288,17 @@ class SavedTexts:
         rest = compact(fields, _plain)
         return SavedWorkspace(rest, self.answers(recent), self.items(analytics))
 
-    def answers(self, recent: dict[str, JSON]) -> dict[str, str]:
+    def answers(self, recent: dict[str, JSON]) -> SavedAnswers:
         """Return each answer's member text (`"key":answer`), in the order of `recent`."""
-        if recent is not self._of or len(recent) != len(self._answers):
+        if recent is not self._of or len(recent) != len(self._index):
             self._of = recent
-            self._answers = {key: _member(key, answer) for key, answer in recent.items()}
-        return dict(self._answers)  # a copy: the saved parts never change afterwards
+            self._keys = list(recent)
+            self._members = [_member(key, answer) for key, answer in recent.items()]
+            self._start = 0
+            self._index = {key: number for number, key in enumerate(self._keys)}
+        elif self._start > len(self._index) + 64:  # forgotten ones pile up: start afresh
+            self._relog()
+        return SavedAnswers(self._keys, self._members, self._start, len(self._keys))
 
     def items(self, items: list[JSON]) -> list[str]:
         """Return the JSON text of each of a list of never-changed objects."""
