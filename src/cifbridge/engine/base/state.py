@@ -232,7 +232,8 @@ class SavedTexts:
     once kept (a settled call's answer is replaced by a new object). The engine tells this
     about each answer it keeps or forgets (`kept`, `forgotten`); answers it was not told
     about (a workspace restored, reset or loaded) are serialized whole once, on the next
-    save. Analytics events are found by identity.
+    save. The answers' texts are kept as a log that saves share (SavedAnswers); analytics
+    events are found by identity.
     """
 
     def __init__(self) -> None:
