@@ -147,17 +147,20 @@ def file_text(store: SqliteStore) -> str:
     return SavedWorkspace(rest, rows.answers, rows.analytics).text
 
 
-async def test_a_long_run_of_saves_writes_each_new_answer_once_in_order(
+async def test_a_long_run_of_saves_writes_each_new_answer_and_event_once_in_order(
     bridge: Bridge, tmp_path: Path
 ) -> None:
-    # 1,000 saves after the first, each keeping one more answer (the oldest forgotten), some
-    # replacing one in place: what the engine hands each save is read on from the last one,
-    # or starts afresh (a replaced answer, the forgotten ones piling up), and the file holds
-    # the engine's text after any of them.
+    # 1,000 saves after the first, each keeping one more answer (the oldest forgotten), every
+    # other one an event more (the oldest beyond 200 dropped), some replacing an answer in
+    # place: what the engine hands each save is read on from the last one, or starts afresh
+    # (a replaced answer, the forgotten ones piling up), and the file holds the engine's text
+    # after any of them.
     store = SqliteStore(tmp_path / "ws.sqlite3")
     engine = bridge.engine
     for number in range(RECENT_REQUESTS_KEPT):
         engine.remember("p", "setMode", f"r{number}", ANSWER)
+    for number in range(200):
+        add_event(engine, number)
     await saved(store, engine)
     writes = []
     for step in range(1000):
@@ -165,15 +168,18 @@ async def test_a_long_run_of_saves_writes_each_new_answer_once_in_order(
         if step % 97 == 0:  # a deferred call's late answer, an old one of them
             older = list(engine.workspace.recent_requests)[10].split(":", 2)[2]
             engine.remember("p", "setMode", older, {"ok": True, "late": step}, if_known=True)
+        if step % 2:
+            add_event(engine, 1000 + step)
         writes.append(await saved(store, engine))
         if step % 50 == 0 or step > 990:
             assert json.loads(file_text(store)) == engine.snapshot()
     assert file_text(store) == engine.snapshot_text()  # the same order too
-    # Each save wrote the workspace row and the new answer (the replaced one too, and a
-    # batch of forgotten rows deleted now and then), nothing more.
-    assert max(writes) <= 3 + FORGOTTEN_BATCH
-    assert sorted(writes)[len(writes) // 2] == 2
+    # Each save wrote the workspace row, the new answer and the new event (the replaced
+    # answer too, and a batch of forgotten rows deleted now and then), nothing more.
+    assert max(writes) <= 4 + 2 * FORGOTTEN_BATCH
+    assert sorted(writes[0::2])[250] == 2 and sorted(writes[1::2])[250] == 3
     assert live_rows(store, "state_answers", "answers_from") == RECENT_REQUESTS_KEPT
+    assert live_rows(store, "state_analytics", "events_from") == 200
     await store.close()
 
 

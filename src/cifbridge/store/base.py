@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 
 from cifbridge.engine.base.context import DEFAULT_AGENT
 from cifbridge.engine.base.record_store import Change, MemoryRecords, RecordStore
-from cifbridge.engine.base.state import SavedAnswers, SavedWorkspace
+from cifbridge.engine.base.state import SavedAnswers, SavedEvents, SavedWorkspace
 from cifbridge.engine.config.workspace import WorkspaceConfig
 
 
@@ -51,7 +51,7 @@ Saved = str | SavedWorkspace
 # memory store): there the hub's engine is the workspace's only copy and nothing reads a text
 # of it back, so none is made (it was a fifth of a createSession + close in process); the
 # revision still counts. Compared by identity.
-IN_ENGINE = SavedWorkspace(rest="{}", answers=SavedAnswers([], []), analytics=[])
+IN_ENGINE = SavedWorkspace(rest="{}", answers=SavedAnswers([], []), analytics=SavedEvents([]))
 
 
 def whole_text(state: Saved) -> str:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from cifbridge.engine.base.state import (
     SavedAnswers,
+    SavedEvents,
     SavedWorkspace,
     answer_member,
     member_answer,
@@ -44,7 +45,7 @@ class FileRows:
     # The answers' keys and member texts in seq order (the last save's, or read from the file).
     answers: SavedAnswers = field(default_factory=lambda: SavedAnswers([], []))
     first_answer: int = 0  # the seq of the first answer; the others follow without gaps
-    analytics: list[str] = field(default_factory=list)  # event texts, in seq order
+    analytics: SavedEvents = field(default_factory=lambda: SavedEvents([]))  # in seq order
     first_event: int = 0
     answers_floor: int = 0  # the lowest seq of a row still in the file (forgotten or not)
     events_floor: int = 0
@@ -91,7 +92,7 @@ def read(db: sqlite3.Connection, agent: str) -> FileRows:
     return FileRows(
         SavedAnswers(keys, members),
         answers_from,
-        [data for _, data in events],
+        SavedEvents([data for _, data in events]),
         events_from,
         _lowest(db, "state_answers", agent, answers_from),
         _lowest(db, "state_analytics", agent, events_from),
@@ -167,26 +168,38 @@ def _write_answers(
 
 
 def _write_analytics(
-    db: sqlite3.Connection, agent: str, held: FileRows, events: list[str]
+    db: sqlite3.Connection, agent: str, held: FileRows, events: SavedEvents
 ) -> tuple[int, int]:
-    old = held.analytics
-    if events == old:
+    if events.follows(held.analytics):  # as for the answers: the new entries, numbered on
+        old_log = held.analytics
+        if events.start == old_log.start and events.stop == old_log.stop:
+            return held.first_event, held.events_floor
+        first = held.first_event + (events.start - old_log.start)
+        floor = _purged(db, "state_analytics", agent, held.events_floor, first)
+        rows = [
+            (agent, held.first_event + index - old_log.start, events.at(index))
+            for index in range(max(old_log.stop, events.start), events.stop)
+        ]
+        db.executemany(_INSERT_EVENT, rows)
+        return first, floor
+    old, texts = held.analytics.texts(), events.texts()
+    if texts == old:
         return held.first_event, held.events_floor
-    if not events:
+    if not texts:
         db.execute("DELETE FROM state_analytics WHERE agent = ?", (agent,))
         return 0, 0
     try:
-        dropped = old.index(events[0])  # the oldest ones go first
+        dropped = old.index(texts[0])  # the oldest ones go first
     except ValueError:
         dropped = len(old)
     still = len(old) - dropped
-    if old[dropped:] != events[:still]:
+    if old[dropped:] != texts[:still]:
         db.execute("DELETE FROM state_analytics WHERE agent = ?", (agent,))
-        _insert_events(db, agent, 0, events)
+        _insert_events(db, agent, 0, texts)
         return 0, 0
     first = held.first_event + dropped
     floor = _purged(db, "state_analytics", agent, held.events_floor, first)
-    _insert_events(db, agent, first + still, events[still:])
+    _insert_events(db, agent, first + still, texts[still:])
     return first, floor
 
 
@@ -225,10 +238,12 @@ def _insert_answers(
     )
 
 
+_INSERT_EVENT = "INSERT OR REPLACE INTO state_analytics (agent, seq, data) VALUES (?, ?, ?)"
+
+
 def _insert_events(db: sqlite3.Connection, agent: str, first: int, events: list[str]) -> None:
     db.executemany(
-        "INSERT OR REPLACE INTO state_analytics (agent, seq, data) VALUES (?, ?, ?)",
-        [(agent, first + index, text) for index, text in enumerate(events)],
+        _INSERT_EVENT, [(agent, first + index, text) for index, text in enumerate(events)]
     )
 
 

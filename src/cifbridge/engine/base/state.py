@@ -157,14 +157,14 @@ class SavedWorkspace:
 
     rest: str  # the workspace's JSON object without `recent_requests` and `analytics`
     answers: SavedAnswers  # each request key's member text (`"key":answer`), oldest first
-    analytics: list[str]  # each event's JSON text, oldest first
+    analytics: SavedEvents  # each event's JSON text, oldest first
 
     @cached_property
     def text(self) -> str:
         """Return the whole workspace text, as `dumps` gives it."""
         return (
             f'{self.rest[:-1]},"recent_requests":{{{",".join(self.answers.members())}}}'
-            f',"analytics":[{",".join(self.analytics)}]}}'
+            f',"analytics":[{",".join(self.analytics.texts())}]}}'
         )
 
 
@@ -213,6 +213,38 @@ class SavedAnswers:
         return self._keys[index], self._members[index]
 
 
+class SavedEvents:
+    """The analytics events' texts of one save, oldest first: entries `start` to `stop` of a
+    log only ever appended to, as SavedAnswers (the same reasons, the same rules)."""
+
+    __slots__ = ("_texts", "start", "stop")
+
+    def __init__(self, texts: list[str], start: int = 0, stop: int | None = None) -> None:
+        self._texts = texts
+        self.start = start
+        self.stop = len(texts) if stop is None else stop
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    def texts(self) -> list[str]:
+        """Return the events' JSON texts, oldest first."""
+        return self._texts[self.start : self.stop]
+
+    def follows(self, earlier: SavedEvents) -> bool:
+        """Tell whether this is `earlier` with only events dropped at its start and added at
+        its end (the same log, read further)."""
+        return (
+            self._texts is earlier._texts
+            and self.start >= earlier.start
+            and (self.stop >= earlier.stop)
+        )
+
+    def at(self, index: int) -> str:
+        """Return the text at `index` of the log (`start` <= index < `stop`)."""
+        return self._texts[index]
+
+
 def answer_member(key: str, answer: str) -> str:
     """Return a remembered answer's member text (`"key":answer`) from its JSON text."""
     return f"{json.dumps(key)}:{answer}"
@@ -244,11 +276,11 @@ class SavedTexts:
         self._members: list[str] = []
         self._start = 0
         self._index: dict[str, int] = {}
-        # The last list of events given, as its objects (kept alive, so no id of theirs can be
-        # reused meanwhile), their ids and their texts.
-        self._items: list[JSON] = []
-        self._item_ids: list[int] = []
-        self._item_texts: list[str] = []
+        # The events given, as logs of their objects (kept alive, so that `is` can tell them
+        # apart) and of their texts, in step; the live ones are from `_event_start` on.
+        self._events: list[JSON] = []
+        self._event_texts: list[str] = []
+        self._event_start = 0
 
     def kept(self, recent: dict[str, JSON], key: str) -> None:
         """Note that `recent[key]` was just set (a new answer, or one replaced in place)."""
@@ -301,35 +333,40 @@ class SavedTexts:
             self._relog()
         return SavedAnswers(self._keys, self._members, self._start, len(self._keys))
 
-    def items(self, items: list[JSON]) -> list[str]:
-        """Return the JSON text of each of a list of never-changed objects."""
-        # The list only grows at its end and loses its oldest (analytics.py): the objects it
-        # still holds from the last call are a run at its start, found by comparing lists of
-        # ids (C loops; looking 200 events up one by one was most of a save with 20 agents),
-        # and only the objects after that run are serialized.
-        held_items = self._items
+    def items(self, items: list[JSON]) -> SavedEvents:
+        """Return the JSON texts of a list of never-changed objects (the analytics events)."""
+        # The list only grows at its end and loses its oldest (analytics.py). So the newest
+        # event of the last save is found from the end (one step per event added since), the
+        # ones before it are taken to be the logged ones, checked at the oldest end, and only
+        # those after it are serialized: nothing here walks the 200 kept.
+        logged, live = self._events, len(self._events) - self._event_start
+        added = _added_since(items, logged[-1]) if live and items else None
         if (
-            len(items) == len(held_items)
-            and items
-            and items[0] is held_items[0]
-            and items[-1] is held_items[-1]
+            added is None
+            or len(items) - added > live
+            or items[0] is not logged[len(logged) - len(items) + added]
         ):
-            # The same first and last at the same length. Lists handed out are never changed
-            # (by their user nor here: each change makes a new one), so no copy is needed.
-            return self._item_texts
-        ids = list(map(id, items))
-        held = self._item_ids
-        try:
-            gone = held.index(ids[0]) if ids else len(held)
-        except ValueError:
-            gone = len(held)  # none of them is still listed
-        still = len(held) - gone
-        if ids[:still] == held[gone:]:
-            texts = self._item_texts[gone:] + [compact(item) for item in items[still:]]
-        else:  # not the same objects in the same order (a list restored or loaded)
-            texts = [compact(item) for item in items]
-        self._items, self._item_ids, self._item_texts = list(items), ids, texts
-        return texts
+            # Not the logged ones followed by new ones (a list restored, loaded or reset).
+            self._events, self._event_start = list(items), 0
+            self._event_texts = [compact(item) for item in items]
+        else:
+            self._event_start = len(logged) - (len(items) - added)
+            for item in items[len(items) - added :]:
+                logged.append(item)
+                self._event_texts.append(compact(item))
+            if self._event_start > len(items) + 64:  # dropped ones pile up: start afresh
+                self._events = logged[self._event_start :]
+                self._event_texts = self._event_texts[self._event_start :]
+                self._event_start = 0
+        return SavedEvents(self._event_texts, self._event_start, len(self._event_texts))
+
+
+def _added_since(items: list[JSON], last: JSON) -> int | None:
+    # How many of `items` come after `last` (None: it is not among them).
+    for back in range(len(items)):
+        if items[-1 - back] is last:
+            return back
+    return None
 
 
 def _member(key: str, answer: JSON) -> str:
