@@ -11,6 +11,9 @@ aiohttp) and each bridge (`cifbridge serve`, one process) run as processes of th
 one after the other, driven by the same widgets (cifbridge.clients.load, one websocket
 each, calls in sequence per widget, all widgets at once); the whole sequence is repeated
 `--rounds` times and each server's best round is kept. Target: >= 0.5x the echo's calls/s.
+Printed beside each: the server process's own CPU per call over its best round (user + system
+time from /proc), steadier than the throughput on a machine whose speed drifts, and the
+clearest view of what the bridge adds per call.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _environment import print_environment
-from _processes import echo_server
+from _processes import cpu_seconds, echo_server
 from cifbridge.clients import BridgeProcess
 from cifbridge.clients.load import Call, LoadReport, LoadWidget, drive, load_session
 
@@ -42,8 +45,9 @@ def mutating(widget: int, number: int) -> Call:
     return "setMode", [number % 2]
 
 
-async def run(url: str, agents: int, calls: int) -> LoadReport:
-    """Connect one widget per agent, drive them all at once, disconnect."""
+async def run(url: str, agents: int, calls: int, pid: int) -> tuple[LoadReport, float]:
+    """Connect one widget per agent, drive them all at once, disconnect; return the report and
+    the server's CPU per answered call, in µs."""
     async with load_session() as http:
         widgets = []
         for index in range(agents):
@@ -52,43 +56,48 @@ async def run(url: str, agents: int, calls: int) -> LoadReport:
             await widget.connect()
             widgets.append(widget)
         await drive(widgets, 5, mutating)  # warm up: every agent started, caches filled
+        before = cpu_seconds(pid)
         report = await drive(widgets, calls, mutating)
+        used = cpu_seconds(pid) - before
         await asyncio.gather(*(w.close() for w in widgets), return_exceptions=True)
-    return report
+    return report, used / max(1, report.answered) * 1e6
 
 
 async def main(stores: list[str], agents: int, calls: int, rounds: int) -> int:
     """Measure the echo and each store `rounds` times, interleaved; print the best rounds."""
     print_environment()
-    best: dict[str, LoadReport] = {}
+    best: dict[str, tuple[LoadReport, float]] = {}
     failed = False
 
-    def keep(name: str, report: LoadReport) -> None:
+    def keep(name: str, measured: tuple[LoadReport, float]) -> None:
         nonlocal failed
+        report = measured[0]
         failed = failed or bool(report.errors or report.unanswered)
-        if name not in best or report.seconds < best[name].seconds:
-            best[name] = report
+        if name not in best or report.seconds < best[name][0].seconds:
+            best[name] = measured
 
     for _ in range(rounds):
-        with echo_server() as (url, _pid):
-            keep("baseline: bare echo", await run(url, agents, calls))
+        with echo_server() as (url, pid):
+            keep("baseline: bare echo", await run(url, agents, calls, pid))
         for store in stores:
             with tempfile.TemporaryDirectory() as tmp:
                 args = ["--store", store, "--state", str(Path(tmp) / "a.sqlite3"), "--reset"]
                 args += ["--log-level", "warning"]
                 with BridgeProcess(Path(tmp), args=args) as bridge:
-                    keep(f"cifbridge ({store})", await run(bridge.client.url, agents, calls))
-    echo = best["baseline: bare echo"]
+                    assert bridge.process is not None
+                    measured = await run(bridge.client.url, agents, calls, bridge.process.pid)
+                    keep(f"cifbridge ({store})", measured)
+    echo = best["baseline: bare echo"][0]
     echo_rate = echo.answered / echo.seconds
     print(f"{agents} widgets on {agents} agents x {calls} mutating calls, best of {rounds} rounds")
     print(f"  {'server':<24} {'answered':>8} {'errors':>6} {'p50 ms':>7} {'p99 ms':>7}"
-          f" {'calls/s':>8} {'ratio':>6}")  # fmt: skip
-    for name, report in best.items():
+          f" {'calls/s':>8} {'ratio':>6} {'server CPU µs/call':>19}")  # fmt: skip
+    for name, (report, cpu_us) in best.items():
         rate = report.answered / report.seconds
         print(
             f"  {name:<24} {report.answered:>8} {report.errors + report.unanswered:>6}"
             f" {report.percentile(50):>7.2f} {report.percentile(99):>7.2f}"
-            f" {rate:>8.0f} {rate / echo_rate:>5.2f}x"
+            f" {rate:>8.0f} {rate / echo_rate:>5.2f}x {cpu_us:>19.0f}"
         )
         for sample in report.error_samples:
             print(f"    error: {sample}")

@@ -40,6 +40,7 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _processes import cpu_seconds
 from cifbridge.clients import BridgeProcess
 from cifbridge.clients.load import LoadWidget, load_session
 
@@ -90,12 +91,6 @@ def echo_server() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
-
-
-def cpu_seconds(pid: int) -> float:
-    """Return the CPU time a process has used so far (user + system), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def redis_pid() -> int | None:
