@@ -97,6 +97,29 @@ async def hearing(server: TestServer) -> RedisStore:
     return store
 
 
+@dataclasses.dataclass
+class TwoProcesses:
+    """Two bridges on one Redis key, both following the saves channel, a widget on each."""
+
+    server: TestServer  # the one whose commands are listed
+    sent: Sent
+    store: RedisStore
+    widget: Widget
+    other: TestServer
+    elsewhere: Widget  # the widget on the other
+
+
+async def two_processes(
+    serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
+) -> TwoProcesses:
+    server, sent = await redis_bridge(serve, redis_key)
+    other = await serve(store="redis", redis_key=redis_key)
+    widget, elsewhere = await connect_widget(server), await connect_widget(other)
+    store = await hearing(server)
+    await hearing(other)
+    return TwoProcesses(server, sent, store, widget, other, elsewhere)
+
+
 async def test_a_read_sends_no_command_once_the_store_hears_every_save(
     serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
 ) -> None:
@@ -155,20 +178,16 @@ async def made_stale(store: RedisStore, agent: str, change_elsewhere: Any) -> No
 async def test_a_change_to_a_current_copy_takes_no_lock_and_saves_if_nobody_else_did(
     serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
 ) -> None:
-    server, sent = await redis_bridge(serve, redis_key)
-    other = await serve(store="redis", redis_key=redis_key)
-    widget, elsewhere = await connect_widget(server), await connect_widget(other)
-    await hearing(server)
-    await hearing(other)
-    await widget.value("createSession", CHAT)  # the scripts are loaded, the copy trusted
-    sent.take()
-    assert await widget.value("createSession", CHAT) == "session-id-2"
+    pair = await two_processes(serve, connect_widget, redis_key)
+    await pair.widget.value("createSession", CHAT)  # the scripts are loaded, the copy trusted
+    pair.sent.take()
+    assert await pair.widget.value("createSession", CHAT) == "session-id-2"
     lock = f"{redis_key}:lock"
     # One script: refuse if the lock is held or the revision moved, else write and announce;
     # then the PING after which the other process has the notice. No lock, no release.
-    assert sent.take() == [("EVALSHA", lock), ("PING", "")]
-    assert await server.app[AGENTS].store._redis.exists(lock) == 0
-    assert await elsewhere.value("getAllSessions") == ["session-id-1", "session-id-2"]
+    assert pair.sent.take() == [("EVALSHA", lock), ("PING", "")]
+    assert await pair.store._redis.exists(lock) == 0
+    assert await pair.elsewhere.value("getAllSessions") == ["session-id-1", "session-id-2"]
 
 
 async def test_records_written_for_another_agent_elsewhere_are_read_here(
@@ -248,18 +267,15 @@ async def test_a_dropped_subscription_is_followed_again_and_trusted_after_one_ca
 async def test_a_change_after_another_process_saved_takes_the_lock_catches_up_and_saves(
     serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
 ) -> None:
-    server, sent = await redis_bridge(serve, redis_key)
-    other = await serve(store="redis", redis_key=redis_key)
-    widget, elsewhere = await connect_widget(server), await connect_widget(other)
-    store = await hearing(server)
-    await hearing(other)
+    pair = await two_processes(serve, connect_widget, redis_key)
+    widget, elsewhere, store = pair.widget, pair.elsewhere, pair.store
     await widget.value("createSession", CHAT)  # the scripts are loaded once
-    await made_stale(store, server.app[AGENTS].default.agent_id,
+    await made_stale(store, pair.server.app[AGENTS].default.agent_id,
                      lambda: elsewhere.value("createSession", CHAT))  # fmt: skip
-    sent.take()
+    pair.sent.take()
     assert await widget.value("createSession", CHAT) == "session-id-3"
     lock = f"{redis_key}:lock"
-    assert sent.take() == [
+    assert pair.sent.take() == [
         ("EVALSHA", lock),  # SET NX PX, and in the same script the catch-up
         ("EVALSHA", lock),  # save: compare the lock's token, write text, revision, rows, and
         ("PING", ""),  # delete the lock; then the other process has the save's notice
@@ -274,11 +290,8 @@ async def test_a_change_after_another_process_saved_takes_the_lock_catches_up_an
 async def test_a_change_refused_for_a_save_made_elsewhere_meanwhile_runs_again_under_the_lock(
     serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
 ) -> None:
-    server, sent = await redis_bridge(serve, redis_key)
-    other = await serve(store="redis", redis_key=redis_key)
-    widget, elsewhere = await connect_widget(server), await connect_widget(other)
-    store = await hearing(server)
-    await hearing(other)
+    pair = await two_processes(serve, connect_widget, redis_key)
+    widget, elsewhere, store, sent = pair.widget, pair.elsewhere, pair.store, pair.sent
     assert await widget.value("createSession", CHAT) == "session-id-1"
     # The other process saves, and this one has not heard yet (its notice is held back), so
     # it still takes its copy for current: its save without the lock must be refused.
@@ -295,7 +308,7 @@ async def test_a_change_refused_for_a_save_made_elsewhere_meanwhile_runs_again_u
     sessions = ["session-id-1", "session-id-2", "session-id-3"]
     assert await elsewhere.value("getAllSessions") == sessions
     assert await widget.value("getAllSessions") == sessions
-    calls = await server.app[AGENTS].default.journal.page(api="createSession")
+    calls = await pair.server.app[AGENTS].default.journal.page(api="createSession")
     assert [e["value"] for e in calls.entries] == sessions  # each call journaled once
 
 
@@ -440,11 +453,8 @@ async def test_two_processes_changing_one_agent_at_once_lose_no_change(
     # Both processes' copies are current and trusted, and each changes the same agent as fast
     # as it is answered: saves without the lock race each other and the locked ones. Every
     # change must be kept once, with numbers handed out once, whichever way it was saved.
-    here, _sent = await redis_bridge(serve, redis_key)
-    there = await serve(store="redis", redis_key=redis_key)
-    one, two = await connect_widget(here), await connect_widget(there)
-    await hearing(here)
-    await hearing(there)
+    pair = await two_processes(serve, connect_widget, redis_key)
+    here, there, one, two = pair.server, pair.other, pair.widget, pair.elsewhere
     assert await one.value("getAllSessions") == []
     assert await two.value("getAllSessions") == []  # both copies trusted
     data = {"conversationId": "c-1"}

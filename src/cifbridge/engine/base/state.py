@@ -168,81 +168,76 @@ class SavedWorkspace:
         )
 
 
-class SavedAnswers:
-    """The remembered answers of one save, oldest first: entries `start` to `stop` of a log
-    that is only ever appended to (SavedTexts starts a new one for anything else).
+class _LogView:
+    """Entries `start` to `stop` of a log that is only ever appended to (SavedTexts starts a
+    new one for anything else): taking one copies nothing, and of two taken from the same
+    log the later one differs only by entries dropped at the start and added at the end."""
 
-    So taking one costs nothing however many answers are kept (copying 256 texts touched
-    every one of them, which with 20 agents' answers out of the processor's caches was the
-    biggest single cost of a SQLite save), and of two taken from the same log the later one
-    differs only by answers forgotten at the start and answers kept at the end (`follows`).
-    Never changed once made.
+    __slots__ = ("_log", "start", "stop")
+
+    def __init__(self, log: list[str], start: int, stop: int | None) -> None:
+        self._log = log
+        self.start = start
+        self.stop = len(log) if stop is None else stop
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    def follows(self, earlier: _LogView) -> bool:
+        """Tell whether this is `earlier` with only entries dropped at its start and added at
+        its end (the same log, read further)."""
+        return (
+            self._log is earlier._log
+            and self.start >= earlier.start
+            and (self.stop >= earlier.stop)
+        )
+
+
+class SavedAnswers(_LogView):
+    """The remembered answers of one save, oldest first, as a view of SavedTexts' log.
+
+    Copying 256 texts at each save touched every one of them, which with 20 agents' answers
+    out of the processor's caches was the biggest single cost of a SQLite save. Never changed
+    once made.
     """
 
-    __slots__ = ("_keys", "_members", "start", "stop")
+    __slots__ = ("_members",)
 
     def __init__(
         self, keys: list[str], members: list[str], start: int = 0, stop: int | None = None
     ) -> None:
-        self._keys, self._members = keys, members
-        self.start = start
-        self.stop = len(keys) if stop is None else stop
-
-    def __len__(self) -> int:
-        return self.stop - self.start
+        super().__init__(keys, start, stop)
+        self._members = members  # in step with the keys
 
     def keys(self) -> list[str]:
         """Return the request keys, oldest first."""
-        return self._keys[self.start : self.stop]
+        return self._log[self.start : self.stop]
 
     def members(self) -> list[str]:
-        """Return the member texts, in the same order."""
+        """Return the member texts (`"key":answer`), in the same order."""
         return self._members[self.start : self.stop]
-
-    def follows(self, earlier: SavedAnswers) -> bool:
-        """Tell whether this is `earlier` with only answers forgotten at its start and kept at
-        its end (the same log, read further)."""
-        return (
-            self._keys is earlier._keys
-            and self.start >= earlier.start
-            and (self.stop >= earlier.stop)
-        )
 
     def at(self, index: int) -> tuple[str, str]:
         """Return the key and member text at `index` of the log (`start` <= index < `stop`)."""
-        return self._keys[index], self._members[index]
+        return self._log[index], self._members[index]
 
 
-class SavedEvents:
-    """The analytics events' texts of one save, oldest first: entries `start` to `stop` of a
-    log only ever appended to, as SavedAnswers (the same reasons, the same rules)."""
+class SavedEvents(_LogView):
+    """The analytics events' texts of one save, oldest first, as a view of SavedTexts' log
+    (the same reasons as SavedAnswers). Never changed once made."""
 
-    __slots__ = ("_texts", "start", "stop")
+    __slots__ = ()
 
     def __init__(self, texts: list[str], start: int = 0, stop: int | None = None) -> None:
-        self._texts = texts
-        self.start = start
-        self.stop = len(texts) if stop is None else stop
-
-    def __len__(self) -> int:
-        return self.stop - self.start
+        super().__init__(texts, start, stop)
 
     def texts(self) -> list[str]:
         """Return the events' JSON texts, oldest first."""
-        return self._texts[self.start : self.stop]
-
-    def follows(self, earlier: SavedEvents) -> bool:
-        """Tell whether this is `earlier` with only events dropped at its start and added at
-        its end (the same log, read further)."""
-        return (
-            self._texts is earlier._texts
-            and self.start >= earlier.start
-            and (self.stop >= earlier.stop)
-        )
+        return self._log[self.start : self.stop]
 
     def at(self, index: int) -> str:
         """Return the text at `index` of the log (`start` <= index < `stop`)."""
-        return self._texts[index]
+        return self._log[index]
 
 
 def answer_member(key: str, answer: str) -> str:
