@@ -249,8 +249,10 @@ class Hub:
                         )
                     break
                 except SaveConflict:
-                    continue  # nothing was kept (see _save): run it again under the lock
-            assert outcome is not None  # the last hold takes the lock, which cannot conflict
+                    if not tentative:
+                        raise  # a locked hold does not conflict: refused as any failed save
+                    # Nothing was kept (see _save): run it again under the lock.
+            assert outcome is not None  # set by the hold that did not raise
             latency = (time.perf_counter() - started) * 1000
             await self._journal(caller.provider, api, args, request_id, outcome, latency)
             if earlier is not None and not earlier.done():  # earlier calls' events go first
@@ -430,7 +432,9 @@ class Hub:
                     published = self.publisher.queue(result.deliveries, result.mutated, answers)
                 break
             except SaveConflict:
-                continue  # nothing was kept (see _save): run it again under the lock
+                if not tentative:
+                    raise  # a locked hold does not conflict: refused as any failed save
+                # Nothing was kept (see _save): run it again under the lock.
         await published  # an action returns once its own events are sent
         if result.mutated:
             await self._changed()
