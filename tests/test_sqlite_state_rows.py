@@ -55,16 +55,21 @@ def add_event(engine: Engine, number: int) -> None:
     del engine.workspace.analytics[:-200]
 
 
-async def test_a_save_writes_only_the_new_answer_and_the_workspace_row(
-    bridge: Bridge, tmp_path: Path
-) -> None:
-    store = SqliteStore(tmp_path / "ws.sqlite3")
-    engine = bridge.engine
+async def saved_full(store: SqliteStore, engine: Engine) -> None:
+    """Keep as many answers and events as a busy agent keeps, and save them."""
     for number in range(RECENT_REQUESTS_KEPT):
         engine.remember("p", "setMode", f"r{number}", ANSWER)
     for number in range(200):
         add_event(engine, number)
     await saved(store, engine)
+
+
+async def test_a_save_writes_only_the_new_answer_and_the_workspace_row(
+    bridge: Bridge, tmp_path: Path
+) -> None:
+    store = SqliteStore(tmp_path / "ws.sqlite3")
+    engine = bridge.engine
+    await saved_full(store, engine)
 
     engine.remember("p", "setMode", "one-more", ANSWER)  # the oldest answer is forgotten
     assert await saved(store, engine) == 2  # its row and the workspace's
@@ -157,11 +162,7 @@ async def test_a_long_run_of_saves_writes_each_new_answer_and_event_once_in_orde
     # after any of them.
     store = SqliteStore(tmp_path / "ws.sqlite3")
     engine = bridge.engine
-    for number in range(RECENT_REQUESTS_KEPT):
-        engine.remember("p", "setMode", f"r{number}", ANSWER)
-    for number in range(200):
-        add_event(engine, number)
-    await saved(store, engine)
+    await saved_full(store, engine)
     writes = []
     for step in range(1000):
         engine.remember("p", "setMode", f"n{step}", {"ok": True, "n": step})

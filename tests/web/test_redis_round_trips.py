@@ -138,10 +138,8 @@ async def test_a_read_sends_no_command_once_the_store_hears_every_save(
 async def test_a_save_on_another_process_is_read_here_right_after_its_answer(
     serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
 ) -> None:
-    here, sent = await redis_bridge(serve, redis_key)
-    there = await serve(store="redis", redis_key=redis_key)
-    reader, writer = await connect_widget(here), await connect_widget(there)
-    await hearing(here)
+    pair = await two_processes(serve, connect_widget, redis_key)
+    sent, reader, writer = pair.sent, pair.widget, pair.elsewhere
     assert await reader.value("getAllSessions") == []  # the catch-up that makes it trusted
     assert await reader.value("getAllSessions") == []
     sent.take()
@@ -218,10 +216,14 @@ async def test_records_written_for_another_agent_elsewhere_are_read_here(
 async def test_reads_ask_again_while_the_saves_channel_is_lost(
     serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
 ) -> None:
-    here, sent = await redis_bridge(serve, redis_key)
-    there = await serve(store="redis", redis_key=redis_key)
-    reader, writer = await connect_widget(here), await connect_widget(there)
-    store = await hearing(here)
+    pair = await two_processes(serve, connect_widget, redis_key)
+    here, sent, store, reader, writer = (
+        pair.server,
+        pair.sent,
+        pair.store,
+        pair.widget,
+        pair.elsewhere,
+    )
     assert await reader.value("getAllSessions") == []
     sent.take()
     notices = store._notices
@@ -330,10 +332,14 @@ async def test_a_change_while_another_process_holds_the_lock_waits_for_it(
 async def test_a_hold_that_saves_nothing_releases_the_lock_after_its_answer(
     serve: ServerFactory, connect_widget: WidgetFactory, redis_key: str
 ) -> None:
-    server, sent = await redis_bridge(serve, redis_key)
-    other = await serve(store="redis", redis_key=redis_key)
-    widget, elsewhere = await connect_widget(server), await connect_widget(other)
-    store = await hearing(server)
+    pair = await two_processes(serve, connect_widget, redis_key)
+    server, sent, store, widget, elsewhere = (
+        pair.server,
+        pair.sent,
+        pair.store,
+        pair.widget,
+        pair.elsewhere,
+    )
     await widget.value("createSession", CHAT)
     sent.take()
     # On a current copy, a refused call takes no lock and asks nothing.

@@ -357,21 +357,23 @@ class RedisStore:
         the lock or saved since (SaveConflict otherwise, with nothing written). A change then
         costs one round trip instead of two; the caller runs it again under `exclusive`."""
         async with self._local.setdefault(agent, asyncio.Lock()):
-            releasing = self._releasing.pop(agent, None)
-            if releasing is not None:  # the previous hold's release, sent after its answer
-                await releasing
+            await self._released(agent)
             self._tentative[agent] = None
             try:
                 yield
             finally:
                 del self._tentative[agent]
 
+    async def _released(self, agent: str) -> None:
+        # Under the agent's queue: the previous hold's release, sent after its answer, is done.
+        releasing = self._releasing.pop(agent, None)
+        if releasing is not None:
+            await releasing
+
     @asynccontextmanager
     async def _locked(self, agent: str) -> AsyncIterator[None]:
         async with self._local.setdefault(agent, asyncio.Lock()):
-            releasing = self._releasing.pop(agent, None)
-            if releasing is not None:  # the previous hold's release, sent after its answer
-                await releasing
+            await self._released(agent)
             token = os.urandom(16).hex().encode()
             await self._acquire(agent, token)
             keeper = _Keeper(self, agent, token)
