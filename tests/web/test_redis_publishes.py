@@ -16,6 +16,7 @@ import uuid
 from typing import Any
 
 import pytest
+import socketio
 from aiohttp.test_utils import TestServer
 
 from cifbridge.web.keys import SIO
@@ -58,6 +59,46 @@ async def test_events_raised_on_one_process_reach_the_other_in_order(
     events = await wait_for_events(listener, 15)  # the focus, and the focus lost but the first
     assert switched(events) == created
     assert switched(caller.events) == created  # and on the process that raised them
+
+
+async def test_a_process_decodes_only_what_other_processes_publish(
+    serve: ServerFactory, connect_widget: WidgetFactory
+) -> None:
+    here, caller, listener = await two_bridges(serve, connect_widget)
+    manager = here.app[SIO].manager
+    decoded: list[dict[str, Any]] = []
+
+    def loads(text: str | bytes) -> Any:
+        decoded.append(json.loads(text))
+        return decoded[-1]
+
+    manager.json = type("CountingJson", (), {"dumps": manager.json.dumps, "loads": loads})
+    mine = [await caller.value("createSession", CHAT) for _ in range(3)]
+    assert switched(await wait_for_events(listener, 5)) == mine  # the other process had them
+    theirs = await listener.value("createSession", CHAT)
+    assert switched(await wait_for_events(caller, 6))[-1] == theirs  # and this one has its own
+    senders = {m["host_id"] for m in decoded}
+    assert len(senders) == 1 and manager.host_id not in senders  # the other process's only
+    assert all(m["method"] == "emit" for m in decoded)
+
+
+async def test_what_a_process_drops_unread_is_only_its_own_publishes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    manager = DirectRedisManager("redis://127.0.0.1:6379/0", channel="unused")
+    own = {"method": "emit", "event": "e", "data": [1], "room": None, "host_id": manager.host_id}
+    other = {**own, "host_id": "another-process"}
+    # A callback addressed to this process names its host id second: it must be read.
+    callback = {"method": "callback", "host_id": manager.host_id, "sid": "s", "id": 1, "args": []}
+    sent = [json.dumps(m).encode() for m in (own, other, callback, own)]
+
+    async def published(self: Any) -> Any:
+        for message in sent:
+            yield message
+
+    monkeypatch.setattr(socketio.AsyncRedisManager, "_listen", published)
+    heard = [json.loads(m) async for m in manager._listen()]
+    assert heard == [other, callback]
 
 
 async def test_a_failed_publish_is_logged_and_the_next_event_goes_through(

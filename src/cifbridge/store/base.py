@@ -134,6 +134,9 @@ class AgentStore:
         self._tentative: Callable[[str], AbstractAsyncContextManager[None]] | None = getattr(
             store, "tentative", None
         )
+        # Checked once: an isinstance of a runtime protocol costs microseconds, and
+        # `pages_open` is asked at every change.
+        self._counting: PageCounting | None = store if isinstance(store, PageCounting) else None
 
     async def load(self, known_revision: int | None = None) -> str | None:
         """Return the saved text if its revision differs from `known_revision`."""
@@ -162,17 +165,17 @@ class AgentStore:
     def pages_open(self) -> bool:
         """Tell whether a page of this agent may be open on another process (shared stores
         that count pages know; others say yes)."""
-        return not isinstance(self.store, PageCounting) or self.store.pages_open(self.agent)
+        return self._counting is None or self._counting.pages_open(self.agent)
 
     async def page_opened(self, page: str) -> None:
         """Count a workspace page of this agent (shared stores that count them)."""
-        if isinstance(self.store, PageCounting):
-            await self.store.page_opened(self.agent, page)
+        if self._counting is not None:
+            await self._counting.page_opened(self.agent, page)
 
     async def page_closed(self, page: str) -> None:
         """Stop counting a workspace page of this agent."""
-        if isinstance(self.store, PageCounting):
-            await self.store.page_closed(self.agent, page)
+        if self._counting is not None:
+            await self._counting.page_closed(self.agent, page)
 
     async def clear(self) -> None:
         """Forget this agent's saved workspace."""

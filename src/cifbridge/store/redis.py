@@ -77,7 +77,7 @@ from cifbridge.store.base import (
     agent_suffix,
     whole_text,
 )
-from cifbridge.store.redis_notices import SaveNotices
+from cifbridge.store.redis_notices import SUBSCRIBER_PROTOCOL, SaveNotices
 from cifbridge.store.redis_notices import stream_order as _stream_order
 from cifbridge.store.redis_scripts import Script, ScriptChannel
 
@@ -207,7 +207,10 @@ class RedisStore:
         self._records_seen = "0-0"  # the last record write taken from the stream
         self._records_keys = (f"{key}:records", f"{key}:records:log")
         self._scripts = ScriptChannel(self._redis)  # pipelined (store/redis_scripts.py)
-        self._notices = SaveNotices(self._redis, f"{key}:saved", ping=self._ping)
+        # The saves channel is followed on a client of its own speaking RESP2 (see
+        # `SUBSCRIBER_PROTOCOL`); the store's commands keep redis-py's default protocol.
+        self._subscriber = Redis.from_url(url, protocol=SUBSCRIBER_PROTOCOL)
+        self._notices = SaveNotices(self._subscriber, f"{key}:saved", ping=self._ping)
 
     @property
     def client(self) -> Redis:
@@ -540,6 +543,7 @@ class RedisStore:
         self._releasing.clear()
         await self._notices.close()
         await self._scripts.close()
+        await self._subscriber.aclose()
         await self._redis.aclose()
 
 

@@ -27,6 +27,7 @@ import socketio
 from engineio import packet as eio_packet
 from socketio import packet
 
+from cifbridge.store.redis_notices import SUBSCRIBER_PROTOCOL
 from cifbridge.store.redis_scripts import ScriptChannel
 
 log = logging.getLogger("cifbridge")
@@ -96,6 +97,20 @@ class DirectRedisManager(socketio.AsyncRedisManager, DirectAsyncManager):  # typ
     """
 
     _publishes: ScriptChannel | None = None
+
+    def __init__(self, url: str, channel: str) -> None:
+        super().__init__(url, channel=channel, redis_options={"protocol": SUBSCRIBER_PROTOCOL})
+
+    async def _listen(self) -> Any:
+        # Every process hears its own publishes back; the library decodes each one only to
+        # drop it for its `host_id`, the last key of every message a process publishes about
+        # itself (a callback addressed to this process names it second: it is kept). Framed
+        # here, once the server set the JSON module its messages are written with.
+        own_tail = self.json.dumps({"host_id": self.host_id})[1:].encode()
+        async for message in super()._listen():
+            if isinstance(message, bytes) and message.endswith(own_tail):
+                continue
+            yield message
 
     async def _publish(self, data: Any) -> None:
         if self._publishes is None:
