@@ -7,6 +7,7 @@ traceback, and leave no state file behind.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
@@ -194,15 +195,7 @@ def test_the_banner_counts_the_resumed_sessions_and_reset_starts_fresh(tmp_path:
 
 def test_each_widget_connection_is_logged_with_origin_provider_and_trust(tmp_path: Path) -> None:
     with BridgeProcess(tmp_path) as bridge:
-        stranger = socketio.SimpleClient()
-        stranger.connect(
-            bridge.client.url,
-            namespace="/widget",
-            headers={"Origin": "http://evil.example"},
-            auth={"href": "http://evil.example/widget.html"},
-            transports=["polling"],  # websocket-client would add an Origin header of its own
-        )
-        stranger.disconnect()
+        asyncio.run(_connect_from_elsewhere(bridge.client.url, "http://evil.example"))
         with WidgetClient(bridge.client.url):
             pass
         with WidgetClient(bridge.client.url, agent="alice"):
@@ -227,6 +220,21 @@ def test_each_widget_connection_is_logged_with_origin_provider_and_trust(tmp_pat
     ) in log
     assert "widget disconnected from http://evil.example as cifb_softphone" in log
     assert f"widget disconnected from {bridge.client.url} as cifb_softphone" in log
+
+
+async def _connect_from_elsewhere(url: str, origin: str) -> None:
+    # A widget connection that says it comes from another site. aiohttp's websocket sends the
+    # Origin header it is given (websocket-client, the sync client's, adds one of its own; and
+    # python-socketio's client over long-polling takes 30 s to disconnect).
+    stranger = socketio.AsyncClient(reconnection=False)
+    await stranger.connect(
+        url,
+        namespaces=["/widget"],
+        headers={"Origin": origin},
+        auth={"href": f"{origin}/widget.html"},
+        transports=["websocket"],
+    )
+    await stranger.disconnect()
 
 
 def test_load_warnings_print_at_start_and_a_guessed_provider_is_told_what_to_set(
