@@ -10,6 +10,7 @@ import pytest
 from cifbridge.api.dispatcher import Caller, Dispatcher, Outcome
 from cifbridge.api.validation import SchemaSet
 from cifbridge.engine import Engine, config_from_dict
+from cifbridge.engine.core import RECENT_REQUESTS_KEPT
 from cifbridge.files.config import default_config_data, merge_config
 from cifbridge.files.resources import data_dir
 
@@ -111,3 +112,30 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def add_event(engine: Engine, number: int) -> None:
+    """Log an analytics event as engine/cif/analytics.py keeps them: appended, the oldest
+    beyond 200 dropped."""
+    engine.workspace.analytics.append({"api": "logAnalyticsEvent", "n": number})
+    del engine.workspace.analytics[:-200]
+
+
+def keep_as_busy_agent(engine: Engine) -> None:
+    """Keep as many answers (256) and analytics events (200) as a busy agent keeps."""
+    for number in range(RECENT_REQUESTS_KEPT):
+        engine.remember("p", "setMode", f"r{number}", {"ok": True, "value": None})
+    for number in range(200):
+        add_event(engine, number)
+
+
+def busy_step(engine: Engine, step: int) -> None:
+    """One step of a busy agent: one more answer (the oldest forgotten), every other step an
+    analytics event more, every 97th an old answer replaced in place (a deferred call's late
+    answer, which makes the engine start a new log of its answers' texts)."""
+    engine.remember("p", "setMode", f"n{step}", {"ok": True, "n": step})
+    if step % 97 == 0:
+        older = list(engine.workspace.recent_requests)[10].split(":", 2)[2]
+        engine.remember("p", "setMode", older, {"ok": True, "late": step}, if_known=True)
+    if step % 2:
+        add_event(engine, 1000 + step)

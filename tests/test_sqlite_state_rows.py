@@ -22,7 +22,7 @@ from cifbridge.engine.core import RECENT_REQUESTS_KEPT
 from cifbridge.store import StoreFailed, sqlite_parts
 from cifbridge.store.sqlite import SqliteStore
 from cifbridge.store.sqlite_parts import FORGOTTEN_BATCH
-from tests.conftest import Bridge
+from tests.conftest import Bridge, add_event, busy_step, keep_as_busy_agent
 
 ANSWER = {"ok": True, "value": None}
 
@@ -49,18 +49,9 @@ def live_rows(store: SqliteStore, table: str, start: str) -> int:
     return found
 
 
-def add_event(engine: Engine, number: int) -> None:
-    # As engine/cif/analytics.py keeps them: appended, the oldest beyond 200 dropped.
-    engine.workspace.analytics.append({"api": "logAnalyticsEvent", "n": number})
-    del engine.workspace.analytics[:-200]
-
-
 async def saved_full(store: SqliteStore, engine: Engine) -> None:
     """Keep as many answers and events as a busy agent keeps, and save them."""
-    for number in range(RECENT_REQUESTS_KEPT):
-        engine.remember("p", "setMode", f"r{number}", ANSWER)
-    for number in range(200):
-        add_event(engine, number)
+    keep_as_busy_agent(engine)
     await saved(store, engine)
 
 
@@ -165,12 +156,7 @@ async def test_a_long_run_of_saves_writes_each_new_answer_and_event_once_in_orde
     await saved_full(store, engine)
     writes = []
     for step in range(1000):
-        engine.remember("p", "setMode", f"n{step}", {"ok": True, "n": step})
-        if step % 97 == 0:  # a deferred call's late answer, an old one of them
-            older = list(engine.workspace.recent_requests)[10].split(":", 2)[2]
-            engine.remember("p", "setMode", older, {"ok": True, "late": step}, if_known=True)
-        if step % 2:
-            add_event(engine, 1000 + step)
+        busy_step(engine, step)
         writes.append(await saved(store, engine))
         if step % 50 == 0 or step > 990:
             assert json.loads(file_text(store)) == engine.snapshot()

@@ -45,6 +45,11 @@ Rules:
 - every agent has its own keys (`key` for the default agent, `key:agent:<agent>` for the
   others), its own lock and its own queue in a process, so calls of different agents never
   wait on each other;
+- an agent's workspace is kept in parts (store/redis_parts.py): the rest under `key:rest`,
+  its remembered answers and analytics events as the lists `key:answers` and `key:events`,
+  so a save sends the rest and the entries added since this process's last save, not the
+  whole text; a whole text (the routing state) stays under `key`, and a workspace saved there
+  before is split at its next save;
 - the org's records are one hash field per row (`key:records`, field `<entity> <id>`), written
   with the workspace by the same script; each write also goes on a bounded stream
   (`key:records:log`), from which every process catches up, in stream order, before a call.
@@ -75,10 +80,17 @@ from cifbridge.store.base import (
     Saved,
     StoreFailed,
     agent_suffix,
-    whole_text,
 )
 from cifbridge.store.redis_notices import SUBSCRIBER_PROTOCOL, SaveNotices
 from cifbridge.store.redis_notices import stream_order as _stream_order
+from cifbridge.store.redis_parts import (
+    FUNCTIONS,
+    LISTS_MOVED,
+    Held,
+    joined,
+    part_keys,
+    text_block,
+)
 from cifbridge.store.redis_scripts import Script, ScriptChannel
 
 log = logging.getLogger("cifbridge")
@@ -95,22 +107,35 @@ RETRY_SECONDS = 0.002
 # How many record writes the catch-up stream keeps (a process further behind reloads them all).
 RECORD_LOG_SIZE = 100_000
 
-# KEYS: text, revision, records log. ARGV: the revision the process has, the last write seen.
-# Answers the text (only if its revision is another) and the record writes since.
+# A text is kept in parts or whole (store/redis_parts.py): "text" below is the key of a whole
+# one, "parts" the four keys of one in parts (`part_keys`), and a text a script answers is
+# either (`joined` reads it).
+# KEYS: text, revision, records log, then the parts. ARGV: the revision the process has, the
+# last write seen. Answers the text (only if its revision is another) and the record writes
+# since.
 _CATCH_UP = """
 local revision = redis.call('GET', KEYS[2])
 local text = false
-if revision and revision ~= ARGV[1] then text = redis.call('GET', KEYS[1]) end
+if revision and revision ~= ARGV[1] then text = saved_text(KEYS[1], KEYS[4], KEYS[5], KEYS[6]) end
 return {text, redis.call('XRANGE', KEYS[3], '(' .. ARGV[2], '+')}
 """
-# KEYS: lock, text, revision, records log. ARGV: token, expiry in ms, the revision the process
-# last saved or read ('' for none), the last record write seen. Answers {0} when another call
-# holds the lock, else {1, revision, text (only if the revision is another), record writes}.
+# KEYS: text, revision, then the parts. ARGV: the revision the process has ('' for none).
+# Answers {revision, text (only if the revision is another)}.
+_LOAD = """
+local revision = redis.call('GET', KEYS[2])
+local text = false
+if revision and revision ~= ARGV[1] then text = saved_text(KEYS[1], KEYS[3], KEYS[4], KEYS[5]) end
+return {revision, text}
+"""
+# KEYS: lock, text, revision, records log, then the parts. ARGV: token, expiry in ms, the
+# revision the process last saved or read ('' for none), the last record write seen. Answers
+# {0} when another call holds the lock, else {1, revision, text (only if the revision is
+# another), record writes}.
 _LOCK_AND_CATCH_UP = """
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
 local revision = redis.call('GET', KEYS[3])
 local text = false
-if revision and revision ~= ARGV[3] then text = redis.call('GET', KEYS[2]) end
+if revision and revision ~= ARGV[3] then text = saved_text(KEYS[2], KEYS[5], KEYS[6], KEYS[7]) end
 return {1, revision, text, redis.call('XRANGE', KEYS[4], '(' .. ARGV[4], '+')}
 """
 # KEYS: lock. ARGV: token, then the expiry in ms (renew) or nothing (release).
@@ -122,11 +147,16 @@ _RELEASE = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 return redis.call('DEL', KEYS[1])
 """
-# KEYS: lock, text, revision, records hash, records log, pages, notices channel. ARGV: the
-# lock token ('' when the caller holds no lock), text, revision, log size, agent, then (field,
-# row) per record written. Answers 0 when the lock is not the caller's, else the agent's open
-# pages + 1 and how many processes the save was announced to (store/redis_notices.py). The
-# save is its hold's last use of the lock, so the lock is released with it.
+# KEYS: lock, text, revision, records hash, records log, pages, notices channel, then the parts.
+# ARGV: the lock token ('' when the caller holds no lock), revision, log size, agent, the text
+# block (`text_block`, store/redis_parts.py), then (field, row) per record written. Answers
+# -1 when the lists the text block adds to moved on, 0 when the lock is not the caller's
+# (writing nothing either way), else the agent's open pages + 1 and how many processes the
+# save was announced to (store/redis_notices.py). The save is its hold's last use of the lock,
+# so the lock is released with it.
+_LISTS_GUARD = """
+if not lists_current(KEYS[11], 5) then return -1 end
+"""
 _SAVE_GUARD = """
 if ARGV[1] ~= '' then
   if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -141,20 +171,20 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then return 0 end
 """
 _SAVE_WRITES = """
-redis.call('SET', KEYS[2], ARGV[2])
-redis.call('SET', KEYS[3], ARGV[3])
+local rows = write_text(KEYS[2], KEYS[8], KEYS[9], KEYS[10], KEYS[11], 5)
+redis.call('SET', KEYS[3], ARGV[2])
 local last = '-'
-for i = 6, #ARGV, 2 do
+for i = rows, #ARGV, 2 do
   redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1])
-  last = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], '*', 'field', ARGV[i], 'row',
+  last = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[3], '*', 'field', ARGV[i], 'row',
     ARGV[i + 1])
 end
-local heard = redis.call('PUBLISH', KEYS[7], 's ' .. ARGV[3] .. ' ' .. last .. ' ' .. ARGV[5])
+local heard = redis.call('PUBLISH', KEYS[7], 's ' .. ARGV[2] .. ' ' .. last .. ' ' .. ARGV[4])
 return {1 + redis.call('SCARD', KEYS[6]), heard}
 """
-# KEYS: text, revision, notices channel. ARGV: agent. Answers how many heard it.
+# KEYS: text, revision, notices channel, then the parts. ARGV: agent. Answers how many heard it.
 _CLEAR = """
-redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
 return redis.call('PUBLISH', KEYS[3], 'c - - ' .. ARGV[1])
 """
 # KEYS: records hash, records log, notices channel. ARGV: log size. Answers how many heard it.
@@ -165,19 +195,21 @@ local write = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'field', 
 return redis.call('PUBLISH', KEYS[3], 'r - ' .. write .. ' -')
 """
 _SAVE_SCRIPT, _SAVE_IF_UNCHANGED_SCRIPT = (
-    Script(_SAVE_GUARD + _SAVE_WRITES),
-    Script(_SAVE_IF_UNCHANGED_GUARD + _SAVE_WRITES),
+    Script(FUNCTIONS + _LISTS_GUARD + _SAVE_GUARD + _SAVE_WRITES),
+    Script(FUNCTIONS + _LISTS_GUARD + _SAVE_IF_UNCHANGED_GUARD + _SAVE_WRITES),
 )
-_CATCH_UP_SCRIPT, _LOCK_SCRIPT = (
-    Script(_CATCH_UP),
-    Script(_LOCK_AND_CATCH_UP),
+_CATCH_UP_SCRIPT, _LOCK_SCRIPT, _LOAD_SCRIPT = (
+    Script(FUNCTIONS + _CATCH_UP),
+    Script(FUNCTIONS + _LOCK_AND_CATCH_UP),
+    Script(FUNCTIONS + _LOAD),
 )
 _RENEW_SCRIPT, _RELEASE_SCRIPT = Script(_RENEW), Script(_RELEASE)
 _CLEAR_SCRIPT, _CLEAR_RECORDS_SCRIPT = Script(_CLEAR), Script(_CLEAR_RECORDS)
 
 
 class RedisStore:
-    """Per agent: the snapshot under `<k>`, its revision `<k>:rev`, a lock under `<k>:lock`."""
+    """Per agent: the snapshot in parts under `<k>:rest`, `<k>:answers` and `<k>:events` (or
+    whole under `<k>`), its revision `<k>:rev`, a lock under `<k>:lock`."""
 
     shared = True
     durable = True
@@ -204,6 +236,8 @@ class RedisStore:
         # catch-up found it current (None before that), which their save requires.
         self._tentative: dict[str, str | None] = {}
         self._pages_open: dict[str, bool] = {}
+        # Agent → the answers' and events' lists this process last wrote (store/redis_parts.py).
+        self._lists: dict[str, Held] = {}
         self._records_seen = "0-0"  # the last record write taken from the stream
         self._records_keys = (f"{key}:records", f"{key}:records:log")
         self._scripts = ScriptChannel(self._redis)  # pipelined (store/redis_scripts.py)
@@ -246,18 +280,19 @@ class RedisStore:
                 self._known[agent] = fetched.revision
                 return fetched.text
         key = self.agent_key(agent)
+        known = "" if known_revision is None else str(known_revision)
         try:
-            revision = await self._redis.get(f"{key}:rev")
-            if revision is None or (known_revision is not None and int(revision) == known_revision):
-                return None
-            raw = await self._redis.get(key)
+            revision, raw = await self._scripts.call(
+                _LOAD_SCRIPT, [key, f"{key}:rev", *part_keys(key)], [known]
+            )
         except RedisError as error:
             raise StoreFailed(f"Redis did not answer the load: {error}") from error
-        if raw is None:
+        text = joined(raw)
+        if revision is None or text is None:
             return None
-        # Read after the revision: newer than it at worst, so the next lock brings the text.
         self._known[agent] = _text(revision)
-        return _text(raw)
+        self._lists.pop(agent, None)  # the lists in Redis are the text's, not this process's
+        return text
 
     async def save(
         self, agent: str, state: Saved, revision: int, changes: Sequence[Change] = ()
@@ -311,15 +346,22 @@ class RedisStore:
             rows += [_row_field(change.entity, change.record_id), _row(change.after)]
         keys = [
             self.lock_key(agent), key, f"{key}:rev", *self._records_keys, f"{key}:pages",
-            self._notices.channel,
+            self._notices.channel, *part_keys(key),
         ]  # fmt: skip
-        args: list[bytes | str | int] = [
-            guard, whole_text(state), revision, RECORD_LOG_SIZE, agent, *rows
-        ]  # fmt: skip
+        # Not known again until this save is (a failed one may or may not have written).
+        held = self._lists.pop(agent, None)
+        head: list[bytes | str | int] = [guard, revision, RECORD_LOG_SIZE, agent]
         try:
-            return await self._scripts.call(script, keys, args)
+            block, after = text_block(state, held)
+            saved = await self._scripts.call(script, keys, [*head, *block, *rows])
+            if saved == LISTS_MOVED:  # not the lists it was to add to: send them whole
+                block, after = text_block(state, None)
+                saved = await self._scripts.call(script, keys, [*head, *block, *rows])
         except RedisError as error:
             raise StoreFailed(f"Redis did not answer the save: {error}") from error
+        if saved and after is not None:
+            self._lists[agent] = after
+        return saved
 
     async def _saved(self, agent: str, revision: int, saved: Any) -> None:
         pages, heard = saved
@@ -393,7 +435,7 @@ class RedisStore:
     async def _acquire(self, agent: str, token: bytes) -> None:
         # Take the lock and, in the same round trip, what the hold's catch-up needs.
         key = self.agent_key(agent)
-        keys = [self.lock_key(agent), key, f"{key}:rev", self._records_keys[1]]
+        keys = [self.lock_key(agent), key, f"{key}:rev", self._records_keys[1], *part_keys(key)]
         expiry, known = int(self._lock_seconds * 1000), self._known.get(agent, "")
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._wait_seconds
@@ -409,10 +451,7 @@ class RedisStore:
             if answer[0]:
                 _, revision, text, writes = answer
                 self._prefetched[agent] = _CaughtUp(
-                    None if revision is None else _text(revision),
-                    None if text is None else _text(text),
-                    writes or [],
-                    epoch,
+                    None if revision is None else _text(revision), joined(text), writes or [], epoch
                 )
                 return
             if loop.time() >= deadline:
@@ -448,7 +487,8 @@ class RedisStore:
     async def clear(self, agent: str) -> None:
         """Forget the agent's saved state."""
         key = self.agent_key(agent)
-        keys = [key, f"{key}:rev", self._notices.channel]
+        keys = [key, f"{key}:rev", self._notices.channel, *part_keys(key)]
+        self._lists.pop(agent, None)
         await self._notices.delivered(int(await self._scripts.call(_CLEAR_SCRIPT, keys, [agent])))
 
     async def agents(self) -> list[str]:
@@ -501,7 +541,7 @@ class RedisStore:
         self._notices.start()
         epoch = self._notices.epoch()
         key = self.agent_key(agent)
-        keys = [key, f"{key}:rev", self._records_keys[1]]
+        keys = [key, f"{key}:rev", self._records_keys[1], *part_keys(key)]
         try:
             text, writes = await self._scripts.call(
                 _CATCH_UP_SCRIPT, keys, [known_revision, self._records_seen]
@@ -514,7 +554,7 @@ class RedisStore:
             self._known[agent] = str(known_revision)
             return None
         self._known.pop(agent, None)  # the script does not say which revision the text has
-        return _text(text)
+        return joined(text)
 
     def _apply_writes(self, records: MemoryRecords, writes: list[Any]) -> None:
         # Two agents' calls may catch up at once: only writes newer than those already

@@ -134,7 +134,7 @@ def _write_answers(
         first = held.first_answer + (answers.start - old.start)
         floor = _purged(db, "state_answers", agent, held.answers_floor, first)
         rows = []
-        for index in range(max(old.stop, answers.start), answers.stop):
+        for index in answers.added_since(old):
             key, member = answers.at(index)
             seq = held.first_answer + index - old.start
             rows.append((agent, seq, key, member_answer(key, member)))
@@ -178,7 +178,7 @@ def _write_analytics(
         floor = _purged(db, "state_analytics", agent, held.events_floor, first)
         rows = [
             (agent, held.first_event + index - old_log.start, events.at(index))
-            for index in range(max(old_log.stop, events.start), events.stop)
+            for index in events.added_since(old_log)
         ]
         db.executemany(_INSERT_EVENT, rows)
         return first, floor

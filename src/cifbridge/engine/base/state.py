@@ -162,10 +162,15 @@ class SavedWorkspace:
     @cached_property
     def text(self) -> str:
         """Return the whole workspace text, as `dumps` gives it."""
-        return (
-            f'{self.rest[:-1]},"recent_requests":{{{",".join(self.answers.members())}}}'
-            f',"analytics":[{",".join(self.analytics.texts())}]}}'
-        )
+        return joined_text(self.rest, self.answers.members(), self.analytics.texts())
+
+
+def joined_text(rest: str, members: list[str], events: list[str]) -> str:
+    """Return the whole workspace text from its parts: the rest, the answers' member texts
+    (`"key":answer`) and the analytics events' texts, each oldest first."""
+    return (
+        f'{rest[:-1]},"recent_requests":{{{",".join(members)}}},"analytics":[{",".join(events)}]}}'
+    )
 
 
 class _LogView:
@@ -191,6 +196,14 @@ class _LogView:
             and self.start >= earlier.start
             and (self.stop >= earlier.stop)
         )
+
+    def dropped_since(self, earlier: _LogView) -> int:
+        """How many of `earlier`'s entries, from its start, this has not (it `follows` it)."""
+        return min(self.start, earlier.stop) - earlier.start
+
+    def added_since(self, earlier: _LogView) -> range:
+        """The log positions of the entries this has and `earlier` had not (it `follows` it)."""
+        return range(max(earlier.stop, self.start), self.stop)
 
 
 class SavedAnswers(_LogView):
@@ -335,6 +348,8 @@ class SavedTexts:
         # ones before it are taken to be the logged ones, checked at the oldest end, and only
         # those after it are serialized: nothing here walks the 200 kept.
         logged, live = self._events, len(self._events) - self._event_start
+        if not items and not live:  # none before, none now: the same (empty) view of the log
+            return SavedEvents(self._event_texts, self._event_start, len(self._event_texts))
         added = _added_since(items, logged[-1]) if live and items else None
         if (
             added is None
