@@ -292,7 +292,7 @@ def test_the_fixture_gives_the_test_an_agent_of_its_own(
 
 def test_a_test_agent_name_is_valid_unique_and_readable() -> None:
     from cifbridge.clients.pytest_plugin import agent_name_for_test
-    from cifbridge.web.agents import AGENT_NAME
+    from cifbridge.engine.base.context import AGENT_NAME
 
     long_id = "tests/t.py::TestClass::test_" + "very_long_" * 20 + "[param with spaces/and:colons]"
     names = {

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from cifbridge.clients.bridge import WidgetClient
 from cifbridge.clients.processes import BridgeProcess
@@ -15,9 +19,11 @@ from cifbridge.startup import IMPORT_FILE
 CHAT_SESSION = {"templateName": "msdyn_chat_session"}
 
 
-def cifbridge(*args: str | Path) -> subprocess.CompletedProcess[str]:
+def cifbridge(
+    *args: str | Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "cifbridge", *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
 
 
 def seeded(bridge: BridgeProcess) -> None:
@@ -115,3 +121,47 @@ def test_a_bad_file_is_refused_by_name_and_path_and_changes_nothing(tmp_path: Pa
     done = cifbridge("state", "import", not_json, "--state", tmp_path / "s.sqlite3")
     assert done.returncode == 1 and f"{not_json}: is not JSON" in done.stderr
     assert not (tmp_path / "s.sqlite3").exists()
+
+
+@pytest.mark.redis
+def test_a_stopped_redis_bridge_exports_and_imports_one_agent_under_its_own_key(
+    tmp_path: Path,
+) -> None:
+    key, other_key = (f"cifbridge:test:{uuid.uuid4().hex}" for _ in range(2))
+    out = tmp_path / "ana.json"
+    args = ["--store", "redis", "--redis-key", key]
+    with (
+        BridgeProcess(tmp_path / "a", args=args) as bridge,
+        WidgetClient(bridge.client.url, agent="ana") as ana,
+    ):
+        ana.call("createSession", CHAT_SESSION)
+        ana.call("createSession", CHAT_SESSION)
+    # The key from the environment, as `serve` takes it; the agent by name.
+    environment = {**os.environ, "CIFBRIDGE_REDIS_KEY": key}
+    done = cifbridge("state", "export", out, "--store", "redis", "--agent", "ana", env=environment)
+    assert done.returncode == 0, done.stderr
+    document: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    assert list(document["workspace"]["sessions"]) == [
+        "session-id-0", "session-id-1", "session-id-2",
+    ]  # fmt: skip
+    default = cifbridge(
+        "state", "export", tmp_path / "default.json", "--redis-key", key, "--store", "redis"
+    )
+    assert default.stdout.startswith("exported 0 session(s)")  # the default agent's: Home only
+    done = cifbridge(
+        "state", "import", out, "--store", "redis", "--redis-key", other_key, "--agent", "bo"
+    )
+    assert done.returncode == 0, done.stderr
+    with BridgeProcess(tmp_path / "b", args=["--store", "redis", "--redis-key", other_key]) as b:
+        bo = b.client.for_agent("bo")
+        assert [s["id"] for s in bo.sessions()] == ["session-id-0", "session-id-1", "session-id-2"]
+        assert [s["id"] for s in b.client.sessions()] == ["session-id-0"]  # only bo's
+
+
+def test_the_agent_is_checked_and_named_in_the_url_with_url(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    bad = cifbridge("state", "export", out, "--state", tmp_path / "s.sqlite3", "--agent", "-x")
+    assert bad.returncode == 2 and "'-x' is not an agent name" in bad.stderr
+    with_url = cifbridge("state", "export", out, "--url", "http://127.0.0.1:9", "--agent", "bo")
+    assert with_url.returncode == 2 and ".../agents/<agent>/" in with_url.stderr
+    assert not out.exists()

@@ -80,12 +80,6 @@ class ServeCommand(UsageStatus):
     help="Journal entries kept (calls, events, faults); the oldest are dropped and counted.",
 )
 @env_option(
-    "--redis-key",
-    env="REDIS_KEY",
-    default="cifbridge:workspace",
-    help="Key of the workspace in Redis: bridges with the same key share one workspace.",
-)
-@env_option(
     "--fidelity",
     env="FIDELITY",
     type=click.Choice(["library", "docs"]),

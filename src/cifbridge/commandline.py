@@ -34,7 +34,8 @@ def env_option(*decls: str, env: str, **settings: Any) -> Callable[[F], F]:
 
 
 def store_options(command: F) -> F:
-    """Declare where the workspace lives (--store, --state, --redis-url), as serve reads them."""
+    """Declare where the workspace lives (--store, --state, --redis-url, --redis-key), as
+    serve reads them (the state commands read a stopped bridge's store with the same ones)."""
     for option in reversed(
         (
             env_option(
@@ -56,6 +57,13 @@ def store_options(command: F) -> F:
                 env="REDIS_URL",
                 default="redis://127.0.0.1:6379/0",
                 help="Redis for --store redis.",
+            ),
+            env_option(
+                "--redis-key",
+                env="REDIS_KEY",
+                default="cifbridge:workspace",
+                help="Key of the workspace in Redis: bridges with the same key share one"
+                " workspace.",
             ),
         )
     ):

@@ -57,7 +57,7 @@ from cifbridge.clients.processes import (
 )
 
 OUTPUT_TAIL_CHARS = 4000
-AGENT_NAME_LENGTH = 64  # web/agents.py: ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$
+AGENT_NAME_LENGTH = 64  # engine/base/context.py: ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$
 SHARED_DIR = "cifbridge_shared_dir"  # the workerinput key naming the run's folder
 _BRIDGE_OUTPUT = pytest.StashKey[Callable[[], str]]()
 _SHARED_RUN = pytest.StashKey["SharedRun"]()

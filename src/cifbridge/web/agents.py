@@ -13,13 +13,12 @@ Rules (docs/agents.md):
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Callable, Iterator
 
 from cifbridge.api.dispatcher import Dispatcher
 from cifbridge.api.validation import SchemaSet
 from cifbridge.engine import Engine
-from cifbridge.engine.base.context import DEFAULT_AGENT
+from cifbridge.engine.base.context import AGENT_NAME, DEFAULT_AGENT, checked_agent
 from cifbridge.engine.base.record_store import MemoryRecords
 from cifbridge.engine.config.workspace import WorkspaceConfig
 from cifbridge.store import Store
@@ -28,26 +27,11 @@ from cifbridge.store.journal import JournalBackend
 from cifbridge.web.hub import ChangeListener, Hub
 from cifbridge.web.journal import Journal
 
-AGENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MAX_AGENTS = 10_000  # a bound, so a client naming a new agent per call cannot exhaust memory
-
-
-class BadAgentName(ValueError):
-    """A name that cannot be an agent's."""
 
 
 class TooManyAgents(RuntimeError):
     """The bridge already hosts as many agents as it may."""
-
-
-def checked_agent(name: str) -> str:
-    """Return the name if it can be an agent's, else raise BadAgentName saying why."""
-    if not AGENT_NAME.match(name):
-        raise BadAgentName(
-            f"{name!r} is not an agent name: 1 to 64 letters, digits, '.', '_' or '-',"
-            " starting with a letter or digit"
-        )
-    return name
 
 
 class Agents:

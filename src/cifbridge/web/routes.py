@@ -12,8 +12,8 @@ from aiohttp import web
 
 from cifbridge import __version__
 from cifbridge.api.control_routes import table_json
+from cifbridge.engine.base.context import BadAgentName, checked_agent
 from cifbridge.files.resources import data_dir, socket_io_client_path
-from cifbridge.web.agents import BadAgentName, checked_agent
 from cifbridge.web.errors import not_found_page
 from cifbridge.web.keys import SETTINGS, SHIM
 

@@ -37,11 +37,12 @@ from functools import partial
 from typing import Any
 
 from cifbridge.engine import AgentActionRefused, Engine
+from cifbridge.engine.base.context import checked_agent
 from cifbridge.engine.base.errors import NOT_FOUND
 from cifbridge.engine.omnichannel import routing as rules
 from cifbridge.engine.omnichannel.routing import Candidate, RoutedConversation, Routing
 from cifbridge.store import StoreFailed
-from cifbridge.web.agents import Agents, checked_agent
+from cifbridge.web.agents import Agents
 from cifbridge.web.hub import Hub
 
 log = logging.getLogger("cifbridge")

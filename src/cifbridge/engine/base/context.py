@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -18,6 +19,26 @@ if TYPE_CHECKING:
 ANY_PROVIDER = "*"
 # The agent of a bridge's first workspace: today's URLs (no /agents/<agent>/) mean this one.
 DEFAULT_AGENT = "default"
+# An agent's name, wherever one is taken (URLs, the control API, the command line): it is
+# part of store keys and URLs, so it starts with a letter or digit (a store's own keys, such as
+# the routing state's, start otherwise).
+AGENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+class BadAgentName(ValueError):
+    """A name that cannot be an agent's."""
+
+
+def checked_agent(name: str) -> str:
+    """Return the name if it can be an agent's, else raise BadAgentName saying why."""
+    if not AGENT_NAME.match(name):
+        raise BadAgentName(
+            f"{name!r} is not an agent name: 1 to 64 letters, digits, '.', '_' or '-',"
+            " starting with a letter or digit"
+        )
+    return name
+
+
 # Not a provider: the agent workspace page (raiseEvent reaches it as well as the widgets).
 WORKSPACE_PAGE = "#workspace"
 

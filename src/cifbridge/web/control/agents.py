@@ -18,9 +18,8 @@ from typing import Any
 from aiohttp import web
 
 from cifbridge.api.control_routes import Route
-from cifbridge.engine.base.context import DEFAULT_AGENT
+from cifbridge.engine.base.context import DEFAULT_AGENT, BadAgentName, checked_agent
 from cifbridge.engine.views.workspace import workspace_view
-from cifbridge.web.agents import BadAgentName, checked_agent
 from cifbridge.web.errors import MalformedRequest, error_response
 from cifbridge.web.keys import AGENTS
 

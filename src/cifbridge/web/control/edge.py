@@ -16,8 +16,8 @@ from aiohttp import web
 from cifbridge.api.control_bodies import action_keywords, body_problem, not_json
 from cifbridge.api.control_routes import Route
 from cifbridge.engine import Result
-from cifbridge.engine.base.context import DEFAULT_AGENT
-from cifbridge.web.agents import BadAgentName, TooManyAgents
+from cifbridge.engine.base.context import DEFAULT_AGENT, BadAgentName
+from cifbridge.web.agents import TooManyAgents
 from cifbridge.web.errors import MalformedRequest, Unavailable
 from cifbridge.web.hub import Hub
 from cifbridge.web.keys import AGENTS, SCHEMAS

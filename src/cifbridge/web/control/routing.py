@@ -20,7 +20,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from cifbridge.api.control_routes import Route
-from cifbridge.web.agents import BadAgentName, TooManyAgents
+from cifbridge.engine.base.context import BadAgentName
+from cifbridge.web.agents import TooManyAgents
 from cifbridge.web.control.edge import checked_body
 from cifbridge.web.errors import MalformedRequest, Unavailable
 from cifbridge.web.keys import ROUTER

@@ -19,9 +19,9 @@ from socketio.exceptions import ConnectionRefusedError as Refused
 from cifbridge.api import envelope
 from cifbridge.api.dispatcher import Caller
 from cifbridge.engine import WorkspaceConfig
-from cifbridge.engine.base.context import DEFAULT_AGENT
+from cifbridge.engine.base.context import DEFAULT_AGENT, BadAgentName
 from cifbridge.engine.base.texts import ORIGIN_NOT_TRUSTED
-from cifbridge.web.agents import Agents, BadAgentName, TooManyAgents
+from cifbridge.web.agents import Agents, TooManyAgents
 from cifbridge.web.event_sender import agent_room
 from cifbridge.web.fault_effects import NO_ANSWER, apply_call_fault
 from cifbridge.web.hub import WIDGET_NAMESPACE, Hub, provider_room

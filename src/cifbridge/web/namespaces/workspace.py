@@ -12,9 +12,9 @@ from typing import Any
 import socketio
 from socketio.exceptions import ConnectionRefusedError as Refused
 
-from cifbridge.engine.base.context import DEFAULT_AGENT
+from cifbridge.engine.base.context import DEFAULT_AGENT, BadAgentName
 from cifbridge.web.access import AccessPolicy, presented_tokens
-from cifbridge.web.agents import Agents, BadAgentName, TooManyAgents
+from cifbridge.web.agents import Agents, TooManyAgents
 from cifbridge.web.hub import WORKSPACE_NAMESPACE, Hub, workspace_room
 
 
