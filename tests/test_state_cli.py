@@ -165,3 +165,14 @@ def test_the_agent_is_checked_and_named_in_the_url_with_url(tmp_path: Path) -> N
     with_url = cifbridge("state", "export", out, "--url", "http://127.0.0.1:9", "--agent", "bo")
     assert with_url.returncode == 2 and ".../agents/<agent>/" in with_url.stderr
     assert not out.exists()
+
+
+def test_a_redis_that_does_not_answer_is_said_in_one_line(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    done = cifbridge(
+        "state", "export", out, "--store", "redis", "--redis-url", "redis://127.0.0.1:1/0"
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("cifbridge: Redis did not answer")
+    assert not out.exists()

@@ -41,7 +41,7 @@ from cifbridge.files.state_file import (
     write_state_file,
 )
 from cifbridge.settings import Settings
-from cifbridge.store import StateUnreadable, open_store
+from cifbridge.store import StateUnreadable, StoreFailed, open_store
 
 
 def _checked_agent(context: click.Context, parameter: click.Parameter, name: str) -> str:
@@ -131,6 +131,8 @@ def _on_store(work: Coroutine[Any, Any, Any]) -> Any:
         return asyncio.run(work)
     except RedisConnectionError as error:
         raise click.ClickException(f"Redis does not answer ({error})") from None
+    except StoreFailed as error:  # the store's own words: Redis unreachable, a failed write
+        raise click.ClickException(str(error)) from None
     except (StateUnreadable, sqlite3.DatabaseError) as error:
         raise click.ClickException(
             f"the store cannot be used ({error}); a running bridge holds its state file:"
