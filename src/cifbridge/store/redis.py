@@ -91,6 +91,7 @@ from cifbridge.store.redis_parts import (
     part_keys,
     text_block,
 )
+from cifbridge.store.redis_parts import text_of as _text
 from cifbridge.store.redis_scripts import Script, ScriptChannel
 
 log = logging.getLogger("cifbridge")
@@ -291,7 +292,6 @@ class RedisStore:
         if revision is None or text is None:
             return None
         self._known[agent] = _text(revision)
-        self._lists.pop(agent, None)  # the lists in Redis are the text's, not this process's
         return text
 
     async def save(
@@ -626,7 +626,3 @@ def _row_field(entity: str, record_id: str) -> str:
 
 def _row(row: dict[str, object] | None) -> str:
     return compact(row)
-
-
-def _text(raw: object) -> str:
-    return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)

@@ -118,9 +118,11 @@ def joined(raw: Any) -> str | None:
         return None
     if isinstance(raw, list):
         rest, members, events = raw
-        return joined_text(_text(rest), [_text(m) for m in members], [_text(e) for e in events])
-    return _text(raw)
+        answers, texts = [text_of(m) for m in members], [text_of(e) for e in events]
+        return joined_text(text_of(rest), answers, texts)
+    return text_of(raw)
 
 
-def _text(raw: Any) -> str:
+def text_of(raw: Any) -> str:
+    """Return a Redis answer's bytes as text."""
     return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)

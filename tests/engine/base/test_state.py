@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 from cifbridge.engine import Engine
@@ -105,3 +106,19 @@ def test_saved_text_follows_the_analytics_events_save_after_save(bridge: Bridge)
     assert restored_events() == []
     bridge.ok("logAnalyticsEvent", {**data, "providerSessionId": "after-reset"}, "e")
     assert [e["data"]["providerSessionId"] for e in restored_events()] == ["after-reset"]
+
+
+def test_each_save_reads_the_events_log_further_from_none_to_the_first(bridge: Bridge) -> None:
+    # A store writes only what a save adds when its view follows the last one's
+    # (store/redis_parts.py, store/sqlite_parts.py): with no event yet, and at the first ones.
+    engine = bridge.engine
+    data = {"conversationId": "c-1", "providerSessionId": "p-1"}
+    views = [engine.snapshot_parts().analytics, engine.snapshot_parts().analytics]
+    bridge.ok("logAnalyticsEvent", data, "e")
+    bridge.ok("logAnalyticsEvent", {**data, "providerSessionId": "p-2"}, "e")
+    views.append(engine.snapshot_parts().analytics)
+    assert all(later.follows(earlier) for earlier, later in itertools.pairwise(views))
+    assert [len(view) for view in views] == [0, 0, 2]
+    assert [json.loads(text)["data"]["providerSessionId"] for text in views[-1].texts()] == [
+        "p-1", "p-2",
+    ]  # fmt: skip

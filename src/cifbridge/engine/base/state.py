@@ -348,13 +348,14 @@ class SavedTexts:
         # ones before it are taken to be the logged ones, checked at the oldest end, and only
         # those after it are serialized: nothing here walks the 200 kept.
         logged, live = self._events, len(self._events) - self._event_start
-        if not items and not live:  # none before, none now: the same (empty) view of the log
-            return SavedEvents(self._event_texts, self._event_start, len(self._event_texts))
-        added = _added_since(items, logged[-1]) if live and items else None
+        if not live:
+            added: int | None = len(items)  # none logged is live: all of them are new
+        else:
+            added = _added_since(items, logged[-1]) if items else None
         if (
             added is None
             or len(items) - added > live
-            or items[0] is not logged[len(logged) - len(items) + added]
+            or (len(items) > added and items[0] is not logged[len(logged) - len(items) + added])
         ):
             # Not the logged ones followed by new ones (a list restored, loaded or reset).
             self._events, self._event_start = list(items), 0
